@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Docket",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "docket", targets: ["docket"]),
+        .executable(name: "docket-bench", targets: ["docket-bench"]),
+        .library(name: "DocketCore", targets: ["DocketCore"]),
+        .library(name: "DocketStore", targets: ["DocketStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "DocketCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "DocketStore",
+            dependencies: ["DocketCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .systemLibrary(
+            name: "CNCurses",
+            providers: [.apt(["libncursesw5-dev"])]),
+        .target(
+            name: "DocketTerminal",
+            dependencies: ["CNCurses"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "docket",
+            dependencies: [
+                "DocketCore", "DocketStore", "DocketTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "docket-bench",
+            dependencies: ["DocketCore", "DocketStore"],
+            path: "Benchmarks/docket-bench",
+            swiftSettings: strict),
+        .testTarget(
+            name: "DocketCoreTests",
+            dependencies: ["DocketCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DocketStoreTests",
+            dependencies: ["DocketCore", "DocketStore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DocketCLITests",
+            dependencies: ["DocketCore", "DocketStore"],
+            swiftSettings: strict),
+    ]
+)

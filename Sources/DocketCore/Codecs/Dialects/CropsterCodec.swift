@@ -1,0 +1,65 @@
+/// Cropster Set Orders: `{"data":[{externalId, orderDate, customer,
+/// customerType, orderItems:[{sku, quantity}]}]}`.
+public struct CropsterCodec: DialectCodec {
+    public var dialect: Dialect { .cropster }
+    public init() {}
+
+    public func decodeRequest(_ body: JSONValue) throws(DocketError) -> [Order] {
+        let (top, list) = try requestList(body, key: "data", dialect: .cropster)
+        let request = top.unknown
+        top.finish()
+        var orders: [Order] = []
+        orders.reserveCapacity(list.count)
+        for (i, element) in list.enumerated() {
+            let unknown = UnknownFields(request.byPath)
+            var r = try FieldReader(element, path: "$.data[\(i)]", relPath: "", unknown: unknown)
+            var order = Order(externalId: try requireId(try r.string("externalId"), field: "externalId", path: r.path))
+            order.importedFrom = .cropster
+            order.orderDate = try r.string("orderDate")
+            let name = try r.string("customer")
+            let type = try r.string("customerType")
+            if name != nil || type != nil {
+                var c = Customer()
+                c.name = name
+                c.type = type
+                order.customer = c
+            }
+            order.items = try r.objects("orderItems") { (item, _) throws(DocketError) in
+                var line = OrderItem()
+                line.sku = try item.string("sku")
+                line.quantity = try item.decimal("quantity")
+                return line
+            } ?? []
+            r.finish()
+            order.unknownFields = unknown.byPath
+            orders.append(order)
+        }
+        return orders
+    }
+
+    public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
+        var body = FieldWriter()
+        body.set("data", orders.map { encode(EncodingOrder($0, dialect: .cropster, options: options)) })
+        body.merge(orders.first.flatMap { EncodingOrder($0, dialect: .cropster, options: options).unknown(requestUnknownKey) })
+        return body.value
+    }
+
+    func encode(_ e: EncodingOrder) -> FieldWriter {
+        let o = e.order
+        var w = FieldWriter()
+        w.set("externalId", o.externalId)
+        w.set("orderDate", o.orderDate)
+        w.set("customer", e.pick(o.customer?.name, [o.customer?.displayName, o.billingAddress?.company,
+                                                     o.billingAddress?.fullName, o.shippingAddress?.fullName]))
+        w.set("customerType", o.customer?.type)
+        w.set("orderItems", o.items.enumerated().map { (i, item) in
+            var line = FieldWriter()
+            line.set("sku", e.pick(item.sku, [item.productId, item.itemText?.sku]))
+            line.set("quantity", item.quantity)
+            line.merge(e.unknown("orderItems[\(i)]"))
+            return line
+        } as [FieldWriter])
+        w.merge(e.unknown(""))
+        return w
+    }
+}

@@ -1,0 +1,71 @@
+/// Omnia Retail PUT orders in bulk: `{"version":"3","orders":[...]}`.
+public struct OmniaCodec: DialectCodec {
+    public var dialect: Dialect { .omnia }
+    public init() {}
+
+    public func decodeRequest(_ body: JSONValue) throws(DocketError) -> [Order] {
+        // `version` is left unread so that it travels with the request and
+        // goes back as it came; encoding writes "3" when there is none.
+        let (top, list) = try requestList(body, key: "orders", dialect: .omnia)
+        let request = top.unknown
+        top.finish()
+        var orders: [Order] = []
+        orders.reserveCapacity(list.count)
+        for (i, element) in list.enumerated() {
+            let unknown = UnknownFields(request.byPath)
+            var r = try FieldReader(element, path: "$.orders[\(i)]", relPath: "", unknown: unknown)
+            var order = Order(externalId: try requireId(try r.string("orderId"), field: "orderId", path: r.path))
+            order.importedFrom = .omnia
+            order.shippingCost = try r.decimal("shippingCosts")
+            order.total = try r.decimal("totalPrice")
+            order.source = try r.string("origin")
+            order.orderDate = try r.string("creationDate")
+            order.currency = try r.string("currency")
+            order.referrer = try r.string("referrer")
+            order.items = try r.objects("items") { (it, _) throws(DocketError) in
+                var item = OrderItem()
+                item.productId = try it.string("itemId")
+                item.unitPrice = try it.decimal("unitPrice")
+                item.quantity = try it.decimal("quantity")
+                item.taxPercentage = try it.decimal("taxPercentage")
+                return item
+            } ?? []
+            r.finish()
+            order.unknownFields = unknown.byPath
+            orders.append(order)
+        }
+        return orders
+    }
+
+    public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
+        let first = orders.first.map { EncodingOrder($0, dialect: .omnia, options: options) }
+        var body = FieldWriter()
+        if first?.unknown(requestUnknownKey)?["version"] == nil { body.set("version", "3") }
+        body.set("orders", orders.map { encode(EncodingOrder($0, dialect: .omnia, options: options)) })
+        body.merge(first?.unknown(requestUnknownKey))
+        return body.value
+    }
+
+    func encode(_ e: EncodingOrder) -> FieldWriter {
+        let o = e.order
+        var w = FieldWriter()
+        w.set("orderId", o.externalId)
+        w.set("shippingCosts", o.shippingCost)
+        w.set("totalPrice", o.total)
+        w.set("origin", e.pick(o.source, [o.origin?.channelStoreId]))
+        w.set("creationDate", o.orderDate)
+        w.set("currency", e.pick(o.currency, [o.items.lazy.compactMap { $0.totalShippingPrice?.currency }.first]))
+        w.set("referrer", o.referrer)
+        w.set("items", o.items.enumerated().map { (i, item) in
+            var it = FieldWriter()
+            it.set("itemId", e.pick(item.productId, [item.sku]))
+            it.set("unitPrice", item.unitPrice)
+            it.set("quantity", item.quantity)
+            it.set("taxPercentage", item.taxPercentage)
+            it.merge(e.unknown("items[\(i)]"))
+            return it
+        } as [FieldWriter])
+        w.merge(e.unknown(""))
+        return w
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// Reads the members of one JSON object into model fields, remembering which
+/// it used so that the rest can be kept as unknown fields, and naming the
+/// JSON path in every error.
+///
+/// A member that is `null` is left unused on purpose: it then travels as an
+/// unknown field and is written back as `null`, which keeps bodies exact.
+/// Collects the unknown members of one order, shared by the readers of its
+/// nested objects.
+final class UnknownFields {
+    var byPath: [String: JSONObject]
+    init(_ initial: [String: JSONObject] = [:]) { byPath = initial }
+}
+
+struct FieldReader {
+    let object: JSONObject
+    let unknown: UnknownFields
+    /// Absolute JSON path of this object, for errors.
+    let path: String
+    /// Path relative to the order, the key for unknown fields.
+    let relPath: String
+    private var used: [Bool]
+
+    init(_ value: JSONValue, path: String, relPath: String, unknown: UnknownFields) throws(DocketError) {
+        guard case .object(let o) = value else {
+            throw DocketError("expected an object here but found \(value.kindName)", jsonPath: path)
+        }
+        object = o
+        self.unknown = unknown
+        self.path = path
+        self.relPath = relPath
+        used = Array(repeating: false, count: o.count)
+    }
+
+    func childPath(_ key: String) -> String { path + "." + key }
+    func childRel(_ key: String) -> String { relPath.isEmpty ? key : relPath + "." + key }
+
+    /// The member's value, marked used, or nil when absent or null.
+    mutating func take(_ key: String) -> JSONValue? {
+        for (i, m) in object.members.enumerated() where m.key == key {
+            if case .null = m.value { return nil }
+            used[i] = true
+            return m.value
+        }
+        return nil
+    }
+
+    func has(_ key: String) -> Bool { object[key] != nil }
+
+    mutating func string(_ key: String) throws(DocketError) -> String? {
+        guard let v = take(key) else { return nil }
+        guard case .string(let s) = v else {
+            throw DocketError("expected text but found \(v.kindName)", jsonPath: childPath(key))
+        }
+        return s
+    }
+
+    mutating func decimal(_ key: String) throws(DocketError) -> Decimal? {
+        guard let v = take(key) else { return nil }
+        guard case .number(let n) = v else {
+            throw DocketError("expected a number but found \(v.kindName)", jsonPath: childPath(key))
+        }
+        guard let d = DecimalText.parse(n) else {
+            throw DocketError("the number \(n) is out of range", jsonPath: childPath(key))
+        }
+        return d
+    }
+
+    mutating func bool(_ key: String) throws(DocketError) -> Bool? {
+        guard let v = take(key) else { return nil }
+        guard case .bool(let b) = v else {
+            throw DocketError("expected true or false but found \(v.kindName)", jsonPath: childPath(key))
+        }
+        return b
+    }
+
+    mutating func flex(_ key: String) throws(DocketError) -> FlexText? {
+        guard let v = take(key) else { return nil }
+        switch v {
+        case .string(let s): return .text(s)
+        case .number(let n): return .number(n)
+        default: throw DocketError("expected text or a number but found \(v.kindName)", jsonPath: childPath(key))
+        }
+    }
+
+    mutating func raw(_ key: String) -> JSONValue? { take(key) }
+
+    mutating func rawObject(_ key: String) throws(DocketError) -> JSONObject? {
+        guard let v = take(key) else { return nil }
+        guard case .object(let o) = v else {
+            throw DocketError("expected an object but found \(v.kindName)", jsonPath: childPath(key))
+        }
+        return o
+    }
+
+    mutating func rawArray(_ key: String) throws(DocketError) -> [JSONValue]? {
+        guard let v = take(key) else { return nil }
+        guard case .array(let a) = v else {
+            throw DocketError("expected a list but found \(v.kindName)", jsonPath: childPath(key))
+        }
+        return a
+    }
+
+    /// A nested object, read by `body`, its unknown members collected.
+    mutating func object<T>(_ key: String, _ body: (inout FieldReader) throws(DocketError) -> T) throws(DocketError) -> T? {
+        guard let v = take(key) else { return nil }
+        var child = try FieldReader(v, path: childPath(key), relPath: childRel(key), unknown: unknown)
+        let result = try body(&child)
+        child.finish()
+        return result
+    }
+
+    /// A list of objects, each read by `body`.
+    mutating func objects<T>(_ key: String, _ body: (inout FieldReader, Int) throws(DocketError) -> T) throws(DocketError) -> [T]? {
+        guard let list = try rawArray(key) else { return nil }
+        var out: [T] = []
+        out.reserveCapacity(list.count)
+        for (i, v) in list.enumerated() {
+            var child = try FieldReader(v, path: "\(childPath(key))[\(i)]", relPath: "\(childRel(key))[\(i)]", unknown: unknown)
+            out.append(try body(&child, i))
+            child.finish()
+        }
+        return out
+    }
+
+    /// Files the members nobody used under this object's relative path.
+    func finish() {
+        var rest: [JSONObject.Member] = []
+        for (i, m) in object.members.enumerated() where !used[i] { rest.append(m) }
+        if !rest.isEmpty { unknown.byPath[relPath] = JSONObject(rest) }
+    }
+}
+
+/// Decimal from JSON number text without a locale in the way.
+public enum DecimalText {
+    static let posix = Locale(identifier: "en_US_POSIX")
+
+    public static func parse(_ text: String) -> Decimal? {
+        Decimal(string: text, locale: posix)
+    }
+
+    public static func format(_ d: Decimal) -> String { d.description }
+}

@@ -1,0 +1,10 @@
+/// The formats `docket import` reads.
+public enum ImportFormat: String, Sendable, CaseIterable {
+    /// Tell from the file's content.
+    case auto
+    /// Docket's own canonical orders: JSON Lines, or a JSON list.
+    case docket
+    case cropster, centra, mirakl, omnia, dropday
+
+    public var dialect: Dialect? { Dialect(rawValue: rawValue) }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Reads an order file in any import format and hands its orders over one at
+/// a time.
+///
+/// Docket's own format is streamed, so a file of a million orders never sits
+/// in memory. A dialect's request body is read whole: it is one API request,
+/// bounded by what that API takes.
+public struct OrderFileReader: Sendable {
+    public var centraOrderNumberField: String
+
+    public init(centraOrderNumberField: String = "orderId") {
+        self.centraOrderNumberField = centraOrderNumberField
+    }
+
+    /// Reads `path` and calls `emit` for each order; returns the format read.
+    /// Errors name the file and the line or JSON path at fault.
+    @discardableResult
+    public func read(path: String, format: ImportFormat, _ emit: (Order) throws -> Void) throws -> ImportFormat {
+        let name = (path as NSString).lastPathComponent
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DocketError("no such file", file: path)
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw DocketError("this file cannot be read (check its permissions)", file: path)
+        }
+        let resolved = format == .auto ? try detect(path: path) : format
+        switch resolved {
+        case .auto, .docket:
+            try readCanonical(path: path, name: name, emit)
+        case .cropster, .centra, .mirakl, .omnia, .dropday:
+            let codec: any DialectCodec = resolved == .centra
+                ? CentraCodec(orderNumberField: centraOrderNumberField) : resolved.dialect!.codec
+            let bytes: Data
+            do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw DocketError("could not read the file: \(error.localizedDescription)", file: name)
+            }
+            let body: JSONValue
+            do { body = try JSONParser.parse(bytes) } catch { throw DocketError(error, file: name) }
+            let orders: [Order]
+            do { orders = try codec.decodeRequest(body) } catch { throw error.with(file: name) }
+            for order in orders { try emit(order) }
+        }
+        return resolved
+    }
+
+    func readCanonical(path: String, name: String, _ emit: (Order) throws -> Void) throws {
+        var stream = try JSONObjectStream(path: path)
+        while true {
+            let element: JSONObjectStream.Element
+            do {
+                guard let next = try stream.next() else { break }
+                element = next
+            } catch let e as JSONSyntaxError {
+                throw DocketError(e, file: name)
+            }
+            let value: JSONValue
+            do { value = try JSONParser.parse(element.bytes, firstLine: element.line) } catch { throw DocketError(error, file: name) }
+            let order: Order
+            do {
+                order = try CanonicalCodec.decode(value, path: stream.isList ? "$[\(element.index)]" : "$")
+            } catch {
+                throw error.with(file: name, line: element.line)
+            }
+            try emit(order)
+        }
+    }
+
+    /// Tells the format from the first order-shaped thing in the file.
+    public func detect(path: String) throws -> ImportFormat {
+        let name = (path as NSString).lastPathComponent
+        var stream = try JSONObjectStream(path: path, chunkSize: 64 << 10)
+        let first: JSONObjectStream.Element?
+        do { first = try stream.next() } catch let e as JSONSyntaxError {
+            if e.message.hasPrefix("expected orders as JSON objects") {
+                throw DocketError("Docket reads JSON order files (Docket's own, or a Cropster, Centra, Mirakl, Omnia or Dropday request body); \(e.message)", file: name, line: e.line, column: e.column)
+            }
+            throw DocketError(e, file: name)
+        }
+        guard let first else { throw DocketError("the list holds no orders", file: name) }
+        let value: JSONValue
+        do { value = try JSONParser.parse(first.bytes, firstLine: first.line) } catch { throw DocketError(error, file: name) }
+        guard case .object(let o) = value else { throw DocketError("expected an order object", file: name, line: first.line) }
+        if stream.isList {
+            if o["external_id"] != nil { return .dropday }
+            if o["externalId"] != nil { return .docket }
+        } else {
+            if case .array? = o["data"] { return .cropster }
+            if case .array(let orders)? = o["orders"] {
+                let firstOrder = orders.first?.objectValue
+                if o["version"] != nil || firstOrder?["orderId"] != nil { return .omnia }
+                if o["origin"] != nil || firstOrder?["channel_order_id"] != nil { return .mirakl }
+            }
+            if o["external_id"] != nil { return .dropday }
+            if o["externalId"] != nil { return .docket }
+            if !o.isEmpty, o.allSatisfy({ $0.value.objectValue != nil }) { return .centra }
+        }
+        throw DocketError("cannot tell which format this is; name it with --format (docket, cropster, centra, mirakl, omnia or dropday)", file: name)
+    }
+}

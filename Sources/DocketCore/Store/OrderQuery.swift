@@ -1,0 +1,146 @@
+/// What a listing asks the store for: filters, a sort, and where to resume.
+///
+/// Paging is by key (the last row's sort value and external id), never by
+/// offset, so the millionth row costs what the first does.
+public struct OrderQuery: Sendable, Equatable {
+    public var statuses: [OrderStatus] = []
+    /// Last outcome at any target; `"none"` matches orders never sent.
+    public var outcomes: [String] = []
+    public var target: String?
+    /// Free text: external id, customer or SKU (prefix match on words).
+    public var search: String?
+    public var ids: [String] = []
+    public var sort: OrderSort = .externalId
+    public var descending = false
+
+    public init(statuses: [OrderStatus] = [], outcomes: [String] = [], target: String? = nil,
+                search: String? = nil, ids: [String] = [], sort: OrderSort = .externalId, descending: Bool = false) {
+        self.statuses = statuses
+        self.outcomes = outcomes
+        self.target = target
+        self.search = search
+        self.ids = ids
+        self.sort = sort
+        self.descending = descending
+    }
+}
+
+public enum OrderSort: String, Sendable, CaseIterable {
+    case externalId = "id"
+    case orderDate = "date"
+    case customer
+    case status
+    case updated
+    case outcome
+}
+
+/// Where the next page starts: just after this row in the query's order.
+public struct PageCursor: Sendable, Equatable {
+    public var sortValue: String
+    public var externalId: String
+    public init(sortValue: String, externalId: String) {
+        self.sortValue = sortValue
+        self.externalId = externalId
+    }
+}
+
+/// One line of a listing: what a table shows, without the full order.
+public struct OrderSummary: Sendable, Equatable {
+    public var externalId: String
+    public var status: OrderStatus
+    public var version: Int
+    public var importedFrom: Dialect?
+    public var orderDate: String
+    public var customer: String
+    public var email: String
+    public var country: String
+    public var currency: String
+    /// Exact text of the total, empty when the order has none.
+    public var total: String
+    public var itemCount: Int
+    public var lastOutcome: String?
+    public var lastTarget: String?
+    public var updatedAt: String
+
+    public init(externalId: String, status: OrderStatus, version: Int, importedFrom: Dialect?, orderDate: String,
+                customer: String, email: String, country: String, currency: String, total: String, itemCount: Int,
+                lastOutcome: String?, lastTarget: String?, updatedAt: String) {
+        self.externalId = externalId
+        self.status = status
+        self.version = version
+        self.importedFrom = importedFrom
+        self.orderDate = orderDate
+        self.customer = customer
+        self.email = email
+        self.country = country
+        self.currency = currency
+        self.total = total
+        self.itemCount = itemCount
+        self.lastOutcome = lastOutcome
+        self.lastTarget = lastTarget
+        self.updatedAt = updatedAt
+    }
+
+    /// The value this row sorts by under `sort`, for the next page's cursor.
+    public func sortValue(_ sort: OrderSort) -> String {
+        switch sort {
+        case .externalId: externalId
+        case .orderDate: orderDate
+        case .customer: customer
+        case .status: status.rawValue
+        case .updated: updatedAt
+        case .outcome: lastOutcome ?? ""
+        }
+    }
+
+    public func cursor(_ sort: OrderSort) -> PageCursor {
+        PageCursor(sortValue: sortValue(sort), externalId: externalId)
+    }
+}
+
+/// An order as the store holds it, with what the store knows about it.
+public struct StoredOrder: Sendable, Equatable {
+    public var order: Order
+    public var version: Int
+    public var lastOutcome: String?
+    public var lastTarget: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(order: Order, version: Int, lastOutcome: String?, lastTarget: String?, createdAt: String, updatedAt: String) {
+        self.order = order
+        self.version = version
+        self.lastOutcome = lastOutcome
+        self.lastTarget = lastTarget
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What one import did.
+public struct ImportSummary: Sendable, Equatable {
+    public var added = 0
+    public var replaced = 0
+    /// Orders already in the store and not `OPEN`: left as they were.
+    public var keptNotOpen: [String] = []
+    public var keptNotOpenCount = 0
+    public init() {}
+
+    public var total: Int { added + replaced + keptNotOpenCount }
+}
+
+/// The store as the core sees it; `DocketStore` implements it on SQLite.
+public protocol OrderStoring: Sendable {
+    /// Runs `produce` in one write transaction; every order it emits is
+    /// added, or replaces the stored one if that is `OPEN`. If `produce`
+    /// throws, nothing is kept.
+    func importOrders(_ produce: (_ emit: (Order) throws -> Void) throws -> Void) throws -> ImportSummary
+    func order(externalId: String) throws -> StoredOrder?
+    func page(_ query: OrderQuery, after: PageCursor?, limit: Int) throws -> [OrderSummary]
+    func count(_ query: OrderQuery) throws -> Int
+    /// Saves an edit, refused unless the stored order is still at
+    /// `expectedVersion` and `OPEN`.
+    func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder
+    /// Every order matching `query`, in its order, a page at a time.
+    func forEachOrder(_ query: OrderQuery, _ body: (StoredOrder) throws -> Void) throws
+}

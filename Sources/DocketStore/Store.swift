@@ -1,0 +1,2 @@
+import DocketCore
+import GRDB

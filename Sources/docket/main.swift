@@ -1,0 +1,5 @@
+import ArgumentParser
+import TOMLKit
+import DocketStore
+import DocketTerminal
+print("hi")
