@@ -61,6 +61,13 @@ struct EncodingOrder {
         keepUnknown ? order.unknownFields[rel] : nil
     }
 
+    /// The item lines; an order with none writes no list when faithful (a
+    /// body that had none goes back without one).
+    func lines(_ body: (Int, OrderItem) -> FieldWriter) -> [FieldWriter]? {
+        if order.items.isEmpty && !fill { return nil }
+        return order.items.enumerated().map { body($0.offset, $0.element) }
+    }
+
     /// `value` itself, or when filling, the first equivalent that is there.
     func pick<T>(_ value: T?, _ fallbacks: @autoclosure () -> [T?]) -> T? {
         if let value { return value }

@@ -138,7 +138,7 @@ public struct CentraCodec: DialectCodec {
         w.set("pricelistId", o.centra?.pricelistId)
         w.set("market", o.centra?.market)
         w.set("marketId", o.centra?.marketId)
-        w.set("products", o.items.enumerated().map { (i, item) in
+        w.set("products", e.lines { (i, item) in
             var p = FieldWriter()
             p.set("qty", item.quantity)
             p.set("ean", item.ean)
@@ -159,7 +159,7 @@ public struct CentraCodec: DialectCodec {
             }
             p.merge(e.unknown("products[\(i)]"))
             return p
-        } as [FieldWriter])
+        })
         w.merge(e.unknown(""))
         return w
     }

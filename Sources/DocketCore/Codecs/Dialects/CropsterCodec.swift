@@ -52,13 +52,13 @@ public struct CropsterCodec: DialectCodec {
         w.set("customer", e.pick(o.customer?.name, [o.customer?.displayName, o.billingAddress?.company,
                                                      o.billingAddress?.fullName, o.shippingAddress?.fullName]))
         w.set("customerType", o.customer?.type)
-        w.set("orderItems", o.items.enumerated().map { (i, item) in
+        w.set("orderItems", e.lines { (i, item) in
             var line = FieldWriter()
             line.set("sku", e.pick(item.sku, [item.productId, item.itemText?.sku]))
             line.set("quantity", item.quantity)
             line.merge(e.unknown("orderItems[\(i)]"))
             return line
-        } as [FieldWriter])
+        })
         w.merge(e.unknown(""))
         return w
     }

@@ -96,7 +96,7 @@ public struct DropdayCodec: DialectCodec {
             s.merge(e.unknown("shipping_address"))
             w.set("shipping_address", s)
         }
-        w.set("products", o.items.enumerated().map { (i, item) in
+        w.set("products", e.lines { (i, item) in
             var p = FieldWriter()
             p.set("external_id", e.pick(item.productId, [item.sku]))
             p.set("ean13", item.ean)
@@ -112,7 +112,7 @@ public struct DropdayCodec: DialectCodec {
             p.set("custom", item.custom)
             p.merge(e.unknown("products[\(i)]"))
             return p
-        } as [FieldWriter])
+        })
         w.merge(e.unknown(""))
         return w.value
     }

@@ -178,7 +178,7 @@ public struct MiraklCodec: DialectCodec {
             w.set("fulfillment", fulfillment)
         }
         w.set("has_incident", o.hasIncident)
-        w.set("order_lines", o.items.enumerated().map { (i, item) in
+        w.set("order_lines", e.lines { (i, item) in
             let rel = "order_lines[\(i)]"
             var line = FieldWriter()
             line.set("channel_order_line_id", item.lineId)
@@ -200,7 +200,7 @@ public struct MiraklCodec: DialectCodec {
             line.set("adjustments", item.adjustments.map { JSONValue.array($0) })
             line.merge(e.unknown(rel))
             return line
-        } as [FieldWriter])
+        })
         if o.shipping != nil || o.shippingAddress != nil || e.unknown("shipping_info") != nil {
             let s = o.shipping ?? ShippingInfo()
             var info = FieldWriter()

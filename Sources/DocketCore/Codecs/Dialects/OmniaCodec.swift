@@ -56,7 +56,7 @@ public struct OmniaCodec: DialectCodec {
         w.set("creationDate", o.orderDate)
         w.set("currency", e.pick(o.currency, [o.items.lazy.compactMap { $0.totalShippingPrice?.currency }.first]))
         w.set("referrer", o.referrer)
-        w.set("items", o.items.enumerated().map { (i, item) in
+        w.set("items", e.lines { (i, item) in
             var it = FieldWriter()
             it.set("itemId", e.pick(item.productId, [item.sku]))
             it.set("unitPrice", item.unitPrice)
@@ -64,7 +64,7 @@ public struct OmniaCodec: DialectCodec {
             it.set("taxPercentage", item.taxPercentage)
             it.merge(e.unknown("items[\(i)]"))
             return it
-        } as [FieldWriter])
+        })
         w.merge(e.unknown(""))
         return w
     }

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Makes plausible orders, the same ones for the same seed: for tests,
+/// benchmarks and the demo store. Orders carry fields of every dialect.
+public struct OrderGenerator: Sendable {
+    var state: UInt64
+    public var itemsPerOrder: ClosedRange<Int>
+
+    public init(seed: UInt64 = 42, itemsPerOrder: ClosedRange<Int> = 1...4) {
+        state = seed &+ 0x9E37_79B9_7F4A_7C15
+        self.itemsPerOrder = itemsPerOrder
+    }
+
+    /// SplitMix64: small, fast and the same everywhere.
+    mutating func nextRandom() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(nextRandom() % UInt64(range.count))
+    }
+
+    mutating func pick<T>(_ list: [T]) -> T { list[int(0...(list.count - 1))] }
+
+    static let firstNames = ["Anna", "Bram", "Chloé", "Daan", "Eva", "Finn", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Lars", "Mia", "Noah", "Olga", "Pieter", "Quinn", "Rosa", "Sven", "Tess", "Ulla", "Vera", "Wim", "Yara", "Zoë", "李", "Åsa"]
+    static let lastNames = ["de Vries", "Jansen", "Müller", "Smith", "García", "Rossi", "Dubois", "Nowak", "Johansson", "Kowalski", "Bakker", "Visser", "O'Brien", "Yamada", "王"]
+    static let cities = [("Amsterdam", "NL", "NLD", "1012 AB"), ("Berlin", "DE", "DEU", "10115"), ("Paris", "FR", "FRA", "75001"),
+                         ("Stockholm", "SE", "SWE", "111 22"), ("Madrid", "ES", "ESP", "28001"), ("Milano", "IT", "ITA", "20121"),
+                         ("London", "GB", "GBR", "SW1A 1AA"), ("Austin", "US", "USA", "78701")]
+    static let products = [("ETH-250G-WB", "Ethiopia Yirgacheffe 250g"), ("COL-1KG-WB", "Colombia Huila 1kg"),
+                           ("KEN-500G-GR", "Kenya AA 500g ground"), ("BRA-250G-WB", "Brazil Santos 250g"),
+                           ("CUP-ESP-01", "Espresso cup"), ("FLT-V60-02", "V60 paper filters"), ("GRD-HND-03", "Hand grinder"),
+                           ("MUG-350-BLK", "Mug 350ml black"), ("TEA-GRN-100", "Green tea 100g"), ("SYR-VAN-750", "Vanilla syrup")]
+    static let statuses = ["AWAITING_ACCEPTANCE", "AWAITING_SHIPMENT", "SHIPPED", "DELIVERED"]
+
+    /// The order numbered `index`; its external id is `prefix` + index.
+    public mutating func order(_ index: Int, prefix: String = "ORD-") -> Order {
+        let id = "\(prefix)\(String(format: "%07d", index))"
+        var o = Order(externalId: id)
+        let day = int(1...28), month = int(1...12), hour = int(0...23), minute = int(0...59)
+        let date = String(format: "2026-%02d-%02dT%02d:%02d:00Z", month, day, hour, minute)
+        o.orderDate = date
+        o.updatedAt = date
+        let first = pick(Self.firstNames), last = pick(Self.lastNames)
+        let city = pick(Self.cities)
+        var c = Customer()
+        c.name = "\(first) \(last)"
+        c.type = int(0...4) == 0 ? "WHOLESALE" : "RETAIL"
+        c.email = "\(first.lowercased()).\(index)@example.com"
+        c.firstName = first
+        c.lastName = last
+        c.country = city.1
+        o.customer = c
+        var a = Address()
+        a.firstName = first
+        a.lastName = last
+        a.street = "\(int(1...200)) Main Street"
+        a.zip = city.3
+        a.city = city.0
+        a.country = city.1
+        a.countryIso3 = city.2
+        a.email = c.email
+        a.phone = .text("+31 6 \(int(1000_0000...9999_9999))")
+        o.billingAddress = a
+        o.shippingAddress = a
+        o.source = "shop.example.com"
+        o.currency = "EUR"
+        var f = Fulfillment()
+        f.type = "FULFILLED_BY_SELLER"
+        o.fulfillment = f
+        var s = ShippingInfo()
+        s.carrier = "PostNL"
+        s.method = "STANDARD"
+        o.shipping = s
+        o.origin = Origin(channelId: "CH-1", channelStoreId: "STORE-1")
+        let count = int(itemsPerOrder)
+        var total = Decimal(0)
+        for line in 0..<count {
+            let p = pick(Self.products)
+            var item = OrderItem()
+            item.lineId = "\(id)-\(line + 1)"
+            item.productId = p.0
+            item.sku = p.0
+            item.name = p.1
+            item.ean = .text(String(format: "0%012d", int(0...999_999_999)))
+            let quantity = int(1...5)
+            item.quantity = Decimal(quantity)
+            let price = Decimal(int(199...4999)) / 100
+            item.unitPrice = price
+            item.originalPrice = price
+            item.taxPercentage = 21
+            item.lineStatus = pick(Self.statuses)
+            item.canCancel = true
+            item.canRefund = true
+            item.totalShippingPrice = Money(amount: 0, currency: "EUR")
+            item.updatedAt = date
+            total += price * Decimal(quantity)
+            o.items.append(item)
+        }
+        o.shippingCost = Decimal(495) / 100
+        o.total = total + o.shippingCost!
+        return o
+    }
+}

@@ -1,0 +1,82 @@
+import Testing
+@testable import DocketCore
+
+@Suite struct JSONParserTests {
+    @Test func numbersKeepTheirText() throws {
+        let v = try JSONParser.parse(#"{"a": 14.11, "b": 2.50, "c": -0, "d": 1e3}"#)
+        #expect(v.objectValue?["a"] == .number("14.11"))
+        if case .number(let text)? = v.objectValue?["b"] { #expect(text == "2.50") } else { Issue.record("b is not a number") }
+        #expect(JSONWriter.string(v) == #"{"a":14.11,"b":2.50,"c":-0,"d":1e3}"#)
+    }
+
+    @Test func equalityIgnoresMemberOrderAndNumberSpelling() throws {
+        let a = try JSONParser.parse(#"{"x": 1.50, "y": [1, {"p": true, "q": null}]}"#)
+        let b = try JSONParser.parse(#"{"y": [1.0, {"q": null, "p": true}], "x": 1.5}"#)
+        #expect(a == b)
+        let c = try JSONParser.parse(#"{"y": [1.0, {"q": null, "p": false}], "x": 1.5}"#)
+        #expect(a != c)
+    }
+
+    @Test func escapesAndUnicode() throws {
+        let v = try JSONParser.parse(#"["a\"b\\c\/\n\t\u00e9\ud83d\ude00", "日本"]"#)
+        #expect(v.arrayValue?[0] == .string("a\"b\\c/\n\té😀"))
+        #expect(v.arrayValue?[1] == .string("日本"))
+        let back = try JSONParser.parse(JSONWriter.string(v))
+        #expect(back == v)
+        #expect(JSONWriter.string(.string("\u{1b}]0;x\u{07}")) == #""\u001b]0;x\u0007""#)
+    }
+
+    @Test func truncatedFileNamesWhereItBroke() {
+        let text = "{\n  \"data\": [\n    {\"externalId\": \"A\","
+        #expect {
+            try JSONParser.parse(text)
+        } throws: { error in
+            guard let e = error as? JSONSyntaxError else { return false }
+            return e.line == 3 && e.message.contains("truncated")
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"a": 1,}"#, 1, "expected a member name"),
+        ("{\"a\": 1\n\"b\": 2}", 2, "expected ',' or '}'"),
+        (#"{"a": 01}"#, 1, "may not start with 0"),
+        (#"{"k": 1, "k": 2}"#, 1, "appears twice"),
+        (#"[1, 2] x"#, 1, "after the end"),
+        ("\"a\tb\"", 1, "control character"),
+        (#"{"a": tru}"#, 1, "expected a value"),
+    ])
+    func malformedInputsAreRefused(text: String, line: Int, message: String) {
+        do {
+            _ = try JSONParser.parse(text)
+            Issue.record("parsed \(text)")
+        } catch {
+            #expect(error.line == line)
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    @Test func columnsCountCharacters() {
+        do {
+            _ = try JSONParser.parse("{\"é\": x}")
+            Issue.record("parsed")
+        } catch {
+            #expect(error.column == 7)
+        }
+    }
+
+    @Test func duplicateKeysInLargeObjectsAreFound() {
+        var members = (0..<100).map { "\"k\($0)\": {}" }
+        members.append("\"k42\": {}")
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse("{" + members.joined(separator: ",") + "}") }
+    }
+
+    @Test func invalidUTF8IsRefused() {
+        let bytes: [UInt8] = Array("[\"a".utf8) + [0xFF, 0xFE] + Array("\"]".utf8)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bytes) }
+    }
+
+    @Test func deepNestingIsRefusedNotACrash() {
+        let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
+    }
+}
