@@ -1,2 +1,0 @@
-import DocketCore
-import GRDB

@@ -1,0 +1,167 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+
+func temporaryStore() throws -> SQLiteOrderStore {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-store-\(UUID().uuidString)")
+    return try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
+}
+
+func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
+    var g = OrderGenerator(seed: seed)
+    return (0..<n).map { g.order($0, prefix: prefix) }
+}
+
+@Suite struct StoreTests {
+    @Test func importedOrdersReadBackUnchanged() throws {
+        let store = try temporaryStore()
+        let orders = generated(20)
+        let summary = try store.importOrders { emit in for o in orders { try emit(o) } }
+        #expect(summary.added == 20)
+        for o in orders {
+            let stored = try #require(try store.order(externalId: o.externalId))
+            #expect(stored.order == o)
+            #expect(stored.version == 1)
+        }
+        #expect(try store.count(OrderQuery()) == 20)
+    }
+
+    @Test func reimportReplacesOpenOrdersAndLeavesOthers() throws {
+        let store = try temporaryStore()
+        var orders = generated(3)
+        orders[1].status = .closed
+        _ = try store.importOrders { emit in for o in orders { try emit(o) } }
+        var changed = orders
+        for i in changed.indices { changed[i].source = "changed"; changed[i].status = .open }
+        let summary = try store.importOrders { emit in for o in changed { try emit(o) } }
+        #expect(summary.replaced == 2)
+        #expect(summary.keptNotOpen == [orders[1].externalId])
+        #expect(try store.order(externalId: orders[0].externalId)?.order.source == "changed")
+        #expect(try store.order(externalId: orders[0].externalId)?.version == 2)
+        let kept = try #require(try store.order(externalId: orders[1].externalId))
+        #expect(kept.order.source == orders[1].source)
+        #expect(kept.order.status == .closed)
+    }
+
+    @Test func aFailingImportKeepsNothing() throws {
+        let store = try temporaryStore()
+        let orders = generated(10)
+        struct Broken: Error {}
+        #expect(throws: Broken.self) {
+            try store.importOrders { emit in
+                for (i, o) in orders.enumerated() {
+                    if i == 7 { throw Broken() }
+                    try emit(o)
+                }
+            }
+        }
+        #expect(try store.count(OrderQuery()) == 0)
+    }
+
+    @Test(arguments: OrderSort.allCases)
+    func keysetPagesWalkEveryOrderOnce(sort: OrderSort) throws {
+        let store = try temporaryStore()
+        let orders = generated(257)
+        _ = try store.importOrders { emit in for o in orders { try emit(o) } }
+        for descending in [false, true] {
+            let q = OrderQuery(sort: sort, descending: descending)
+            var seen: [OrderSummary] = []
+            var cursor: PageCursor?
+            while true {
+                let page = try store.page(q, after: cursor, limit: 50)
+                if page.isEmpty { break }
+                seen += page
+                cursor = page.last!.cursor(sort)
+            }
+            #expect(seen.count == 257)
+            #expect(Set(seen.map(\.externalId)).count == 257)
+            let keys = seen.map { ($0.sortValue(sort), $0.externalId) }
+            let sorted = keys.sorted { descending ? ($0.0, $0.1) > ($1.0, $1.1) : ($0.0, $0.1) < ($1.0, $1.1) }
+            #expect(keys.map(\.1) == sorted.map(\.1))
+        }
+    }
+
+    @Test func searchFindsByIdCustomerAndSku() throws {
+        let store = try temporaryStore()
+        var a = Order(externalId: "PRC-ORD-101")
+        var item = OrderItem()
+        item.sku = "ETH-250G-WB"
+        item.quantity = 1
+        a.items = [item]
+        var c = Customer()
+        c.name = "Zoë Müller"
+        a.customer = c
+        let b = Order(externalId: "OTHER-1")
+        _ = try store.importOrders { emit in try emit(a); try emit(b) }
+        for text in ["PRC-ORD", "prc-ord-101", "ETH-250G", "müller", "Zoe", "zoë mül"] {
+            #expect(try store.page(OrderQuery(search: text), after: nil, limit: 10).map(\.externalId) == ["PRC-ORD-101"], "\(text)")
+        }
+        #expect(try store.page(OrderQuery(search: "\"); DROP"), after: nil, limit: 10).isEmpty)
+    }
+
+    @Test func filtersCombine() throws {
+        let store = try temporaryStore()
+        var orders = generated(10)
+        orders[2].status = .closed
+        orders[5].status = .cancelled
+        _ = try store.importOrders { emit in for o in orders { try emit(o) } }
+        #expect(try store.count(OrderQuery(statuses: [.open])) == 8)
+        #expect(try store.count(OrderQuery(statuses: [.closed, .cancelled])) == 2)
+        #expect(try store.count(OrderQuery(outcomes: ["none"])) == 10)
+        #expect(try store.count(OrderQuery(ids: [orders[0].externalId, "nope"])) == 1)
+    }
+
+    @Test func staleSavesAreRefusedAndNothingIsLost() throws {
+        let store = try temporaryStore()
+        let orders = generated(1)
+        _ = try store.importOrders { emit in try emit(orders[0]) }
+        var mine = orders[0], theirs = orders[0]
+        mine.source = "mine"
+        theirs.source = "theirs"
+        let saved = try store.save(theirs, expectedVersion: 1)
+        #expect(saved.version == 2)
+        #expect {
+            try store.save(mine, expectedVersion: 1)
+        } throws: { error in
+            "\(error)".contains("changed by someone else")
+        }
+        #expect(try store.order(externalId: mine.externalId)?.order.source == "theirs")
+        var closed = saved.order
+        closed.status = .closed
+        _ = try store.save(closed, expectedVersion: 2)
+        #expect {
+            try store.save(mine, expectedVersion: 3)
+        } throws: { error in
+            "\(error)".contains("only OPEN orders")
+        }
+    }
+
+    @Test func twoStoresOnOneFileImportAtOnce() async throws {
+        let store = try temporaryStore()
+        let path = store.path
+        async let first: ImportSummary = {
+            let s = try SQLiteOrderStore(path: path)
+            let orders = generated(2000, seed: 1, prefix: "A-")
+            return try s.importOrders { emit in for o in orders { try emit(o) } }
+        }()
+        async let second: ImportSummary = {
+            let s = try SQLiteOrderStore(path: path)
+            let orders = generated(2000, seed: 2, prefix: "B-")
+            return try s.importOrders { emit in for o in orders { try emit(o) } }
+        }()
+        let (a, b) = try await (first, second)
+        #expect(a.added == 2000 && b.added == 2000)
+        #expect(try store.count(OrderQuery()) == 4000)
+    }
+
+    @Test func aFileThatIsNotAStoreIsNamed() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-store-\(UUID().uuidString)").path
+        try Data("hello, this is text".utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try SQLiteOrderStore(path: path)
+        } throws: { error in
+            "\(error)".contains("not a Docket store")
+        }
+    }
+}
