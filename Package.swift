@@ -30,6 +30,10 @@ let package = Package(
             name: "DocketStore",
             dependencies: ["DocketCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .target(
+            name: "DocketConfig",
+            dependencies: ["DocketCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict),
         .systemLibrary(
             name: "CNCurses",
             providers: [.apt(["libncursesw5-dev"])]),
@@ -40,10 +44,9 @@ let package = Package(
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketTerminal",
+                "DocketCore", "DocketStore", "DocketConfig", "DocketTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -53,7 +56,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DocketCoreTests",
-            dependencies: ["DocketCore"],
+            dependencies: ["DocketCore", "DocketConfig"],
             swiftSettings: strict),
         .testTarget(
             name: "DocketStoreTests",

@@ -10,4 +10,7 @@ static inline WINDOW *docket_stdscr(void) { return stdscr; }
 static inline int docket_lines(void) { return LINES; }
 static inline int docket_cols(void) { return COLS; }
 static inline int docket_key_resize(void) { return KEY_RESIZE; }
+static inline int docket_colors(void) { return COLORS; }
+/* Start ncurses on the process's own stdin/stdout (C globals, likewise). */
+static inline SCREEN *docket_newterm(void) { return newterm(NULL, stdout, stdin); }
 #endif

@@ -1,0 +1,121 @@
+import ArgumentParser
+import DocketConfig
+import DocketCore
+import DocketStore
+import Foundation
+
+/// `--store` and `--config`, which every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file.", discussion: "Default: $DOCKET_STORE, else $XDG_DATA_HOME/docket/docket.sqlite (~/.local/share/docket/).", valueName: "path"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("The config file.", discussion: "Default: $DOCKET_CONFIG, else $XDG_CONFIG_HOME/docket/config.toml (~/.config/docket/).", valueName: "path"))
+    var config: String?
+
+    var storePath: String { store ?? DocketPaths.defaultStore() }
+
+    /// Loads the config first: like ssh with a readable key, Docket will not
+    /// run with a config that exposes a secret.
+    func openStore() throws -> SQLiteOrderStore {
+        _ = try loadConfig()
+        return try SQLiteOrderStore(path: storePath)
+    }
+
+    func loadConfig() throws -> DocketConfig {
+        if let config { return try ConfigLoader.load(path: config, explicit: true) }
+        let (path, explicit) = DocketPaths.defaultConfig()
+        return try ConfigLoader.load(path: path, explicit: explicit)
+    }
+}
+
+/// Which orders a command works on.
+struct SelectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only orders with this local status: OPEN, PROCESSING, CLOSED, CANCELLED (comma-separated for several).", valueName: "status"))
+    var status: String?
+
+    @Option(help: ArgumentHelp("Only orders whose last outcome is this: accepted, exists, rejected, not_saved, skipped, unknown, pending, or none (never sent); comma-separated for several.", valueName: "outcome"))
+    var outcome: String?
+
+    @Option(help: ArgumentHelp("Only orders with these external ids (comma-separated).", valueName: "A,B,C"))
+    var ids: String?
+
+    @Option(help: ArgumentHelp("Only orders whose external id, customer or SKU starts with these words.", valueName: "text"))
+    var search: String?
+
+    func query() throws -> OrderQuery {
+        var q = OrderQuery()
+        if let status {
+            q.statuses = try list(status).map { s in
+                guard let st = OrderStatus(rawValue: s.uppercased()) else {
+                    throw ValidationError("--status \(s) is not one of OPEN, PROCESSING, CLOSED, CANCELLED")
+                }
+                return st
+            }
+        }
+        if let outcome {
+            let known: Set<String> = ["accepted", "exists", "rejected", "not_saved", "skipped", "unknown", "pending", "none"]
+            q.outcomes = try list(outcome).map { o in
+                let lower = o.lowercased()
+                guard known.contains(lower) else {
+                    throw ValidationError("--outcome \(o) is not one of \(known.sorted().joined(separator: ", "))")
+                }
+                return lower
+            }
+        }
+        if let ids { q.ids = list(ids) }
+        if let search, !search.trimmingCharacters(in: .whitespaces).isEmpty { q.search = search }
+        return q
+    }
+
+    func list(_ s: String) -> [String] {
+        s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// Runs a command body, turning a Docket error into its message on stderr
+/// and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as DocketError {
+        printError(e.description)
+        throw ExitCode.failure
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("docket: " + SafeText.escape(message) + "\n").utf8))
+}
+
+/// Buffered stdout for listings that may run to a million lines.
+struct Output {
+    var buffer: [UInt8] = []
+    let handle: FileHandle
+
+    init(path: String? = nil) throws {
+        if let path {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                throw DocketError("cannot write this file", file: path)
+            }
+            handle = h
+        } else {
+            handle = .standardOutput
+        }
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

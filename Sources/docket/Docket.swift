@@ -1,0 +1,26 @@
+import ArgumentParser
+import DocketCore
+
+@main
+struct Docket: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docket",
+        abstract: "Find, fix and resubmit orders that order-import APIs refused.",
+        discussion: """
+            Docket keeps orders in one SQLite store and speaks five bulk order APIs: \
+            Cropster, Centra, Mirakl Connect, Omnia Retail and Dropday.
+
+            Start by importing orders, then list and inspect them:
+              docket import orders.json
+              docket orders --status OPEN --search ETH-250G
+              docket order show PRC-ORD-101
+              docket export --format omnia --ids PRC-ORD-101 > body.json
+
+            Every command takes --store PATH (or DOCKET_STORE) and --config PATH \
+            (or DOCKET_CONFIG). Exit status: 0 done, 1 the command failed, 2 some \
+            orders did not make it.
+            """,
+        version: "0.1.0",
+        subcommands: [Import.self, Orders.self, OrderCommand.self, Export.self, TerminalInfo.self]
+    )
+}

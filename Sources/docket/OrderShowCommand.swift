@@ -1,0 +1,75 @@
+import ArgumentParser
+import DocketCore
+import DocketStore
+import Foundation
+
+struct OrderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "order",
+        abstract: "Work with one order.",
+        subcommands: [Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show every field of one order, unknown and custom ones included.",
+            discussion: "Fields are named by their canonical path (items[0].quantity), as validation errors name them.")
+
+        @OptionGroup var common: CommonOptions
+
+        @Argument(help: ArgumentHelp("The order's external id.", valueName: "external-id"))
+        var externalId: String
+
+        @Flag(help: "Print the order as JSON: the canonical order and what the store knows of it.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let store = try common.openStore()
+                guard let stored = try store.order(externalId: externalId) else {
+                    throw DocketError("there is no order \(externalId) in the store", file: store.path, order: externalId)
+                }
+                if json {
+                    print(JSONWriter.string(Self.json(stored), pretty: true))
+                } else {
+                    print(Self.text(stored))
+                }
+            }
+        }
+
+        static func json(_ s: StoredOrder) -> JSONValue {
+            func opt(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
+            return .object(JSONObject([
+                .init("order", CanonicalCodec.encode(s.order)), .init("version", .number(String(s.version))),
+                .init("lastOutcome", opt(s.lastOutcome)), .init("lastTarget", opt(s.lastTarget)),
+                .init("createdAt", .string(s.createdAt)), .init("updatedAt", .string(s.updatedAt)),
+            ]))
+        }
+
+        static func text(_ s: StoredOrder) -> String {
+            let o = s.order
+            var lines: [String] = []
+            var head = "Order \(o.externalId)  \(o.status.rawValue)  version \(s.version)"
+            if let d = o.importedFrom { head += "  imported from \(d.displayName)" }
+            lines.append(head)
+            lines.append("Last outcome: \(s.lastOutcome ?? "never sent")\(s.lastTarget.map { " at \($0)" } ?? "")"
+                         + "  Created \(s.createdAt)  Updated \(s.updatedAt)")
+            if !o.status.isEditable { lines.append("Read-only: only OPEN orders can be edited.") }
+            let fields = OrderFields.flatten(o).filter { !["externalId", "status", "importedFrom"].contains($0.path) }
+            let width = min(44, fields.map { DisplayWidth.of($0.path) }.max() ?? 0)
+            var section: String? = nil
+            for f in fields {
+                // Plain fields together; each object, list or item line its own block.
+                let nested = f.path.contains(".") || f.path.contains("[")
+                let top = !nested ? "" : f.path.hasPrefix("items[") ? String(f.path.prefix(through: f.path.firstIndex(of: "]")!))
+                    : String(f.path.prefix { $0 != "." && $0 != "[" })
+                if top != section {
+                    lines.append("")
+                    section = top
+                }
+                let value = f.value.isEmpty ? "\"\" (empty)" : SafeText.escape(f.value)
+                lines.append(DisplayWidth.fit(SafeText.escape(f.path), width) + "  " + value)
+            }
+            return lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }.joined(separator: "\n")
+        }
+    }
+}

@@ -1,5 +1,0 @@
-import ArgumentParser
-import TOMLKit
-import DocketStore
-import DocketTerminal
-print("hi")
