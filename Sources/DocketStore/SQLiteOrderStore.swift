@@ -29,7 +29,20 @@ public final class SQLiteOrderStore: OrderStoring {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            // GRDB migrates in a deferred transaction, so two processes
+            // creating a new store at once can collide; the loser retries
+            // and finds the winner's schema in place.
+            var attempt = 0
+            while true {
+                do {
+                    try Schema.migrator.migrate(pool)
+                    break
+                } catch let error as DatabaseError where attempt < 20 {
+                    _ = error
+                    attempt += 1
+                    Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+                }
+            }
         } catch let error as DatabaseError {
             throw DocketError(Self.explain(error), file: path)
         }
