@@ -28,7 +28,11 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "DocketStore",
-            dependencies: ["DocketCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "DocketCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .target(
             name: "DocketConfig",

@@ -1,1 +1,26 @@
-print("bench")
+import DocketCore
+import DocketStore
+import Foundation
+
+/// Docket's benchmarks. Each prints JSON lines {"name","value","unit"}.
+/// Run: swift run -c release docket-bench [NAME] [--orders N]
+let arguments = Array(CommandLine.arguments.dropFirst())
+let names = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
+let ordersFlag = arguments.firstIndex(of: "--orders").flatMap { i in i + 1 < arguments.count ? Int(arguments[i + 1]) : nil }
+
+let benchmarks: [String: () throws -> Void] = [
+    "import": { try ImportBenchmark(orders: ordersFlag ?? 1_000_000).run() },
+    "import-phases": { try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run() },
+]
+
+let selected = names.isEmpty ? benchmarks.keys.sorted() : names
+for name in selected {
+    guard let bench = benchmarks[name] else {
+        FileHandle.standardError.write(Data("docket-bench: no benchmark \"\(name)\" (have: \(benchmarks.keys.sorted().joined(separator: ", ")))\n".utf8))
+        exit(1)
+    }
+    do { try bench() } catch {
+        FileHandle.standardError.write(Data("docket-bench: \(name) failed: \(error)\n".utf8))
+        exit(1)
+    }
+}

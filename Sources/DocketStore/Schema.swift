@@ -8,6 +8,11 @@ import GRDB
 /// values. Batches, requests and per-order outcomes come in later
 /// migrations; `last_outcome`, `last_target` and `last_batch` are where
 /// their latest word about each order lands.
+///
+/// The search index is kept by the store's own code rather than triggers:
+/// FTS5 flushes its pending terms at every statement savepoint, so a
+/// per-row trigger turned a bulk import into a million tiny index segments.
+/// Imports add a whole file's rows to it with one statement instead.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -37,29 +42,13 @@ enum Schema {
                 CREATE INDEX orders_by_status ON orders(status, external_id);
                 CREATE INDEX orders_by_date ON orders(order_date, external_id);
                 CREATE INDEX orders_by_customer ON orders(customer, external_id);
-                CREATE INDEX orders_by_updated ON orders(updated_at, external_id);
                 CREATE INDEX orders_by_outcome ON orders(last_outcome, external_id);
-                CREATE INDEX orders_by_target ON orders(last_target, external_id);
 
                 CREATE VIRTUAL TABLE orders_search USING fts5(
                     external_id, customer, skus,
-                    content='orders', content_rowid='id',
+                    content='orders', content_rowid='id', detail=none, columnsize=0,
                     tokenize="unicode61 remove_diacritics 2 tokenchars '-_./'"
                 );
-                CREATE TRIGGER orders_search_insert AFTER INSERT ON orders BEGIN
-                    INSERT INTO orders_search(rowid, external_id, customer, skus)
-                    VALUES (new.id, new.external_id, new.customer, new.skus);
-                END;
-                CREATE TRIGGER orders_search_delete AFTER DELETE ON orders BEGIN
-                    INSERT INTO orders_search(orders_search, rowid, external_id, customer, skus)
-                    VALUES ('delete', old.id, old.external_id, old.customer, old.skus);
-                END;
-                CREATE TRIGGER orders_search_update AFTER UPDATE OF external_id, customer, skus ON orders BEGIN
-                    INSERT INTO orders_search(orders_search, rowid, external_id, customer, skus)
-                    VALUES ('delete', old.id, old.external_id, old.customer, old.skus);
-                    INSERT INTO orders_search(rowid, external_id, customer, skus)
-                    VALUES (new.id, new.external_id, new.customer, new.skus);
-                END;
                 """)
         }
         return migrator

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DocketCore
 
@@ -79,4 +80,30 @@ import Testing
         let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
     }
+}
+
+@Suite struct DecimalTextTests {
+    @Test(arguments: ["0", "14.11", "2.50", "-0.5", "100.11", "123456789012345678", "0.000001", "1e3", "-12.0", "99999999999999999999.5"])
+    func parsesAsFoundationDoes(text: String) {
+        #expect(DecimalText.parse(text) == Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+    }
+
+    @Test func formatsWithoutBinaryNoise() {
+        #expect(DecimalText.format(DecimalText.parse("14.11")!) == "14.11")
+        #expect(DecimalText.format(DecimalText.parse("0.1")! + DecimalText.parse("0.2")!) == "0.3")
+    }
+}
+
+@Suite struct DecimalFormatTests {
+    @Test(arguments: ["0", "14.11", "2.50", "-0.5", "100.11", "123456789012345678", "0.000001", "1e3", "-12.0", "99999999999999999999.5", "1.10", "-0.0", "1e-30", "5e20"])
+    func formatsAsFoundationDoes(text: String) throws {
+        let d = try #require(DecimalText.parse(text))
+        #expect(DecimalText.format(d) == d.description)
+        let sum = d * 3 + Decimal(string: "0.07")!
+        #expect(DecimalText.format(sum) == sum.description)
+    }
+}
+
+@Test func decimalFastPathIsInUse() {
+    #expect(DecimalText.layoutVerified)
 }

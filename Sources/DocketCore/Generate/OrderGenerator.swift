@@ -5,10 +5,15 @@ import Foundation
 public struct OrderGenerator: Sendable {
     var state: UInt64
     public var itemsPerOrder: ClosedRange<Int>
+    /// Only what a typical shop order carries (id, date, customer, one
+    /// address, money, items with SKU, name, quantity and price), instead of
+    /// every dialect's fields at once.
+    public var lean: Bool
 
-    public init(seed: UInt64 = 42, itemsPerOrder: ClosedRange<Int> = 1...4) {
+    public init(seed: UInt64 = 42, itemsPerOrder: ClosedRange<Int> = 1...4, lean: Bool = false) {
         state = seed &+ 0x9E37_79B9_7F4A_7C15
         self.itemsPerOrder = itemsPerOrder
+        self.lean = lean
     }
 
     /// SplitMix64: small, fast and the same everywhere.
@@ -65,39 +70,55 @@ public struct OrderGenerator: Sendable {
         a.countryIso3 = city.2
         a.email = c.email
         a.phone = .text("+31 6 \(int(1000_0000...9999_9999))")
-        o.billingAddress = a
         o.shippingAddress = a
         o.source = "shop.example.com"
         o.currency = "EUR"
-        var f = Fulfillment()
-        f.type = "FULFILLED_BY_SELLER"
-        o.fulfillment = f
-        var s = ShippingInfo()
-        s.carrier = "PostNL"
-        s.method = "STANDARD"
-        o.shipping = s
-        o.origin = Origin(channelId: "CH-1", channelStoreId: "STORE-1")
+        if lean {
+            c.firstName = nil
+            c.lastName = nil
+            c.country = nil
+            o.customer = c
+            o.shippingAddress?.email = nil
+            o.shippingAddress?.countryIso3 = nil
+            o.updatedAt = nil
+        } else {
+            o.billingAddress = a
+        }
+        if !lean {
+            var f = Fulfillment()
+            f.type = "FULFILLED_BY_SELLER"
+            o.fulfillment = f
+            var s = ShippingInfo()
+            s.carrier = "PostNL"
+            s.method = "STANDARD"
+            o.shipping = s
+            o.origin = Origin(channelId: "CH-1", channelStoreId: "STORE-1")
+        }
         let count = int(itemsPerOrder)
         var total = Decimal(0)
         for line in 0..<count {
             let p = pick(Self.products)
             var item = OrderItem()
-            item.lineId = "\(id)-\(line + 1)"
-            item.productId = p.0
             item.sku = p.0
             item.name = p.1
-            item.ean = .text(String(format: "0%012d", int(0...999_999_999)))
+            if !lean {
+                item.lineId = "\(id)-\(line + 1)"
+                item.productId = p.0
+                item.ean = .text(String(format: "0%012d", int(0...999_999_999)))
+            }
             let quantity = int(1...5)
             item.quantity = Decimal(quantity)
             let price = Decimal(int(199...4999)) / 100
             item.unitPrice = price
-            item.originalPrice = price
             item.taxPercentage = 21
-            item.lineStatus = pick(Self.statuses)
-            item.canCancel = true
-            item.canRefund = true
-            item.totalShippingPrice = Money(amount: 0, currency: "EUR")
-            item.updatedAt = date
+            if !lean {
+                item.originalPrice = price
+                item.lineStatus = pick(Self.statuses)
+                item.canCancel = true
+                item.canRefund = true
+                item.totalShippingPrice = Money(amount: 0, currency: "EUR")
+                item.updatedAt = date
+            }
             total += price * Decimal(quantity)
             o.items.append(item)
         }

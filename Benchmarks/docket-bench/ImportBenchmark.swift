@@ -1,0 +1,76 @@
+import DocketCore
+import DocketStore
+import Foundation
+
+/// Imports N generated orders with 3 items each from one Docket-format file
+/// into a new store, through the same reader and store as `docket import`.
+/// Baseline in the same run: the sqlite3 tool loading N flat order rows.
+struct ImportBenchmark {
+    var orders: Int
+
+    func run() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("orders.jsonl").path
+        let csv = dir.appendingPathComponent("orders.csv").path
+        try writeFiles(jsonl: file, csv: csv)
+        let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        report("import.file_size", Double(size) / 1_048_576, "MiB")
+
+        let baseRSS = currentResidentMB()
+        let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
+        var summary = ImportSummary()
+        let elapsed = try seconds {
+            summary = try store.importOrders { emit in
+                try OrderFileReader().read(path: file, format: .docket, emit)
+            }
+        }
+        guard summary.added == orders else { throw DocketError("imported \(summary.added) of \(orders) orders") }
+        report("import.seconds", elapsed, "s")
+        report("import.orders_per_second", Double(orders) / elapsed, "orders/s")
+        report("import.peak_rss_growth", peakResidentMB() - baseRSS, "MiB")
+
+        if let sqlite3 = which("sqlite3") {
+            let db = dir.appendingPathComponent("baseline.sqlite").path
+            let schema = "CREATE TABLE orders(external_id TEXT PRIMARY KEY, status TEXT, order_date TEXT, customer TEXT, email TEXT, country TEXT, currency TEXT, total TEXT, item_count INTEGER, skus TEXT);"
+            let baseline = try seconds {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: sqlite3)
+                p.arguments = [db, schema, ".mode csv", ".import \(csv) orders"]
+                try p.run()
+                p.waitUntilExit()
+            }
+            report("import.baseline_sqlite3_seconds", baseline, "s")
+            report("import.ratio_to_sqlite3", elapsed / baseline, "x")
+        }
+    }
+
+    /// Writes the orders as JSON Lines and the same orders as flat CSV rows,
+    /// a chunk at a time so the benchmark itself holds little in memory.
+    func writeFiles(jsonl: String, csv: String) throws {
+        _ = FileManager.default.createFile(atPath: jsonl, contents: nil)
+        _ = FileManager.default.createFile(atPath: csv, contents: nil)
+        let j = FileHandle(forWritingAtPath: jsonl)!, c = FileHandle(forWritingAtPath: csv)!
+        defer { try? j.close(); try? c.close() }
+        var generator = OrderGenerator(seed: 2026, itemsPerOrder: 3...3, lean: true)
+        var jbuf: [UInt8] = [], cbuf = ""
+        for i in 0..<orders {
+            let o = generator.order(i)
+            var w = JSONWriter()
+            w.write(CanonicalCodec.encode(o))
+            jbuf.append(contentsOf: w.bytes)
+            jbuf.append(0x0A)
+            cbuf += CSV.row([o.externalId, o.status.rawValue, o.orderDate ?? "", o.customer?.displayName ?? "",
+                             o.customer?.email ?? "", o.shippingAddress?.country ?? "", o.currency ?? "",
+                             o.total.map(DecimalText.format) ?? "", String(o.items.count),
+                             o.items.compactMap(\.sku).joined(separator: " ")])
+            if jbuf.count > 1 << 22 {
+                j.write(Data(jbuf)); jbuf.removeAll(keepingCapacity: true)
+                c.write(Data(cbuf.utf8)); cbuf = ""
+            }
+        }
+        j.write(Data(jbuf))
+        c.write(Data(cbuf.utf8))
+    }
+}
