@@ -165,3 +165,32 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         }
     }
 }
+
+@Suite struct SearchIndexTests {
+    func named(_ id: String, _ name: String, sku: String) -> Order {
+        var o = Order(externalId: id)
+        var c = Customer()
+        c.name = name
+        o.customer = c
+        var item = OrderItem()
+        item.sku = sku
+        o.items = [item]
+        return o
+    }
+
+    @Test func searchFollowsReimportsAndEdits() throws {
+        let store = try temporaryStore()
+        _ = try store.importOrders { emit in try emit(named("A-1", "Alice Old", sku: "OLD-SKU")); try emit(named("B-1", "Bob", sku: "B")) }
+        _ = try store.importOrders { emit in try emit(named("A-1", "Alice New", sku: "NEW-SKU")) }
+        #expect(try store.count(OrderQuery(search: "old")) == 0)
+        #expect(try store.count(OrderQuery(search: "OLD-SKU")) == 0)
+        #expect(try store.count(OrderQuery(search: "new")) == 1)
+        let stored = try #require(try store.order(externalId: "A-1"))
+        var edited = stored.order
+        edited.customer?.name = "Carol"
+        _ = try store.save(edited, expectedVersion: stored.version)
+        #expect(try store.count(OrderQuery(search: "alice")) == 0)
+        #expect(try store.count(OrderQuery(search: "carol")) == 1)
+        #expect(try store.count(OrderQuery(search: "bob")) == 1)
+    }
+}

@@ -21,6 +21,9 @@ struct FieldReader {
     /// Path relative to the order, the key for unknown fields.
     let relPath: String
     private var used: [Bool]
+    /// Where the last member was found: codecs read members in the order
+    /// they are usually written, so the next one is most often right after.
+    private var hint = 0
 
     init(_ value: JSONValue, path: String, relPath: String, unknown: UnknownFields) throws(DocketError) {
         guard case .object(let o) = value else {
@@ -38,10 +41,19 @@ struct FieldReader {
 
     /// The member's value, marked used, or nil when absent or null.
     mutating func take(_ key: String) -> JSONValue? {
-        for (i, m) in object.members.enumerated() where m.key == key {
-            if case .null = m.value { return nil }
-            used[i] = true
-            return m.value
+        let members = object.members
+        let n = members.count
+        var k = 0
+        while k < n {
+            var i = hint + k
+            if i >= n { i -= n }
+            if members[i].key == key {
+                hint = i + 1
+                if case .null = members[i].value { return nil }
+                used[i] = true
+                return members[i].value
+            }
+            k += 1
         }
         return nil
     }
