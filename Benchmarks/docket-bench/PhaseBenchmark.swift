@@ -24,10 +24,10 @@ struct ImportPhasesBenchmark {
         }, "s")
         var sample: [Order] = []
         report("phases.decode", try seconds {
-            try OrderFileReader().read(path: file, format: .docket) { o in n += o.items.count; if sample.count < 1 { sample.append(o) } }
+            try OrderFileReader().read(path: file, format: .docket) { o, _ in n += o.items.count; if sample.count < 1 { sample.append(o) } }
         }, "s")
         report("phases.encode", try seconds {
-            try OrderFileReader().read(path: file, format: .docket) { o in n += JSONWriter.data(CanonicalCodec.encode(o)).count }
+            try OrderFileReader().read(path: file, format: .docket) { o, _ in n += JSONWriter.data(CanonicalCodec.encode(o)).count }
         }, "s")
         let dbPath = dir.appendingPathComponent("docket.sqlite").path
         let store = try SQLiteOrderStore(path: dbPath)

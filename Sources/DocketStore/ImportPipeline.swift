@@ -10,13 +10,13 @@ struct PreparedOrder: Sendable {
     var itemCount: Int
     var columns: OrderColumns
 
-    init(_ order: Order) {
+    init(_ order: Order, canonicalJSON: [UInt8]?) {
         externalId = order.externalId
         status = order.status.rawValue
         importedFrom = order.importedFrom?.rawValue
         orderDate = order.orderDate ?? ""
         itemCount = order.items.count
-        columns = OrderColumns(order)
+        columns = OrderColumns(order, canonicalJSON: canonicalJSON)
     }
 }
 

@@ -11,7 +11,7 @@ struct OrderColumns {
     var skus: String
     var body: String
 
-    init(_ o: Order) {
+    init(_ o: Order, canonicalJSON: [UInt8]? = nil) {
         customer = o.customer?.displayName ?? o.billingAddress?.fullName ?? o.shippingAddress?.fullName
             ?? o.billingAddress?.company ?? ""
         email = o.customer?.email ?? o.billingAddress?.email ?? o.shippingAddress?.email ?? o.shipping?.email ?? ""
@@ -25,7 +25,8 @@ struct OrderColumns {
             }
         }
         skus = codes.joined(separator: " ")
-        body = String(decoding: JSONWriter.data(CanonicalCodec.encode(o)), as: UTF8.self)
+        // A Docket-format order that just decoded to `o` is its own body.
+        body = String(decoding: canonicalJSON ?? JSONWriter.data(CanonicalCodec.encode(o)), as: UTF8.self)
     }
 }
 

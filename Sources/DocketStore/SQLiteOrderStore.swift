@@ -91,7 +91,7 @@ public final class SQLiteOrderStore: OrderStoring {
     /// The reader (`produce`, on the calling thread) parses and prepares
     /// orders while a writer thread inserts them in one transaction; an error
     /// on either side rolls the whole import back.
-    public func importOrders(_ produce: (_ emit: (Order) throws -> Void) throws -> Void) throws -> ImportSummary {
+    public func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary {
         let channel = ImportChannel()
         let outcome = ImportOutcome()
         let writer = Thread { [self] in
@@ -104,8 +104,8 @@ public final class SQLiteOrderStore: OrderStoring {
         do {
             var batch: [PreparedOrder] = []
             batch.reserveCapacity(256)
-            try produce { order in
-                batch.append(PreparedOrder(order))
+            try produce { order, json in
+                batch.append(PreparedOrder(order, canonicalJSON: json))
                 if batch.count == 256 {
                     try channel.send(batch)
                     batch.removeAll(keepingCapacity: true)
@@ -145,9 +145,12 @@ public final class SQLiteOrderStore: OrderStoring {
             CREATE TEMP TABLE IF NOT EXISTS import_replaced(id INTEGER PRIMARY KEY, external_id TEXT, customer TEXT, skus TEXT);
             DELETE FROM temp.import_replaced;
             """)
+        // What the search index holds for an order about to be replaced: only
+        // rows already indexed (the first such capture wins if one file
+        // replaces an order twice); newer rows are indexed at the end anyway.
         let old = try db.makeStatement(sql: """
-            INSERT INTO temp.import_replaced SELECT id, external_id, customer, skus FROM orders
-            WHERE external_id = ? AND status = 'OPEN'
+            INSERT OR IGNORE INTO temp.import_replaced SELECT id, external_id, customer, skus FROM orders
+            WHERE external_id = ? AND status = 'OPEN' AND id < ?
             """)
         // Bound through SQLite's own API: GRDB's arguments box every value,
         // which cost more than SQLite's insert itself at a million orders.
@@ -169,7 +172,18 @@ public final class SQLiteOrderStore: OrderStoring {
         func failure(_ code: Int32) -> DatabaseError {
             DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db3)))
         }
+        // New rows join the search index a block at a time while the reader
+        // is still parsing, rather than all at the end.
+        var indexedUpTo = firstNewId
+        let indexNew = try db.makeStatement(sql: """
+            INSERT INTO orders_search(rowid, external_id, customer, skus)
+                SELECT id, external_id, customer, skus FROM orders WHERE id >= ?
+            """)
         while let batch = try channel.receive() {
+            if sqlite3_last_insert_rowid(db3) - indexedUpTo >= 65536 {
+                try indexNew.execute(arguments: [indexedUpTo])
+                indexedUpTo = sqlite3_last_insert_rowid(db3) + 1
+            }
             for p in batch {
                 let code = run(insert.sqliteStatement, p)
                 if code == SQLITE_DONE {
@@ -177,7 +191,7 @@ public final class SQLiteOrderStore: OrderStoring {
                     continue
                 }
                 guard code & 0xFF == SQLITE_CONSTRAINT else { throw failure(code) }
-                try old.execute(arguments: [p.externalId])
+                try old.execute(arguments: [p.externalId, indexedUpTo])
                 let updated = run(update.sqliteStatement, p)
                 guard updated == SQLITE_DONE else { throw failure(updated) }
                 if sqlite3_changes(db3) > 0 {
@@ -197,7 +211,7 @@ public final class SQLiteOrderStore: OrderStoring {
                 SELECT id, external_id, customer, skus FROM orders
                 WHERE id >= ?1 OR id IN (SELECT id FROM temp.import_replaced);
             DELETE FROM temp.import_replaced;
-            """, arguments: [firstNewId])
+            """, arguments: [indexedUpTo])
         return summary
     }
 
@@ -317,6 +331,18 @@ public final class SQLiteOrderStore: OrderStoring {
             for row in rows { try body(try Self.stored(row)) }
             guard let final = rows.last else { return }
             last = final[7]
+        }
+    }
+
+    /// FTS5's own integrity check of the search index against the orders.
+    public func searchIndexIsConsistent() throws -> Bool {
+        do {
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO orders_search(orders_search, rank) VALUES ('integrity-check', 1)")
+            }
+            return true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            return false
         }
     }
 

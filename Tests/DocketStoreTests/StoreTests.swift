@@ -17,7 +17,7 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
     @Test func importedOrdersReadBackUnchanged() throws {
         let store = try temporaryStore()
         let orders = generated(20)
-        let summary = try store.importOrders { emit in for o in orders { try emit(o) } }
+        let summary = try store.importOrders(orders)
         #expect(summary.added == 20)
         for o in orders {
             let stored = try #require(try store.order(externalId: o.externalId))
@@ -31,10 +31,10 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         let store = try temporaryStore()
         var orders = generated(3)
         orders[1].status = .closed
-        _ = try store.importOrders { emit in for o in orders { try emit(o) } }
+        _ = try store.importOrders(orders)
         var changed = orders
         for i in changed.indices { changed[i].source = "changed"; changed[i].status = .open }
-        let summary = try store.importOrders { emit in for o in changed { try emit(o) } }
+        let summary = try store.importOrders(changed)
         #expect(summary.replaced == 2)
         #expect(summary.keptNotOpen == [orders[1].externalId])
         #expect(try store.order(externalId: orders[0].externalId)?.order.source == "changed")
@@ -52,7 +52,7 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
             try store.importOrders { emit in
                 for (i, o) in orders.enumerated() {
                     if i == 7 { throw Broken() }
-                    try emit(o)
+                    try emit(o, nil)
                 }
             }
         }
@@ -63,7 +63,7 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
     func keysetPagesWalkEveryOrderOnce(sort: OrderSort) throws {
         let store = try temporaryStore()
         let orders = generated(257)
-        _ = try store.importOrders { emit in for o in orders { try emit(o) } }
+        _ = try store.importOrders(orders)
         for descending in [false, true] {
             let q = OrderQuery(sort: sort, descending: descending)
             var seen: [OrderSummary] = []
@@ -93,7 +93,7 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         c.name = "Zoë Müller"
         a.customer = c
         let b = Order(externalId: "OTHER-1")
-        _ = try store.importOrders { emit in try emit(a); try emit(b) }
+        _ = try store.importOrders([a, b])
         for text in ["PRC-ORD", "prc-ord-101", "ETH-250G", "müller", "Zoe", "zoë mül"] {
             #expect(try store.page(OrderQuery(search: text), after: nil, limit: 10).map(\.externalId) == ["PRC-ORD-101"], "\(text)")
         }
@@ -105,7 +105,7 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         var orders = generated(10)
         orders[2].status = .closed
         orders[5].status = .cancelled
-        _ = try store.importOrders { emit in for o in orders { try emit(o) } }
+        _ = try store.importOrders(orders)
         #expect(try store.count(OrderQuery(statuses: [.open])) == 8)
         #expect(try store.count(OrderQuery(statuses: [.closed, .cancelled])) == 2)
         #expect(try store.count(OrderQuery(outcomes: ["none"])) == 10)
@@ -115,7 +115,7 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
     @Test func staleSavesAreRefusedAndNothingIsLost() throws {
         let store = try temporaryStore()
         let orders = generated(1)
-        _ = try store.importOrders { emit in try emit(orders[0]) }
+        _ = try store.importOrders([orders[0]])
         var mine = orders[0], theirs = orders[0]
         mine.source = "mine"
         theirs.source = "theirs"
@@ -143,12 +143,12 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         async let first: ImportSummary = {
             let s = try SQLiteOrderStore(path: path)
             let orders = generated(2000, seed: 1, prefix: "A-")
-            return try s.importOrders { emit in for o in orders { try emit(o) } }
+            return try s.importOrders(orders)
         }()
         async let second: ImportSummary = {
             let s = try SQLiteOrderStore(path: path)
             let orders = generated(2000, seed: 2, prefix: "B-")
-            return try s.importOrders { emit in for o in orders { try emit(o) } }
+            return try s.importOrders(orders)
         }()
         let (a, b) = try await (first, second)
         #expect(a.added == 2000 && b.added == 2000)
@@ -180,8 +180,8 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
 
     @Test func searchFollowsReimportsAndEdits() throws {
         let store = try temporaryStore()
-        _ = try store.importOrders { emit in try emit(named("A-1", "Alice Old", sku: "OLD-SKU")); try emit(named("B-1", "Bob", sku: "B")) }
-        _ = try store.importOrders { emit in try emit(named("A-1", "Alice New", sku: "NEW-SKU")) }
+        _ = try store.importOrders([named("A-1", "Alice Old", sku: "OLD-SKU"), named("B-1", "Bob", sku: "B")])
+        _ = try store.importOrders([named("A-1", "Alice New", sku: "NEW-SKU")])
         #expect(try store.count(OrderQuery(search: "old")) == 0)
         #expect(try store.count(OrderQuery(search: "OLD-SKU")) == 0)
         #expect(try store.count(OrderQuery(search: "new")) == 1)
@@ -192,5 +192,25 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         #expect(try store.count(OrderQuery(search: "alice")) == 0)
         #expect(try store.count(OrderQuery(search: "carol")) == 1)
         #expect(try store.count(OrderQuery(search: "bob")) == 1)
+    }
+}
+
+@Suite struct BulkImportIndexTests {
+    @Test func aLargeImportWithRepeatsKeepsTheSearchIndexWhole() throws {
+        let store = try temporaryStore()
+        _ = try store.importOrders(generated(1000, seed: 1, prefix: "X-"))
+        // More than one indexing block, with orders repeated inside the file
+        // and orders that were already there.
+        var orders = generated(70_000, seed: 2, prefix: "Y-")
+        orders += generated(500, seed: 3, prefix: "X-")
+        orders += generated(300, seed: 4, prefix: "Y-")
+        let summary = try store.importOrders(orders)
+        #expect(summary.added == 70_000)
+        #expect(summary.replaced == 800)
+        #expect(try store.searchIndexIsConsistent())
+        var last = Order(externalId: "Y-0000299")
+        last = try #require(try store.order(externalId: last.externalId)).order
+        let name = try #require(last.customer?.name)
+        #expect(try store.page(OrderQuery(search: name), after: nil, limit: 5).contains { $0.externalId == "Y-0000299" })
     }
 }

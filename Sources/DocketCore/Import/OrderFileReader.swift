@@ -13,10 +13,11 @@ public struct OrderFileReader: Sendable {
         self.centraOrderNumberField = centraOrderNumberField
     }
 
-    /// Reads `path` and calls `emit` for each order; returns the format read.
-    /// Errors name the file and the line or JSON path at fault.
+    /// Reads `path` and calls `emit` for each order, with its bytes when the
+    /// file is in Docket's own format; returns the format read. Errors name
+    /// the file and the line or JSON path at fault.
     @discardableResult
-    public func read(path: String, format: ImportFormat, _ emit: (Order) throws -> Void) throws -> ImportFormat {
+    public func read(path: String, format: ImportFormat, _ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> ImportFormat {
         let name = (path as NSString).lastPathComponent
         guard FileManager.default.fileExists(atPath: path) else {
             throw DocketError("no such file", file: path)
@@ -39,12 +40,12 @@ public struct OrderFileReader: Sendable {
             do { body = try JSONParser.parse(bytes) } catch { throw DocketError(error, file: name) }
             let orders: [Order]
             do { orders = try codec.decodeRequest(body) } catch { throw error.with(file: name) }
-            for order in orders { try emit(order) }
+            for order in orders { try emit(order, nil) }
         }
         return resolved
     }
 
-    func readCanonical(path: String, name: String, _ emit: (Order) throws -> Void) throws {
+    func readCanonical(path: String, name: String, _ emit: (Order, [UInt8]?) throws -> Void) throws {
         var stream = try JSONObjectStream(path: path)
         while true {
             let element: JSONObjectStream.Element
@@ -62,7 +63,7 @@ public struct OrderFileReader: Sendable {
             } catch {
                 throw error.with(file: name, line: element.line)
             }
-            try emit(order)
+            try emit(order, element.bytes)
         }
     }
 

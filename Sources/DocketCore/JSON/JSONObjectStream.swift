@@ -102,6 +102,28 @@ public struct JSONObjectStream {
         }
     }
 
+    /// The object without white space between tokens, so that what is kept
+    /// of it (the store keeps a Docket order's own bytes) is compact.
+    /// Newlines in the object are kept so that error line numbers still hold.
+    static func minified(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var inString = false
+        var escaped = false
+        for c in bytes {
+            if inString {
+                if escaped { escaped = false } else if c == 0x5C { escaped = true } else if c == 0x22 { inString = false }
+                out.append(c)
+            } else if c == 0x20 || c == 0x09 || c == 0x0D {
+                continue
+            } else {
+                if c == 0x22 { inString = true }
+                out.append(c)
+            }
+        }
+        return out
+    }
+
     private mutating func scanObject() throws -> Element {
         let startLine = line
         var start = pos
@@ -109,6 +131,7 @@ public struct JSONObjectStream {
         var depth = 0
         var inString = false
         var escaped = false
+        var spaced = false
         while true {
             if i == buffer.count {
                 pos = start
@@ -128,12 +151,14 @@ public struct JSONObjectStream {
                 if escaped { escaped = false } else if c == 0x5C { escaped = true } else if c == 0x22 { inString = false }
             } else {
                 switch c {
+                case 0x20, 0x0A, 0x0D, 0x09: spaced = true
                 case 0x22: inString = true
                 case 0x7B, 0x5B: depth += 1
                 case 0x7D, 0x5D:
                     depth -= 1
                     if depth == 0 {
-                        let element = Element(bytes: Array(buffer[start...i]), line: startLine, index: count)
+                        let slice = buffer[start...i]
+                        let element = Element(bytes: spaced ? Self.minified(slice) : Array(slice), line: startLine, index: count)
                         count += 1
                         pos = i + 1
                         afterElement = true

@@ -133,8 +133,10 @@ public struct ImportSummary: Sendable, Equatable {
 public protocol OrderStoring: Sendable {
     /// Runs `produce` in one write transaction; every order it emits is
     /// added, or replaces the stored one if that is `OPEN`. If `produce`
-    /// throws, nothing is kept.
-    func importOrders(_ produce: (_ emit: (Order) throws -> Void) throws -> Void) throws -> ImportSummary
+    /// throws, nothing is kept. `canonicalJSON`, when given, is the order
+    /// already in Docket's format (as read from a Docket file), which the
+    /// store keeps as is instead of encoding the order again.
+    func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary
     func order(externalId: String) throws -> StoredOrder?
     func page(_ query: OrderQuery, after: PageCursor?, limit: Int) throws -> [OrderSummary]
     func count(_ query: OrderQuery) throws -> Int
@@ -143,4 +145,11 @@ public protocol OrderStoring: Sendable {
     func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder
     /// Every order matching `query`, in its order, a page at a time.
     func forEachOrder(_ query: OrderQuery, _ body: (StoredOrder) throws -> Void) throws
+}
+
+extension OrderStoring {
+    /// Imports orders held in memory, in one transaction.
+    public func importOrders(_ orders: some Sequence<Order>) throws -> ImportSummary {
+        try importOrders { emit in for order in orders { try emit(order, nil) } }
+    }
 }
