@@ -123,7 +123,7 @@ public final class SQLiteOrderStore: OrderStoring {
     }
 
     static func insertAll(from channel: ImportChannel, _ db: Database) throws -> ImportSummary {
-        try db.execute(sql: "PRAGMA cache_size = -262144")
+        try db.execute(sql: "PRAGMA cache_size = -65536")
         // A plain insert, and only for an id already there an update that
         // leaves non-OPEN orders alone: an upsert with RETURNING costs a
         // third more on the common path, a new order.
