@@ -9,7 +9,8 @@ struct OrderColumns {
     var currency: String
     var total: String
     var skus: String
-    var body: String
+    /// The canonical JSON, as bytes: it goes to SQLite as they are.
+    var body: [UInt8]
 
     init(_ o: Order, canonicalJSON: [UInt8]? = nil) {
         customer = o.customer?.displayName ?? o.billingAddress?.fullName ?? o.shippingAddress?.fullName
@@ -26,7 +27,7 @@ struct OrderColumns {
         }
         skus = codes.joined(separator: " ")
         // A Docket-format order that just decoded to `o` is its own body.
-        body = String(decoding: canonicalJSON ?? JSONWriter.data(CanonicalCodec.encode(o)), as: UTF8.self)
+        body = canonicalJSON ?? JSONWriter.data(CanonicalCodec.encode(o))
     }
 }
 

@@ -164,7 +164,10 @@ public final class SQLiteOrderStore: OrderStoring {
             Self.bindText(stmt, 11, c.skus)
             Self.bindText(stmt, 12, now)
             Self.bindText(stmt, 13, now)
-            Self.bindText(stmt, 14, c.body)
+            c.body.withUnsafeBufferPointer { buf in
+                _ = sqlite3_bind_text(stmt, 14, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                      Int32(buf.count), Self.transient)
+            }
             let code = sqlite3_step(stmt)
             sqlite3_reset(stmt)
             return code
@@ -373,7 +376,8 @@ public final class SQLiteOrderStore: OrderStoring {
                     email = ?, country = ?, currency = ?, total = ?, item_count = ?, skus = ?, updated_at = ?, body = ?
                 WHERE external_id = ?
                 """, arguments: [order.status.rawValue, order.importedFrom?.rawValue, order.orderDate ?? "", c.customer,
-                                 c.email, c.country, c.currency, c.total, order.items.count, c.skus, now, c.body, order.externalId])
+                                 c.email, c.country, c.currency, c.total, order.items.count, c.skus, now,
+                                 String(decoding: c.body, as: UTF8.self), order.externalId])
             try db.execute(sql: """
                 INSERT INTO orders_search(rowid, external_id, customer, skus)
                     SELECT id, external_id, customer, skus FROM orders WHERE external_id = ?

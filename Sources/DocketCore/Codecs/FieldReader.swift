@@ -43,11 +43,14 @@ struct FieldReader {
     mutating func take(_ key: String) -> JSONValue? {
         let members = object.members
         let n = members.count
+        // Most lookups are for members that are absent; comparing lengths
+        // first spares the full string comparison for nearly all of them.
+        let length = key.utf8.count
         var k = 0
         while k < n {
             var i = hint + k
             if i >= n { i -= n }
-            if members[i].key == key {
+            if members[i].key.utf8.count == length && members[i].key == key {
                 hint = i + 1
                 if case .null = members[i].value { return nil }
                 used[i] = true

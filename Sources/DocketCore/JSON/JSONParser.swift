@@ -108,6 +108,7 @@ public struct JSONParser {
             let start = index
             index += 1
             var members: [JSONObject.Member] = []
+            members.reserveCapacity(8)
             var seen: Set<String>? = nil
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return JSONObject(members) }
