@@ -19,7 +19,8 @@ struct ImportBenchmark {
         report("import.file_size", Double(size) / 1_048_576, "MiB")
 
         let baseRSS = currentResidentMB()
-        let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
+        let storePath = dir.appendingPathComponent("docket.sqlite").path
+        let store = try SQLiteOrderStore(path: storePath)
         var summary = ImportSummary()
         let elapsed = try seconds {
             summary = try store.importOrders { emit in
@@ -43,6 +44,22 @@ struct ImportBenchmark {
             }
             report("import.baseline_sqlite3_seconds", baseline, "s")
             report("import.ratio_to_sqlite3", elapsed / baseline, "x")
+
+            // The floor for Docket's own schema: sqlite3 copying the rows
+            // Docket stored (same bytes, indexes, search index, WAL, one
+            // transaction) into a new store, with no parsing at all.
+            let floorPath = dir.appendingPathComponent("floor.sqlite").path
+            _ = try SQLiteOrderStore(path: floorPath)
+            let columns = "external_id, status, version, imported_from, order_date, customer, email, country, currency, total, item_count, skus, last_outcome, last_target, last_batch, created_at, updated_at, body"
+            let floor = try seconds {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: sqlite3)
+                p.arguments = [floorPath, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; ATTACH '\(storePath)' AS src; BEGIN IMMEDIATE; INSERT INTO orders (\(columns)) SELECT \(columns) FROM src.orders ORDER BY id; INSERT INTO orders_search(rowid, external_id, customer, skus) SELECT id, external_id, customer, skus FROM orders; COMMIT;"]
+                try p.run()
+                p.waitUntilExit()
+            }
+            report("import.floor_sqlite3_same_schema_seconds", floor, "s")
+            report("import.ratio_to_same_schema_floor", elapsed / floor, "x")
         }
     }
 
