@@ -84,7 +84,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("docket: " + SafeText.escape(message) + "\n").utf8))
+    // Escaped line by line: our own messages may span lines, but nothing
+    // from an order reaches the terminal as a control character.
+    let safe = message.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.escape(String($0)) }
+    FileHandle.standardError.write(Data(("docket: " + safe.joined(separator: "\n") + "\n").utf8))
 }
 
 /// Buffered stdout for listings that may run to a million lines.

@@ -12,6 +12,7 @@ struct Import: ParsableCommand {
             replaced if it is OPEN and left as it is otherwise (the summary says which).
 
             Formats: docket (Docket's own orders, one JSON object per line or a JSON list), \
+            csv (one row per item line with an externalId column, as export --format csv writes), \
             or a request body exactly as a dialect's API takes it: cropster {"data":[...]}, \
             centra {"name": {order}, ...}, mirakl {"orders":[...],"origin":{...}}, \
             omnia {"version":"3","orders":[...]}, dropday {order} or [{order}, ...]. \
@@ -20,7 +21,7 @@ struct Import: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: ArgumentHelp("auto, docket, cropster, centra, mirakl, omnia or dropday.", valueName: "format"))
+    @Option(help: ArgumentHelp("auto, docket, csv, cropster, centra, mirakl, omnia or dropday.", valueName: "format"))
     var format: String = "auto"
 
     @Argument(help: ArgumentHelp("The files to import.", valueName: "file"))

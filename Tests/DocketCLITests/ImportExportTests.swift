@@ -129,3 +129,42 @@ import Testing
         }
     }
 }
+
+@Suite struct CSVImportTests {
+    @Test func csvExportImportsBackWithItsItems() throws {
+        let docket = try DocketBinary()
+        try docket.run("import", DocketBinary.fixture("dropday-seed.json"))
+        try docket.run("import", DocketBinary.fixture("omnia-example.json"))
+        let csv = docket.path("orders.csv")
+        #expect(try docket.run("export", "--format", "csv", "-o", csv).status == 0)
+        var other = try DocketBinary()
+        other.environment["DOCKET_STORE"] = other.path("other.sqlite")
+        let imported = try other.run("import", csv)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("(csv): 2 orders"))
+        let order = try JSONParser.parse(try other.run("order", "show", "L41223D", "--json").stdout)
+        let items = order.objectValue?["order"]?.objectValue?["items"]?.arrayValue
+        #expect(items?.count == 2)
+        #expect(items?[1].objectValue?["ean"] == .string("07235211235464"))
+        #expect(items?[1].objectValue?["unitPrice"] == .number("2.5"))
+        #expect(order.objectValue?["order"]?.objectValue?["total"] == .number("435.45"))
+    }
+
+    @Test(arguments: [
+        ("externalId,sku,quantity\nA,S1,2\nA,S2,two\n", "line 3", "quantity \"two\" is not a number"),
+        ("externalId,sku,qty\nA,S1,2\n", "line 1", "unknown column \"qty\""),
+        ("externalId,sku\nA,S1\nB,S2\nA,S3\n", "line 4", "keep an order's rows together"),
+        ("externalId,customer\nA,\"open quote\n", "line 2", "never closed"),
+        ("sku,quantity\nS1,2\n", "line 1", "needs an externalId column"),
+    ])
+    func badCSVIsNamedAndImportsNothing(text: String, line: String, message: String) throws {
+        let docket = try DocketBinary()
+        let file = try docket.write("bad.csv", text)
+        let result = try docket.run("import", file)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("bad.csv, \(line)"), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.contains("nothing was imported"))
+        #expect(try docket.run("orders", "--json").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+}

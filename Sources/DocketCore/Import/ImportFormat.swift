@@ -4,6 +4,8 @@ public enum ImportFormat: String, Sendable, CaseIterable {
     case auto
     /// Docket's own canonical orders: JSON Lines, or a JSON list.
     case docket
+    /// One row per item line, order fields repeated (as `export --format csv`).
+    case csv
     case cropster, centra, mirakl, omnia, dropday
 
     public var dialect: Dialect? { Dialect(rawValue: rawValue) }

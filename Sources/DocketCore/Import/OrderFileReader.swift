@@ -29,6 +29,8 @@ public struct OrderFileReader: Sendable {
         switch resolved {
         case .auto, .docket:
             try readCanonical(path: path, name: name, emit)
+        case .csv:
+            try CSVOrderReader(path: path, name: name).read(emit)
         case .cropster, .centra, .mirakl, .omnia, .dropday:
             let codec: any DialectCodec = resolved == .centra
                 ? CentraCodec(orderNumberField: centraOrderNumberField) : resolved.dialect!.codec
@@ -70,11 +72,18 @@ public struct OrderFileReader: Sendable {
     /// Tells the format from the first order-shaped thing in the file.
     public func detect(path: String) throws -> ImportFormat {
         let name = (path as NSString).lastPathComponent
+        if path.lowercased().hasSuffix(".csv") { return .csv }
+        if let head = FileHandle(forReadingAtPath: path).flatMap({ try? $0.read(upToCount: 4096) }),
+           let first = head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }),
+           first != UInt8(ascii: "{"), first != UInt8(ascii: "["),
+           String(decoding: head.prefix { $0 != 0x0A }, as: UTF8.self).contains("externalId") {
+            return .csv
+        }
         var stream = try JSONObjectStream(path: path, chunkSize: 64 << 10)
         let first: JSONObjectStream.Element?
         do { first = try stream.next() } catch let e as JSONSyntaxError {
             if e.message.hasPrefix("expected orders as JSON objects") {
-                throw DocketError("Docket reads JSON order files (Docket's own, or a Cropster, Centra, Mirakl, Omnia or Dropday request body); \(e.message)", file: name, line: e.line, column: e.column)
+                throw DocketError("Docket reads order files as JSON (Docket's own, or a Cropster, Centra, Mirakl, Omnia or Dropday request body) or CSV with an externalId column; \(e.message)", file: name, line: e.line, column: e.column)
             }
             throw DocketError(e, file: name)
         }
