@@ -9,9 +9,10 @@ struct ImportBenchmark {
     var orders: Int
 
     func run() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        try withTemporaryDirectory(run(in:))
+    }
+
+    func run(in dir: URL) throws {
         let file = dir.appendingPathComponent("orders.jsonl").path
         let csv = dir.appendingPathComponent("orders.csv").path
         try writeFiles(jsonl: file, csv: csv)

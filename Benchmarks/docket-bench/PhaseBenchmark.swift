@@ -8,9 +8,10 @@ struct ImportPhasesBenchmark {
     var orders: Int
 
     func run() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        try withTemporaryDirectory(run(in:))
+    }
+
+    func run(in dir: URL) throws {
         let file = dir.appendingPathComponent("orders.jsonl").path
         try ImportBenchmark(orders: orders).writeFiles(jsonl: file, csv: dir.appendingPathComponent("o.csv").path)
         var n = 0

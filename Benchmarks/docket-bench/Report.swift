@@ -11,23 +11,25 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-/// Peak resident memory of this process so far, from /proc (Linux).
-func peakResidentMB() -> Double {
+/// A figure from /proc/self/status in MiB (Linux): `VmHWM` is the peak
+/// resident memory so far, `VmRSS` the current one.
+func procStatusMB(_ field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-        return kb / 1024
+    for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+        return (line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
     }
     return 0
 }
 
-func currentResidentMB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-        return kb / 1024
-    }
-    return 0
+func peakResidentMB() -> Double { procStatusMB("VmHWM") }
+func currentResidentMB() -> Double { procStatusMB("VmRSS") }
+
+/// Runs `body` with a new folder that is removed afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    return try body(dir)
 }
 
 func which(_ tool: String) -> String? {

@@ -81,16 +81,37 @@ struct EncodingOrder {
 /// under this key, and written back from the first.
 let requestUnknownKey = "$request"
 
-/// Reads the list member of a request body, e.g. Cropster's `data`.
-func requestList(_ body: JSONValue, key: String, dialect: Dialect) throws(DocketError) -> (FieldReader, [JSONValue]) {
+/// Decodes a request body that holds its orders in one list member
+/// (Cropster `data`, Mirakl and Omnia `orders`). `request` reads what belongs
+/// to the whole request (Mirakl's origin); members beside the list that no
+/// one reads travel with every order. `order` reads one order's fields.
+func decodeOrderList<Shared>(
+    _ body: JSONValue, key: String, idField: String, dialect: Dialect,
+    request: (inout FieldReader) throws(DocketError) -> Shared,
+    order: (inout FieldReader, inout Order, Shared) throws(DocketError) -> Void
+) throws(DocketError) -> [Order] {
     guard case .object = body else {
         throw DocketError("a \(dialect.displayName) request body is an object with \"\(key)\": [...], but this file holds \(body.kindName)", jsonPath: "$")
     }
-    var reader = try FieldReader(body, path: "$", relPath: requestUnknownKey, unknown: UnknownFields())
-    guard let list = try reader.rawArray(key) else {
+    var top = try FieldReader(body, path: "$", relPath: requestUnknownKey, unknown: UnknownFields())
+    guard let list = try top.rawArray(key) else {
         throw DocketError("a \(dialect.displayName) request body needs \"\(key)\": [...], the list of orders", jsonPath: "$")
     }
-    return (reader, list)
+    let shared = try request(&top)
+    top.finish()
+    var orders: [Order] = []
+    orders.reserveCapacity(list.count)
+    for (i, element) in list.enumerated() {
+        let unknown = UnknownFields(top.unknown.byPath)
+        var r = try FieldReader(element, path: "$.\(key)[\(i)]", relPath: "", unknown: unknown)
+        var o = Order(externalId: try requireId(try r.string(idField), field: idField, path: r.path))
+        o.importedFrom = dialect
+        try order(&r, &o, shared)
+        r.finish()
+        o.unknownFields = unknown.byPath
+        orders.append(o)
+    }
+    return orders
 }
 
 /// Reads a required external id, naming the field when it is missing.

@@ -5,16 +5,8 @@ public struct CropsterCodec: DialectCodec {
     public init() {}
 
     public func decodeRequest(_ body: JSONValue) throws(DocketError) -> [Order] {
-        let (top, list) = try requestList(body, key: "data", dialect: .cropster)
-        let request = top.unknown
-        top.finish()
-        var orders: [Order] = []
-        orders.reserveCapacity(list.count)
-        for (i, element) in list.enumerated() {
-            let unknown = UnknownFields(request.byPath)
-            var r = try FieldReader(element, path: "$.data[\(i)]", relPath: "", unknown: unknown)
-            var order = Order(externalId: try requireId(try r.string("externalId"), field: "externalId", path: r.path))
-            order.importedFrom = .cropster
+        try decodeOrderList(body, key: "data", idField: "externalId", dialect: .cropster, request: { _ in }) {
+            (r: inout FieldReader, order: inout Order, _: Void) throws(DocketError) in
             order.orderDate = try r.string("orderDate")
             let name = try r.string("customer")
             let type = try r.string("customerType")
@@ -30,11 +22,7 @@ public struct CropsterCodec: DialectCodec {
                 line.quantity = try item.decimal("quantity")
                 return line
             } ?? []
-            r.finish()
-            order.unknownFields = unknown.byPath
-            orders.append(order)
         }
-        return orders
     }
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {

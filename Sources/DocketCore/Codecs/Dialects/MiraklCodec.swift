@@ -6,19 +6,12 @@ public struct MiraklCodec: DialectCodec {
     public init() {}
 
     public func decodeRequest(_ body: JSONValue) throws(DocketError) -> [Order] {
-        var (top, list) = try requestList(body, key: "orders", dialect: .mirakl)
-        let request = top.unknown
-        let origin = try top.object("origin") { (o) throws(DocketError) in
-            Origin(channelId: try o.string("channel_id"), channelStoreId: try o.string("channel_store_id"))
-        }
-        top.finish()
-        var orders: [Order] = []
-        orders.reserveCapacity(list.count)
-        for (i, element) in list.enumerated() {
-            let unknown = UnknownFields(request.byPath)
-            var r = try FieldReader(element, path: "$.orders[\(i)]", relPath: "", unknown: unknown)
-            var order = Order(externalId: try requireId(try r.string("channel_order_id"), field: "channel_order_id", path: r.path))
-            order.importedFrom = .mirakl
+        try decodeOrderList(body, key: "orders", idField: "channel_order_id", dialect: .mirakl, request: { (top) throws(DocketError) in
+            try top.object("origin") { (o) throws(DocketError) in
+                Origin(channelId: try o.string("channel_id"), channelStoreId: try o.string("channel_store_id"))
+            }
+        }) {
+            (r: inout FieldReader, order: inout Order, origin: Origin?) throws(DocketError) in
             order.origin = origin
             order.updatedAt = try r.string("channel_updated_at")
             order.orderDate = try r.string("created_at")
@@ -73,11 +66,7 @@ public struct MiraklCodec: DialectCodec {
                 item.adjustments = try l.rawArray("adjustments")
                 return item
             } ?? []
-            r.finish()
-            order.unknownFields = unknown.byPath
-            orders.append(order)
         }
-        return orders
     }
 
     func readAddress(_ a: inout FieldReader) throws(DocketError) -> Address {

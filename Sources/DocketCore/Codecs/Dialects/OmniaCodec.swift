@@ -6,16 +6,8 @@ public struct OmniaCodec: DialectCodec {
     public func decodeRequest(_ body: JSONValue) throws(DocketError) -> [Order] {
         // `version` is left unread so that it travels with the request and
         // goes back as it came; encoding writes "3" when there is none.
-        let (top, list) = try requestList(body, key: "orders", dialect: .omnia)
-        let request = top.unknown
-        top.finish()
-        var orders: [Order] = []
-        orders.reserveCapacity(list.count)
-        for (i, element) in list.enumerated() {
-            let unknown = UnknownFields(request.byPath)
-            var r = try FieldReader(element, path: "$.orders[\(i)]", relPath: "", unknown: unknown)
-            var order = Order(externalId: try requireId(try r.string("orderId"), field: "orderId", path: r.path))
-            order.importedFrom = .omnia
+        try decodeOrderList(body, key: "orders", idField: "orderId", dialect: .omnia, request: { _ in }) {
+            (r: inout FieldReader, order: inout Order, _: Void) throws(DocketError) in
             order.shippingCost = try r.decimal("shippingCosts")
             order.total = try r.decimal("totalPrice")
             order.source = try r.string("origin")
@@ -30,11 +22,7 @@ public struct OmniaCodec: DialectCodec {
                 item.taxPercentage = try it.decimal("taxPercentage")
                 return item
             } ?? []
-            r.finish()
-            order.unknownFields = unknown.byPath
-            orders.append(order)
         }
-        return orders
     }
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
