@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import Foundation
 
 @main
 struct Docket: ParsableCommand {
@@ -23,4 +24,19 @@ struct Docket: ParsableCommand {
         version: "0.1.0",
         subcommands: [Import.self, Orders.self, OrderCommand.self, Export.self, TerminalInfo.self]
     )
+
+    /// Bad arguments exit with 1 like any other failure of the command
+    /// (PRODUCT.md), not argument parser's 64: scripts check 0, 1 and 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 1 || code.rawValue == 2 { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(1)
+        }
+    }
 }

@@ -55,3 +55,21 @@ import Testing
         #expect(result.stderr.contains("does not exist"))
     }
 }
+
+@Suite struct ExitCodeTests {
+    @Test(arguments: [["bogus"], ["orders", "--sort", "price"], ["import"], ["export", "--format", "xml"], ["order", "show"]])
+    func badArgumentsExitOne(arguments: [String]) throws {
+        let result = try DocketBinary().run(arguments)
+        #expect(result.status == 1)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func helpAndVersionExitZero() throws {
+        let docket = try DocketBinary()
+        #expect(try docket.run("--help").status == 0)
+        #expect(try docket.run("--version").status == 0)
+        let help = try docket.run("import", "--help")
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("one transaction"))
+    }
+}

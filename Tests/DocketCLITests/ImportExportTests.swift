@@ -101,7 +101,7 @@ import Testing
         let all = try docket.run("orders", "--sort", "date", "--desc", "--limit", "2")
         #expect(all.stdout.split(separator: "\n").count == 3)
         let bad = try docket.run("orders", "--status", "DONE")
-        #expect(bad.status != 0)
+        #expect(bad.status == 1)
         #expect(bad.stderr.contains("OPEN, PROCESSING, CLOSED, CANCELLED"))
     }
 
