@@ -95,6 +95,12 @@ public enum ConfigLoader {
                 target.settings[key] = s
             }
         }
+        // A products file named relative to the config is found beside it.
+        if let file = target.settings["products_file"] {
+            var p = (file as NSString).expandingTildeInPath
+            if !p.hasPrefix("/"), let path { p = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(p) }
+            target.settings["products_file"] = p
+        }
         if let a = t["auth"] {
             guard let auth = a.table else { throw DocketError("\(at).auth must be a table", file: path) }
             target.auth = try self.auth(auth, at: at + ".auth", path: path, ownerOnly: ownerOnly, mode: mode)

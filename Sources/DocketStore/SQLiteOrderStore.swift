@@ -278,6 +278,10 @@ public final class SQLiteOrderStore: OrderStoring {
             clauses.append("external_id IN (\(placeholders(q.ids.count)))")
             args += StatementArguments(q.ids)
         }
+        if let t = q.notTakenBy {
+            clauses.append("NOT (last_target = ? AND last_outcome IN ('accepted', 'exists'))")
+            args += [t]
+        }
         if let s = q.search, let match = ftsQuery(s) {
             clauses.append("id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ?)")
             args += [match]

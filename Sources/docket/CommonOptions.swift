@@ -67,6 +67,9 @@ struct SelectionOptions: ParsableArguments {
         return q
     }
 
+    /// No selection flag given: the command's default selection applies.
+    var isEmpty: Bool { status == nil && outcome == nil && ids == nil && search == nil }
+
     func list(_ s: String) -> [String] {
         s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

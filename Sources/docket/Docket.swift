@@ -22,7 +22,7 @@ struct Docket: ParsableCommand {
             orders did not make it.
             """,
         version: "0.1.0",
-        subcommands: [Import.self, Orders.self, OrderCommand.self, Export.self, TerminalInfo.self]
+        subcommands: [Import.self, Orders.self, OrderCommand.self, Validate.self, Export.self, TerminalInfo.self]
     )
 
     /// Bad arguments exit with 1 like any other failure of the command

@@ -10,6 +10,10 @@ public struct OrderQuery: Sendable, Equatable {
     /// Free text: external id, customer or SKU (prefix match on words).
     public var search: String?
     public var ids: [String] = []
+    /// Only orders this target has not yet taken (its last word on them was
+    /// not `accepted` or `exists`): what `submit` and `validate` take by
+    /// default.
+    public var notTakenBy: String?
     public var sort: OrderSort = .externalId
     public var descending = false
 

@@ -1,0 +1,106 @@
+/// Local validation for one target: each order checked as it would be sent
+/// there, plus the rules that span orders (duplicate ids, Mirakl line ids
+/// unique across the channel, Omnia item ids in the contract's products).
+public struct OrderValidator: Sendable {
+    public var dialect: Dialect
+    public var options: EncodeOptions
+    /// Omnia: the contract's customerProductIds, when a local list is given.
+    public var knownProducts: Set<String>?
+
+    public init(dialect: Dialect, options: EncodeOptions = EncodeOptions(mode: .complete), knownProducts: Set<String>? = nil) {
+        self.dialect = dialect
+        var options = options
+        options.mode = .complete
+        self.options = options
+        self.knownProducts = knownProducts
+    }
+
+    /// The most orders one request of this dialect may carry (documented
+    /// limits; Centra and Mirakl document none, Dropday takes one).
+    public static func requestLimit(_ dialect: Dialect) -> Int? {
+        switch dialect {
+        case .cropster: 50
+        case .omnia: 10_000
+        case .dropday: 1
+        case .centra, .mirakl: nil
+        }
+    }
+
+    /// The problems with one order on its own.
+    public func validate(_ order: Order) -> [OrderIssue] {
+        var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect, orderNumberField: options.centraOrderNumberField))
+        let body: JSONValue
+        do {
+            body = try dialect.codec.encodeRequest([order], options: options)
+        } catch {
+            return [OrderIssue(code: "encode", message: error.message)]
+        }
+        let (object, request) = Self.orderObject(body, dialect: dialect)
+        guard let object else { return [OrderIssue(code: "encode", message: "the order could not be put in a \(dialect.displayName) request")] }
+        DialectRules.check(dialect, order: object, request: request, numberField: options.centraOrderNumberField, &checker)
+        if dialect == .omnia, let knownProducts {
+            for (i, item) in order.items.enumerated() {
+                let id = item.productId ?? item.sku
+                if let id, !knownProducts.contains(id) {
+                    checker.add("items[\(i)].itemId", "unknown_product", "\"\(id)\" is not a product of this contract")
+                }
+            }
+        }
+        return checker.issues
+    }
+
+    /// Problems per order (by external id), including those across orders;
+    /// orders without problems are left out.
+    public func validate(_ orders: [Order]) -> [String: [OrderIssue]] {
+        var selection = Selection(validator: self)
+        var result: [String: [OrderIssue]] = [:]
+        for order in orders {
+            let issues = selection.check(order)
+            if !issues.isEmpty { result[order.externalId, default: []] += issues }
+        }
+        return result
+    }
+
+    /// Checks orders one at a time while remembering what spans them, so a
+    /// selection of any size is checked without holding it in memory.
+    public struct Selection: Sendable {
+        let validator: OrderValidator
+        var seenIds: Set<String> = []
+        var lineOwners: [String: String] = [:]
+
+        public init(validator: OrderValidator) { self.validator = validator }
+
+        public mutating func check(_ order: Order) -> [OrderIssue] {
+            var issues = validator.validate(order)
+            if !seenIds.insert(order.externalId).inserted {
+                issues.append(OrderIssue(code: "duplicate", message: "this order appears twice in the selection", field: "externalId"))
+            }
+            if validator.dialect == .mirakl {
+                for (i, item) in order.items.enumerated() {
+                    guard let line = item.lineId, !line.isEmpty else { continue }
+                    if let owner = lineOwners[line] {
+                        let other = owner == order.externalId ? "another line of this order" : "order \(owner)"
+                        issues.append(OrderIssue(code: "duplicate_line",
+                                                 message: "line id \(line) is also used by \(other); Mirakl needs it unique across the channel",
+                                                 field: "items[\(i)].lineId"))
+                    } else {
+                        lineOwners[line] = order.externalId
+                    }
+                }
+            }
+            return issues
+        }
+    }
+
+    /// The single order's object in an encoded one-order body, with the
+    /// request around it (Mirakl's origin lives there).
+    static func orderObject(_ body: JSONValue, dialect: Dialect) -> (JSONObject?, JSONObject?) {
+        let top = body.objectValue
+        switch dialect {
+        case .cropster: return (top?["data"]?.arrayValue?.first?.objectValue, top)
+        case .mirakl, .omnia: return (top?["orders"]?.arrayValue?.first?.objectValue, top)
+        case .centra: return (top?.members.first?.value.objectValue, top)
+        case .dropday: return (top, nil)
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+
+/// Checks one order as it would go on the wire (the dialect's JSON for it),
+/// naming each problem by its canonical path and, in the message, by the
+/// vendor's own field name, so both support staff and whoever reads the raw
+/// request can find it.
+struct RuleChecker {
+    let dialect: Dialect
+    let paths: FieldPaths
+    var issues: [OrderIssue] = []
+
+    init(dialect: Dialect, paths: FieldPaths) {
+        self.dialect = dialect
+        self.paths = paths
+    }
+
+    enum TextFormat {
+        /// `YYYY-MM-DDTHH:mm:ssZ` exactly (Cropster).
+        case utcTimestamp
+        /// Any ISO 8601 date, or date and time with an optional zone.
+        case iso8601
+        case currency
+        case alpha2
+        case alpha3
+        case email
+        case digits
+    }
+
+    static func join(_ base: String, _ key: String) -> String { base.isEmpty ? key : "\(base).\(key)" }
+
+    mutating func add(_ path: String, _ code: String, _ message: String) {
+        issues.append(OrderIssue(code: code, message: "\(message) (\(dialect.displayName) field \(path))",
+                                 field: paths.canonical(path)))
+    }
+
+    /// The member's value, or nil (reporting it when required) if it is
+    /// missing, null or blank text.
+    mutating func value(_ o: JSONObject?, _ key: String, at base: String, required: Bool) -> JSONValue? {
+        let path = Self.join(base, key)
+        guard let v = o?[key], !v.isNull else {
+            if required { add(path, "required", "is required") }
+            return nil
+        }
+        if case .string(let s) = v, s.trimmingCharacters(in: .whitespaces).isEmpty {
+            if required { add(path, "required", "is required but empty") }
+            return required ? nil : v
+        }
+        return v
+    }
+
+    @discardableResult
+    mutating func text(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false,
+                       oneOf allowed: [String]? = nil, format: TextFormat? = nil) -> String? {
+        let path = Self.join(base, key)
+        guard let v = value(o, key, at: base, required: required) else { return nil }
+        guard case .string(let s) = v else {
+            add(path, "type", "must be text, not \(v.kindName)")
+            return nil
+        }
+        if s.isEmpty { return s }
+        if let allowed, !allowed.contains(s) {
+            let list = allowed.count <= 4 ? allowed.joined(separator: " or ") : "one of " + allowed.joined(separator: ", ")
+            add(path, "enum", "\"\(s)\" is not allowed; use \(list)")
+        }
+        if let format, !Self.matches(s, format) {
+            add(path, "format", Self.describe(format, s))
+        }
+        return s
+    }
+
+    static func describe(_ format: TextFormat, _ s: String) -> String {
+        switch format {
+        case .utcTimestamp: "\"\(s)\" must be a UTC date and time like 2026-01-01T01:11:00Z"
+        case .iso8601: "\"\(s)\" must be an ISO 8601 date and time like 2026-01-01T01:11:00Z"
+        case .currency: "\"\(s)\" must be an ISO 4217 currency code such as EUR"
+        case .alpha2: "\"\(s)\" must be a two-letter ISO 3166 country code such as NL"
+        case .alpha3: "\"\(s)\" must be a three-letter ISO 3166 country code such as NLD"
+        case .email: "\"\(s)\" is not an email address"
+        case .digits: "\"\(s)\" must be digits only"
+        }
+    }
+
+    static func matches(_ s: String, _ format: TextFormat) -> Bool {
+        switch format {
+        case .utcTimestamp: return s.utf8.count == 20 && ISO8601.isValid(s) && s.hasSuffix("Z")
+        case .iso8601: return ISO8601.isValid(s)
+        case .currency: return ISOCodes.currencies.contains(s)
+        case .alpha2: return ISOCodes.alpha2.contains(s)
+        case .alpha3: return ISOCodes.alpha3.contains(s)
+        case .email:
+            let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(" ")
+        case .digits: return s.allSatisfy(\.isASCII) && s.allSatisfy(\.isNumber)
+        }
+    }
+
+    enum NumberRule { case any, nonNegative, positiveInteger, integer }
+
+    @discardableResult
+    mutating func number(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false,
+                         _ rule: NumberRule = .any) -> Decimal? {
+        let path = Self.join(base, key)
+        guard let v = value(o, key, at: base, required: required) else { return nil }
+        guard case .number(let n) = v, let d = DecimalText.parse(n) else {
+            add(path, "type", "must be a number, not \(v.kindName)")
+            return nil
+        }
+        switch rule {
+        case .any: break
+        case .nonNegative where d < 0: add(path, "range", "must be 0 or more, not \(n)")
+        case .positiveInteger where d <= 0 || !Self.isWhole(d): add(path, "range", "must be a whole number above 0, not \(n)")
+        case .integer where !Self.isWhole(d): add(path, "range", "must be a whole number, not \(n)")
+        default: break
+        }
+        return d
+    }
+
+    static func isWhole(_ d: Decimal) -> Bool {
+        var value = d, rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .plain)
+        return rounded == d
+    }
+
+    mutating func bool(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false) {
+        guard let v = value(o, key, at: base, required: required) else { return }
+        if case .bool = v { return }
+        add(Self.join(base, key), "type", "must be true or false, not \(v.kindName)")
+    }
+
+    mutating func object(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false) -> JSONObject? {
+        guard let v = value(o, key, at: base, required: required) else { return nil }
+        guard case .object(let obj) = v else {
+            add(Self.join(base, key), "type", "must be an object, not \(v.kindName)")
+            return nil
+        }
+        return obj
+    }
+
+    /// The list's objects with their paths; reports a missing or empty list
+    /// when `nonEmpty`.
+    mutating func list(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false,
+                       nonEmpty: Bool = false) -> [(JSONObject?, String)] {
+        let path = Self.join(base, key)
+        guard let v = value(o, key, at: base, required: required) else { return [] }
+        guard case .array(let a) = v else {
+            add(path, "type", "must be a list, not \(v.kindName)")
+            return []
+        }
+        if a.isEmpty && nonEmpty { add(path, "empty", "must not be empty") }
+        return a.enumerated().map { (i, e) in
+            let p = "\(path)[\(i)]"
+            guard case .object(let obj) = e else {
+                add(p, "type", "must be an object, not \(e.kindName)")
+                return (nil, p)
+            }
+            return (obj, p)
+        }
+    }
+
+    mutating func money(_ o: JSONObject?, _ key: String, at base: String, required: Bool) {
+        let path = Self.join(base, key)
+        guard let m = object(o, key, at: base, required: required) else { return }
+        number(m, "amount", at: path, required: true)
+        text(m, "currency", at: path, required: true, format: .currency)
+    }
+}
+
+/// ISO 8601 dates and date-times, checked field by field (real months,
+/// days and times), without a regular expression.
+enum ISO8601 {
+    static func isValid(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var v = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int(b[i] - 0x30)
+            }
+            return v
+        }
+        guard let year = digits(0, 4), b.count >= 10, b[4] == 0x2D, let month = digits(5, 2), b[7] == 0x2D,
+              let day = digits(8, 2), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return false }
+        if b.count == 10 { return true }
+        guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "), let hour = digits(11, 2), b.count > 13, b[13] == 0x3A,
+              let minute = digits(14, 2), hour < 24, minute < 60 else { return false }
+        var i = 16
+        if i < b.count, b[i] == 0x3A {
+            guard let second = digits(17, 2), second <= 60 else { return false }
+            i = 19
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                let start = i
+                while i < b.count, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+                guard i > start else { return false }
+            }
+        }
+        if i == b.count { return true }
+        if b[i] == UInt8(ascii: "Z") { return i + 1 == b.count }
+        guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let zh = digits(i + 1, 2), zh < 24 else { return false }
+        i += 3
+        if i < b.count, b[i] == 0x3A { i += 1 }
+        guard let zm = digits(i, 2), zm < 60 else { return false }
+        return i + 2 == b.count
+    }
+}
