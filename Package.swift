@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -32,6 +34,18 @@ let package = Package(
                 "DocketCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "DocketHTTP",
+            dependencies: ["DocketCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict),
+        .target(
+            name: "DocketSandbox",
+            dependencies: [
+                "DocketCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
@@ -48,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketConfig", "DocketTerminal",
+                "DocketCore", "DocketStore", "DocketConfig", "DocketTerminal", "DocketHTTP", "DocketSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,6 +79,13 @@ let package = Package(
         .testTarget(
             name: "DocketStoreTests",
             dependencies: ["DocketCore", "DocketStore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DocketSandboxTests",
+            dependencies: [
+                "DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "DocketCLITests",

@@ -51,6 +51,46 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-batches") { db in
+            try db.execute(sql: """
+                CREATE TABLE batches (
+                    id TEXT PRIMARY KEY,
+                    target TEXT NOT NULL,
+                    dialect TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    order_count INTEGER NOT NULL
+                );
+                CREATE INDEX batches_by_created ON batches(created_at);
+                CREATE TABLE batch_orders (
+                    batch_id TEXT NOT NULL REFERENCES batches(id),
+                    external_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    remote_ids TEXT NOT NULL DEFAULT '[]',
+                    errors TEXT NOT NULL DEFAULT '[]',
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (batch_id, external_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX batch_orders_by_order ON batch_orders(external_id);
+                CREATE TABLE requests (
+                    id INTEGER PRIMARY KEY,
+                    batch_id TEXT NOT NULL REFERENCES batches(id),
+                    sequence INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    request_body TEXT NOT NULL,
+                    status INTEGER,
+                    response_body TEXT NOT NULL,
+                    error TEXT,
+                    started_at TEXT NOT NULL,
+                    milliseconds INTEGER NOT NULL,
+                    order_ids TEXT NOT NULL
+                );
+                CREATE INDEX requests_by_batch ON requests(batch_id, sequence, attempt);
+                """)
+        }
         return migrator
     }
 }

@@ -92,6 +92,16 @@ public struct OrderValidator: Sendable {
         }
     }
 
+    /// Checks one order's JSON exactly as it arrived in a request of this
+    /// dialect, naming problems by the vendor's paths: how the sandbox
+    /// applies the same documented rules a vendor would.
+    public static func vendorIssues(_ dialect: Dialect, order: JSONObject, request: JSONObject?,
+                                    orderNumberField: String = "orderId") -> [VendorIssue] {
+        var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect, orderNumberField: orderNumberField))
+        DialectRules.check(dialect, order: order, request: request, numberField: orderNumberField, &checker)
+        return checker.vendorIssues
+    }
+
     /// The single order's object in an encoded one-order body, with the
     /// request around it (Mirakl's origin lives there).
     static func orderObject(_ body: JSONValue, dialect: Dialect) -> (JSONObject?, JSONObject?) {

@@ -8,6 +8,9 @@ struct RuleChecker {
     let dialect: Dialect
     let paths: FieldPaths
     var issues: [OrderIssue] = []
+    /// The same problems by the vendor's own path and with the bare rule
+    /// text, as a vendor would phrase its refusal (the sandbox answers so).
+    var vendorIssues: [VendorIssue] = []
 
     init(dialect: Dialect, paths: FieldPaths) {
         self.dialect = dialect
@@ -29,6 +32,7 @@ struct RuleChecker {
     static func join(_ base: String, _ key: String) -> String { base.isEmpty ? key : "\(base).\(key)" }
 
     mutating func add(_ path: String, _ code: String, _ message: String) {
+        vendorIssues.append(VendorIssue(path: path, code: code, text: message))
         issues.append(OrderIssue(code: code, message: "\(message) (\(dialect.displayName) field \(path))",
                                  field: paths.canonical(path)))
     }
@@ -163,6 +167,14 @@ struct RuleChecker {
         number(m, "amount", at: path, required: true)
         text(m, "currency", at: path, required: true, format: .currency)
     }
+}
+
+/// A problem as the vendor's API would name it: its own field path
+/// (relative to the order) and the rule broken.
+public struct VendorIssue: Sendable, Equatable {
+    public var path: String
+    public var code: String
+    public var text: String
 }
 
 /// ISO 8601 dates and date-times, checked field by field (real months,

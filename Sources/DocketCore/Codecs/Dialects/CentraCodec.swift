@@ -105,17 +105,27 @@ public struct CentraCodec: DialectCodec {
     }
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
-        var body = JSONObject()
-        for order in orders {
+        var members: [JSONObject.Member] = []
+        for (key, order) in zip(Self.keys(for: orders, options: options), orders) {
             let e = EncodingOrder(order, dialect: .centra, options: options)
-            // The name must map back to one order; faithful bodies keep their
-            // own names, a clash (orders from two files) gets a suffix.
-            var key = (e.fill ? nil : order.centra?.key) ?? order.externalId
-            var n = 2
-            while body[key] != nil { key = "\(order.centra?.key ?? order.externalId)#\(n)"; n += 1 }
-            body[key] = encode(e, numberField: options.centraOrderNumberField).value
+            members.append(.init(key, encode(e, numberField: options.centraOrderNumberField).value))
         }
-        return .object(body)
+        return .object(JSONObject(members))
+    }
+
+    /// The name each order gets in a batch body, in order. It must map back
+    /// to one order: faithful bodies keep their own names, submissions use
+    /// the external id, and a clash (orders from two files) gets a suffix.
+    public static func keys(for orders: [Order], options: EncodeOptions) -> [String] {
+        var used: Set<String> = []
+        return orders.map { order in
+            let fill = options.mode == .complete || order.importedFrom != .centra
+            let base = (fill ? nil : order.centra?.key) ?? order.externalId
+            var key = base
+            var n = 2
+            while !used.insert(key).inserted { key = "\(base)#\(n)"; n += 1 }
+            return key
+        }
     }
 
     func encode(_ e: EncodingOrder, numberField: String) -> FieldWriter {

@@ -1,0 +1,48 @@
+/// A batch as its history shows it.
+public struct BatchSummary: Sendable, Equatable {
+    public var id: String
+    public var target: String
+    public var dialect: Dialect
+    public var createdAt: String
+    public var finishedAt: String?
+    public var orderCount: Int
+    public var counts: [Outcome: Int]
+
+    public init(id: String, target: String, dialect: Dialect, createdAt: String, finishedAt: String?, orderCount: Int, counts: [Outcome: Int]) {
+        self.id = id
+        self.target = target
+        self.dialect = dialect
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+        self.orderCount = orderCount
+        self.counts = counts
+    }
+
+    /// PRODUCT.md's counts object, every outcome present.
+    public var countsJSON: JSONValue {
+        .object(JSONObject(Outcome.allCases.map { .init($0.rawValue, .number(String(counts[$0] ?? 0))) }))
+    }
+}
+
+/// A batch with every order's outcome: `docket submit --json` and
+/// `docket batch show --json` print this.
+public struct BatchReport: Sendable {
+    public var summary: BatchSummary
+    public var outcomes: [OrderOutcome]
+
+    public init(summary: BatchSummary, outcomes: [OrderOutcome]) {
+        self.summary = summary
+        self.outcomes = outcomes
+    }
+
+    public var json: JSONValue {
+        .object(JSONObject([
+            .init("batch", .string(summary.id)), .init("target", .string(summary.target)),
+            .init("dialect", .string(summary.dialect.rawValue)), .init("counts", summary.countsJSON),
+            .init("orders", .array(outcomes.map(\.json))),
+        ]))
+    }
+
+    /// Every order is at the target.
+    public var allTaken: Bool { outcomes.allSatisfy { $0.outcome.isTaken } }
+}

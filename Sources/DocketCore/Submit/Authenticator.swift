@@ -1,0 +1,93 @@
+import Foundation
+
+/// Supplies each request's credentials. OAuth2 tokens are cached with their
+/// expiry, renewed shortly before it, fetched one at a time however many
+/// requests wait, and dropped on a 401 so the next request fetches anew.
+public actor Authenticator {
+    public enum Failure: Error, Sendable { case refused(String) }
+
+    let auth: AuthConfig?
+    let transport: any HTTPTransport
+    let timeout: Double
+    /// Secrets resolved once, up front, so a missing one fails before
+    /// anything is sent.
+    let secret: String?
+    private var token: (value: String, renewAt: ContinuousClock.Instant)?
+    private var fetching: Task<(String, Double), any Error>?
+    public private(set) var tokensFetched = 0
+
+    public init(auth: AuthConfig?, transport: any HTTPTransport, timeout: Double = 30,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(DocketError) {
+        self.auth = auth
+        self.transport = transport
+        self.timeout = timeout
+        secret = try auth?.secrets.first?.resolve(environment: environment)
+    }
+
+    public var usesTokens: Bool { if case .oauth2? = auth { true } else { false } }
+
+    /// The headers that authenticate a request now.
+    public func headers() async throws(Failure) -> [(name: String, value: String)] {
+        guard let auth, let secret else { return [] }
+        switch auth {
+        case .bearer: return [("Authorization", "Bearer \(secret)")]
+        case .basic(let user, _): return [("Authorization", "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString())]
+        case .header(let name, _): return [(name, secret)]
+        case .dropday(_, let account): return [("api-key", secret), ("account-id", account)]
+        case .oauth2(let url, let client, _): return [("Authorization", "Bearer \(try await currentToken(url: url, client: client, secret: secret))")]
+        }
+    }
+
+    /// Drops a token the target refused, unless a newer one already replaced it.
+    public func invalidate(_ headers: [(name: String, value: String)]) {
+        guard let sent = headers.first(where: { $0.name == "Authorization" })?.value, let token,
+              sent == "Bearer \(token.value)" else { return }
+        self.token = nil
+    }
+
+    func currentToken(url: String, client: String, secret: String) async throws(Failure) -> String {
+        if let token, ContinuousClock.now < token.renewAt { return token.value }
+        let task: Task<(String, Double), any Error>
+        if let fetching {
+            task = fetching
+        } else {
+            let transport = self.transport, timeout = self.timeout
+            task = Task { try await Self.fetch(url: url, client: client, secret: secret, transport: transport, timeout: timeout) }
+            fetching = task
+        }
+        do {
+            let (value, lifetime) = try await task.value
+            if fetching == task {
+                fetching = nil
+                tokensFetched += 1
+                // Renew a little before expiry: 20% of a short lifetime, 30 s of a long one.
+                let margin = min(30, lifetime * 0.2)
+                token = (value, ContinuousClock.now + .milliseconds(Int((lifetime - margin) * 1000)))
+            }
+            return value
+        } catch {
+            if fetching == task { fetching = nil }
+            throw .refused((error as? Failure).map { if case .refused(let m) = $0 { m } else { "" } } ?? "\(error)")
+        }
+    }
+
+    static func fetch(url: String, client: String, secret: String, transport: any HTTPTransport, timeout: Double) async throws -> (String, Double) {
+        func form(_ s: String) -> String {
+            s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
+        }
+        let body = "grant_type=client_credentials&client_id=\(form(client))&client_secret=\(form(secret))"
+        let request = HTTPRequestData(method: "POST", url: url,
+                                      headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+                                      body: Array(body.utf8))
+        let response: HTTPResponseData
+        do { response = try await transport.send(request, timeout: timeout) } catch {
+            throw Failure.refused("the token endpoint \(url) did not answer: \(error.message)")
+        }
+        guard response.status == 200, let json = try? JSONParser.parse(response.body).objectValue,
+              let token = json["access_token"]?.stringValue else {
+            throw Failure.refused("the token endpoint \(url) refused the client credentials (HTTP \(response.status))")
+        }
+        let lifetime = json["expires_in"].flatMap(scalarText).flatMap(Double.init) ?? 3600
+        return (token, max(lifetime, 0.5))
+    }
+}

@@ -1,0 +1,269 @@
+/// What a target's answer to one request means for its orders.
+public enum ResponseVerdict: Sendable, Equatable {
+    /// A definitive word on each order (by external id). Orders the answer
+    /// did not mention are missing from the map.
+    case perOrder([String: OrderOutcome])
+    /// An all-or-nothing refusal that names its bad orders: those are
+    /// rejected, and nothing of the request was saved.
+    case refusedNamed([String: [OrderIssue]])
+    /// An all-or-nothing refusal that does not say which orders were bad.
+    case refusedUnnamed([OrderIssue])
+    /// Worth sending again later (429, 5xx, a malformed answer).
+    case retry(reason: String, retryAfter: Double?)
+    /// The credentials were refused (401, 403).
+    case unauthorized(status: Int, message: String)
+    /// Refused for a reason that is not about the orders.
+    case failed(status: Int, message: String)
+}
+
+/// Reads one dialect's answers.
+public protocol ResponseDecoder: Sendable {
+    /// `orders` are the request's orders in the order they were encoded.
+    func decode(_ response: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict
+}
+
+extension Dialect {
+    public var responseDecoder: any ResponseDecoder {
+        switch self {
+        case .cropster: CropsterResponse()
+        case .centra: CentraResponse()
+        case .mirakl: MiraklResponse()
+        case .omnia: OmniaResponse()
+        case .dropday: DropdayResponse()
+        }
+    }
+}
+
+/// What every dialect does with statuses that are not about the orders.
+func commonVerdict(_ r: HTTPResponseData, message: String?) -> ResponseVerdict? {
+    let text = message ?? String(decoding: r.body.prefix(300), as: UTF8.self)
+    switch r.status {
+    case 401, 403: return .unauthorized(status: r.status, message: text)
+    case 408, 429, 500...599:
+        return .retry(reason: "HTTP \(r.status)\(text.isEmpty ? "" : ": \(text)")", retryAfter: r.header("Retry-After").flatMap(parseRetryAfter))
+    default: return nil
+    }
+}
+
+/// `Retry-After` in seconds (the form APIs use; an HTTP date counts as 1 s).
+func parseRetryAfter(_ value: String) -> Double? {
+    if let s = Double(value.trimmingCharacters(in: .whitespaces)), s >= 0 { return min(s, 300) }
+    return 1
+}
+
+func parseBody(_ r: HTTPResponseData) -> JSONValue? {
+    r.body.isEmpty ? nil : try? JSONParser.parse(r.body)
+}
+
+struct CropsterResponse: ResponseDecoder {
+    func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
+        let body = parseBody(r)
+        let error = body?.objectValue?["error"]?.objectValue
+        let code = error?["code"]?.stringValue ?? "error"
+        let message = error?["message"]?.stringValue
+        if r.status == 200 {
+            guard let synced = body?.objectValue?["result"]?.objectValue?["syncedOrders"]?.arrayValue else {
+                return .retry(reason: "HTTP 200 without result.syncedOrders", retryAfter: nil)
+            }
+            var result: [String: OrderOutcome] = [:]
+            for s in synced {
+                guard let id = s.objectValue?["externalId"]?.stringValue else { continue }
+                let remote = s.objectValue?["id"].flatMap { $0.stringValue ?? scalarText($0) }
+                result[id] = OrderOutcome(externalId: id, outcome: .accepted, remoteIds: remote.map { [$0] } ?? [])
+            }
+            return .perOrder(result)
+        }
+        if let v = commonVerdict(r, message: message) { return v }
+        if r.status == 422 || r.status == 400 {
+            // Details may name orders by externalId, by index, or by a path
+            // into the request; use what they say.
+            let details = error?["data"]?.objectValue?["details"]?.arrayValue ?? []
+            var named: [String: [OrderIssue]] = [:]
+            var unnamed: [OrderIssue] = []
+            for d in details {
+                let o = d.objectValue
+                let dCode = o?["code"]?.stringValue ?? code
+                let dMessage = o?["message"]?.stringValue ?? message ?? dCode
+                let path = (o?["field"] ?? o?["path"] ?? o?["pointer"])?.stringValue
+                var id = o?["externalId"]?.stringValue
+                var field: String?
+                if let path, let (index, rest) = splitListPath(path, list: "data") {
+                    if id == nil, orders.indices.contains(index) { id = orders[index].externalId }
+                    if !rest.isEmpty { field = FieldPaths.of(.cropster).canonical(rest) }
+                }
+                if id == nil, let i = o?["index"].flatMap(scalarText).flatMap({ Int($0) }), orders.indices.contains(i) {
+                    id = orders[i].externalId
+                }
+                let issue = OrderIssue(code: dCode, message: dMessage, field: field)
+                if let id, orders.contains(where: { $0.externalId == id }) { named[id, default: []].append(issue) } else { unnamed.append(issue) }
+            }
+            if !named.isEmpty { return .refusedNamed(named) }
+            if unnamed.isEmpty { unnamed = [OrderIssue(code: code, message: message ?? "refused (HTTP \(r.status))")] }
+            return .refusedUnnamed(unnamed)
+        }
+        return .failed(status: r.status, message: message ?? "HTTP \(r.status)")
+    }
+}
+
+struct CentraResponse: ResponseDecoder {
+    static let meanings = [
+        -1: "a product cannot be added (its status, market or pricelist in Centra)",
+        -2: "a product is out of stock",
+        -3: "the order is empty",
+        -4: "required fields are missing",
+        -5: "an order with this order number already exists",
+        -6: "customer registration failed",
+        -7: "general error",
+    ]
+
+    func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
+        let body = parseBody(r)
+        if r.status == 200 {
+            guard let keyed = body?.objectValue else { return .retry(reason: "HTTP 200 with a body that is not JSON", retryAfter: nil) }
+            // The request's names are the external ids (with #n on a clash).
+            let keys = CentraCodec.keys(for: orders, options: options)
+            var result: [String: OrderOutcome] = [:]
+            for (key, order) in zip(keys, orders) {
+                guard let answer = keyed[key]?.objectValue else { continue }
+                let id = order.externalId
+                if answer["status"]?.stringValue == "ok" {
+                    var remote: [String] = []
+                    if let list = answer["orders"]?.arrayValue { remote = list.compactMap(scalarText) }
+                    if let one = answer["order"].flatMap(scalarText) { remote.append(one) }
+                    result[id] = OrderOutcome(externalId: id, outcome: .accepted, remoteIds: remote)
+                } else {
+                    let code = answer["code"].flatMap(scalarText).flatMap { Int($0) } ?? -7
+                    let msg = answer["msg"]?.stringValue ?? Self.meanings[code] ?? "refused"
+                    let issue = OrderIssue(code: String(code), message: msg == Self.meanings[code] ? msg : "\(msg) (\(Self.meanings[code] ?? "code \(code)"))")
+                    result[id] = OrderOutcome(externalId: id, outcome: code == -5 ? .exists : .rejected, errors: [issue])
+                }
+            }
+            return .perOrder(result)
+        }
+        let message = body?.objectValue?["message"]?.stringValue ?? body?.objectValue?["msg"]?.stringValue
+        if let v = commonVerdict(r, message: message) { return v }
+        return .failed(status: r.status, message: message ?? "HTTP \(r.status)")
+    }
+}
+
+struct MiraklResponse: ResponseDecoder {
+    func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
+        if r.status == 204 || r.status == 200 {
+            return .perOrder(Dictionary(uniqueKeysWithValues: orders.map { ($0.externalId, OrderOutcome(externalId: $0.externalId, outcome: .accepted)) }))
+        }
+        let body = parseBody(r)?.objectValue
+        let code = body?["code"]?.stringValue ?? "error"
+        let message = body?["message"]?.stringValue
+        if let v = commonVerdict(r, message: message) { return v }
+        if r.status == 400 {
+            var named: [String: [OrderIssue]] = [:]
+            var unnamed: [OrderIssue] = []
+            for e in body?["errors"]?.arrayValue ?? [] {
+                let o = e.objectValue
+                let eMessage = o?["message"]?.stringValue ?? message ?? code
+                if let path = o?["field"]?.stringValue, let (index, rest) = splitListPath(path, list: "orders"), orders.indices.contains(index) {
+                    let field = rest.isEmpty ? nil : FieldPaths.of(.mirakl).canonical(rest)
+                    named[orders[index].externalId, default: []].append(OrderIssue(code: code, message: eMessage, field: field))
+                } else {
+                    let field = o?["field"]?.stringValue.flatMap { path -> String? in
+                        let p = path.hasPrefix("$.") ? String(path.dropFirst(2)) : path
+                        return p.hasPrefix("origin") ? FieldPaths.of(.mirakl).canonical(p) : nil
+                    }
+                    unnamed.append(OrderIssue(code: code, message: eMessage, field: field))
+                }
+            }
+            if !named.isEmpty { return .refusedNamed(named) }
+            if unnamed.isEmpty { unnamed = [OrderIssue(code: code, message: message ?? "refused (HTTP 400)")] }
+            return .refusedUnnamed(unnamed)
+        }
+        return .failed(status: r.status, message: message ?? "HTTP \(r.status)")
+    }
+}
+
+struct OmniaResponse: ResponseDecoder {
+    func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
+        let body = parseBody(r)?.objectValue
+        if r.status == 201 || r.status == 200 {
+            let ids = body?["data"]?.objectValue?["ids"]?.arrayValue?.compactMap(scalarText) ?? []
+            var result: [String: OrderOutcome] = [:]
+            for (i, order) in orders.enumerated() {
+                let remote = ids.count == orders.count ? [ids[i]] : []
+                result[order.externalId] = OrderOutcome(externalId: order.externalId, outcome: .accepted, remoteIds: remote)
+            }
+            return .perOrder(result)
+        }
+        let errors = (body?["errors"]?.arrayValue ?? []).map { e in
+            OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "error",
+                       message: e.objectValue?["message"]?.stringValue ?? "refused")
+        }
+        if let v = commonVerdict(r, message: errors.first?.message) { return v }
+        if r.status == 400 || r.status == 422 {
+            return .refusedUnnamed(errors.isEmpty ? [OrderIssue(code: "request.invalid", message: "refused (HTTP \(r.status))")] : errors)
+        }
+        return .failed(status: r.status, message: errors.first?.message ?? "HTTP \(r.status)")
+    }
+}
+
+struct DropdayResponse: ResponseDecoder {
+    func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
+        guard let order = orders.first else { return .perOrder([:]) }
+        let id = order.externalId
+        let body = parseBody(r)?.objectValue
+        let message = body?["message"]?.stringValue
+        if r.status == 200 || r.status == 201 {
+            guard let message else { return .retry(reason: "HTTP \(r.status) with a body that is not JSON", retryAfter: nil) }
+            let remote = body?["reference"].flatMap(scalarText).map { [$0] } ?? []
+            let exists = message.lowercased().contains("already exists")
+            return .perOrder([id: OrderOutcome(externalId: id, outcome: exists ? .exists : .accepted, remoteIds: remote)])
+        }
+        if let v = commonVerdict(r, message: message) { return v }
+        if r.status == 422 || r.status == 400 {
+            var issues: [OrderIssue] = []
+            for m in body?["errors"]?.objectValue ?? JSONObject() {
+                let texts = m.value.arrayValue?.compactMap(\.stringValue) ?? [m.value.stringValue ?? "invalid"]
+                let field = FieldPaths.of(.dropday).canonical(FieldPaths.dottedToBrackets(m.key))
+                for t in texts { issues.append(OrderIssue(code: "invalid", message: t, field: field)) }
+            }
+            if issues.isEmpty { issues = [OrderIssue(code: "invalid", message: message ?? "refused (HTTP \(r.status))")] }
+            return .perOrder([id: OrderOutcome(externalId: id, outcome: .rejected, errors: issues)])
+        }
+        return .failed(status: r.status, message: message ?? "HTTP \(r.status)")
+    }
+}
+
+/// A number or text as text (ids come as either).
+func scalarText(_ v: JSONValue) -> String? {
+    switch v {
+    case .string(let s): s
+    case .number(let n): n
+    default: nil
+    }
+}
+
+/// `$.orders[3].order_lines[0].title` (or `data.3.x`) → (3, "order_lines[0].title").
+func splitListPath(_ path: String, list: String) -> (Int, String)? {
+    var p = Substring(path)
+    if p.hasPrefix("$.") { p = p.dropFirst(2) } else if p.hasPrefix("$") { p = p.dropFirst() }
+    if p.hasPrefix("/") { // JSON pointer
+        let parts = p.split(separator: "/")
+        guard parts.count >= 2, parts[0] == list, let i = Int(parts[1]) else { return nil }
+        return (i, parts.dropFirst(2).joined(separator: "."))
+    }
+    guard p.hasPrefix(list) else { return nil }
+    p = p.dropFirst(list.count)
+    let digits: Substring
+    if p.hasPrefix("[") {
+        guard let close = p.firstIndex(of: "]") else { return nil }
+        digits = p[p.index(after: p.startIndex)..<close]
+        p = p[p.index(after: close)...]
+    } else if p.hasPrefix(".") {
+        let afterDot = p.dropFirst()
+        digits = afterDot.prefix { $0.isNumber }
+        p = afterDot.dropFirst(digits.count)
+    } else {
+        return nil
+    }
+    guard let index = Int(digits) else { return nil }
+    if p.hasPrefix(".") { p = p.dropFirst() }
+    return (index, FieldPaths.dottedToBrackets(String(p)))
+}

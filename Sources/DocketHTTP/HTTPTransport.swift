@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import DocketCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The submission engine's HTTP, on AsyncHTTPClient. One client per
+/// process, shared by every request so connections are pooled.
+public final class AsyncHTTPTransport: HTTPTransport {
+    let client: HTTPClient
+    /// Bodies larger than this are refused rather than held in memory.
+    let maxResponseBytes = 32 << 20
+
+    public init(maxConnectionsPerHost: Int = 16) {
+        var config = HTTPClient.Configuration()
+        config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
+        config.redirectConfiguration = .disallow
+        config.decompression = .enabled(limit: .ratio(50))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    public func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {
+        var r = HTTPClientRequest(url: request.url)
+        r.method = HTTPMethod(rawValue: request.method)
+        for h in request.headers { r.headers.add(name: h.name, value: h.value) }
+        r.headers.replaceOrAdd(name: "User-Agent", value: "docket/0.1")
+        if !request.body.isEmpty { r.body = .bytes(ByteBuffer(bytes: request.body)) }
+        let deadline = TimeAmount.milliseconds(Int64(timeout * 1000))
+        do {
+            let response = try await client.execute(r, timeout: deadline)
+            let body = try await response.body.collect(upTo: maxResponseBytes)
+            return HTTPResponseData(status: Int(response.status.code),
+                                    headers: response.headers.map { (name: $0.name, value: $0.value) },
+                                    body: Array(buffer: body))
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    /// Whether the request can have reached the target matters: an order
+    /// that never left is not_saved, one that may have arrived is unknown.
+    static func classify(_ error: any Error) -> TransportError {
+        let text = "\(error)"
+        if let e = error as? HTTPClientError {
+            if [.deadlineExceeded, .readTimeout, .writeTimeout].contains(e) { return .timeout }
+            if e == .connectTimeout { return .unreachable("connection timed out") }
+            if e == .remoteConnectionClosed { return .connectionLost("the target closed the connection") }
+            if [.invalidURL, .emptyHost, .emptyScheme].contains(e) || text.contains("unsupportedScheme") {
+                return .unreachable("the base_url is not usable (\(e))")
+            }
+            return .connectionLost(text)
+        }
+        if text.contains("Connection refused") || text.contains("connectionRefused") || text.contains("NIOConnectionError")
+            || text.contains("No such host") || text.contains("dnsAError") {
+            return .unreachable(text.contains("refused") ? "connection refused" : text)
+        }
+        return .connectionLost(text)
+    }
+}

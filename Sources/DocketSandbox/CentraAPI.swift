@@ -1,0 +1,49 @@
+import DocketCore
+import Foundation
+
+/// Centra Batch Create Orders: per-order answers under the request's own
+/// names, codes -1 to -7.
+extension SandboxState {
+    func centraOrders(_ r: SandboxRequest) -> SandboxReply {
+        guard r.header(options.centraHeader) == options.centraSecret else {
+            return SandboxReply(status: 401, body: ["status": "no", "msg": .string("Unauthorized: missing or wrong \(options.centraHeader) header")])
+        }
+        guard let keyed = (try? JSONParser.parse(r.body))?.objectValue else {
+            return SandboxReply(status: 400, body: ["status": "no", "msg": "The request body must be a JSON object of named orders"])
+        }
+        var answers = JSONObject()
+        var saved = false
+        for member in keyed {
+            answers[member.key] = centraOrder(member.value.objectValue, saved: &saved)
+        }
+        return SandboxReply(status: 200, body: .object(answers), saved: saved)
+    }
+
+    func centraOrder(_ o: JSONObject?, saved: inout Bool) -> JSONValue {
+        func no(_ code: Int, _ msg: String) -> JSONValue { ["status": "no", "code": .number(String(code)), "msg": .string(msg)] }
+        guard let o else { return no(-7, "The order must be an object") }
+        let products = o["products"]?.arrayValue ?? []
+        if products.isEmpty { return no(-3, "Order is empty") }
+        let issues = OrderValidator.vendorIssues(.centra, order: o, request: nil).filter { $0.path != "orderId" }
+        if let first = issues.first { return no(-4, "\(first.path) \(first.text)") }
+        let number = o["orderId"]?.stringValue
+        if let number, centraOrders[number] != nil { return no(-5, "An order with order number \(number) already exists") }
+        var needed: [String: Int] = [:]
+        for p in products {
+            let code = p.objectValue?["sku"]?.stringValue ?? p.objectValue?["ean"]?.stringValue ?? ""
+            if let catalogue = centraProducts, !catalogue.contains(code) {
+                return no(-1, "Product \(code) cannot be added: it is not active in this market and pricelist")
+            }
+            needed[code, default: 0] += p.objectValue?["qty"].flatMap(scalar).flatMap { Int($0) } ?? 0
+        }
+        for (code, qty) in needed {
+            if let stock = centraStock[code], stock < qty { return no(-2, "Product \(code) is missing stock (\(stock) left, \(qty) ordered)") }
+        }
+        for (code, qty) in needed { if let stock = centraStock[code] { centraStock[code] = stock - qty } }
+        let created = nextCentra()
+        centraOrders[number ?? "centra-\(created)"] = created
+        saved = true
+        if o["createOnly"] == .bool(true) { return ["status": "ok", "order": .number(String(created))] }
+        return ["status": "ok", "orders": [.number(String(created))]]
+    }
+}

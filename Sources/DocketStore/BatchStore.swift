@@ -1,0 +1,109 @@
+import DocketCore
+import Foundation
+import GRDB
+
+/// Batches, their requests and every order's outcome: the audit trail.
+extension SQLiteOrderStore {
+    public static func newBatchId() -> String {
+        let stamp = Date().ISO8601Format().replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        return "B\(stamp.prefix(15))-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    }
+
+    /// Writes the batch and its orders, all `pending`, before anything is sent.
+    public func createBatch(id: String, target: String, dialect: Dialect, externalIds: [String]) throws {
+        try write { db in
+            let now = Self.now()
+            try db.execute(sql: "INSERT INTO batches (id, target, dialect, created_at, order_count) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, target, dialect.rawValue, now, externalIds.count])
+            let insert = try db.makeStatement(sql: """
+                INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at) VALUES (?, ?, ?, 'pending', ?)
+                """)
+            for (i, externalId) in externalIds.enumerated() { try insert.execute(arguments: [id, externalId, i, now]) }
+        }
+    }
+
+    public func recordRequest(batch: String, _ r: RequestRecord) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO requests (batch_id, sequence, attempt, method, url, request_body, status, response_body, error,
+                                      started_at, milliseconds, order_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [batch, r.sequence, r.attempt, r.method, r.url, String(decoding: r.requestBody, as: UTF8.self),
+                                 r.status, String(decoding: r.responseBody, as: UTF8.self), r.error, r.startedAt, r.milliseconds,
+                                 JSONWriter.string(.array(r.orderIds.map { .string($0) }))])
+        }
+    }
+
+    /// Records outcomes and makes them each order's latest word.
+    public func recordOutcomes(batch: String, target: String, _ outcomes: [OrderOutcome]) throws {
+        guard !outcomes.isEmpty else { return }
+        try write { db in
+            let now = Self.now()
+            let update = try db.makeStatement(sql: """
+                UPDATE batch_orders SET outcome = ?, remote_ids = ?, errors = ?, updated_at = ? WHERE batch_id = ? AND external_id = ?
+                """)
+            let latest = try db.makeStatement(sql: """
+                UPDATE orders SET last_outcome = ?, last_target = ?, last_batch = ? WHERE external_id = ?
+                """)
+            for o in outcomes {
+                try update.execute(arguments: [o.outcome.rawValue, JSONWriter.string(.array(o.remoteIds.map { .string($0) })),
+                                               JSONWriter.string(.array(o.errors.map(\.json))), now, batch, o.externalId])
+                try latest.execute(arguments: [o.outcome.rawValue, target, batch, o.externalId])
+            }
+        }
+    }
+
+    public func finishBatch(_ id: String) throws {
+        try write { db in try db.execute(sql: "UPDATE batches SET finished_at = ? WHERE id = ?", arguments: [Self.now(), id]) }
+    }
+
+    public func batches(limit: Int = 1000) throws -> [BatchSummary] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count FROM batches ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [limit])
+            return try rows.map { try Self.summary($0, db) }
+        }
+    }
+
+    public func batch(_ id: String) throws -> BatchReport? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count FROM batches WHERE id = ?", arguments: [id]) else { return nil }
+            let summary = try Self.summary(row, db)
+            let outcomes = try Row.fetchAll(db, sql: """
+                SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? ORDER BY position
+                """, arguments: [id]).map { r -> OrderOutcome in
+                let remote = (try? JSONParser.parse(r[2] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
+                let errors = ((try? JSONParser.parse(r[3] as String))?.arrayValue ?? []).map { e in
+                    OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "", message: e.objectValue?["message"]?.stringValue ?? "",
+                               field: e.objectValue?["field"]?.stringValue)
+                }
+                return OrderOutcome(externalId: r[0], outcome: Outcome(rawValue: r[1]) ?? .unknown, remoteIds: remote, errors: errors)
+            }
+            return BatchReport(summary: summary, outcomes: outcomes)
+        }
+    }
+
+    static func summary(_ row: Row, _ db: Database) throws -> BatchSummary {
+        let id: String = row[0]
+        var counts: [Outcome: Int] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT outcome, count(*) FROM batch_orders WHERE batch_id = ? GROUP BY outcome", arguments: [id]) {
+            if let o = Outcome(rawValue: r[0]) { counts[o] = r[1] }
+        }
+        return BatchSummary(id: id, target: row[1], dialect: Dialect(rawValue: row[2]) ?? .cropster, createdAt: row[3],
+                            finishedAt: row[4], orderCount: row[5], counts: counts)
+    }
+
+    /// Every request of a batch, in the order sent.
+    public func requests(batch: String) throws -> [RequestRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT sequence, attempt, method, url, request_body, status, response_body, error, started_at, milliseconds, order_ids
+                FROM requests WHERE batch_id = ? ORDER BY id
+                """, arguments: [batch]).map { r in
+                RequestRecord(sequence: r[0], attempt: r[1], method: r[2], url: r[3], requestBody: Array((r[4] as String).utf8),
+                              status: r[5], responseBody: Array((r[6] as String).utf8), error: r[7], startedAt: r[8],
+                              milliseconds: r[9],
+                              orderIds: (try? JSONParser.parse(r[10] as String))?.arrayValue?.compactMap(\.stringValue) ?? [])
+            }
+        }
+    }
+}
