@@ -14,6 +14,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
     public init(maxConnectionsPerHost: Int = 16) {
         var config = HTTPClient.Configuration()
         config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
+        // A refused connection is reported at once, and retried (with
+        // backoff) by the engine, which knows nothing was sent.
+        config.connectionPool.retryConnectionEstablishment = false
+        config.timeout.connect = .seconds(5)
         config.redirectConfiguration = .disallow
         config.decompression = .enabled(limit: .ratio(50))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)

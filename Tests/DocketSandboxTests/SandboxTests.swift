@@ -55,3 +55,155 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         await rig.stop()
     }
 }
+
+@Suite(.serialized) struct IsolationTests {
+    @Test(arguments: [false, true])
+    func cropsterIsolatesOrdersNoLongerOpen(anonymous: Bool) async throws {
+        var faults = Faults()
+        faults.anonymousDetails = anonymous
+        let rig = try await Rig.start(faults: faults)
+        let batch = orders(60, prefix: "C-")
+        let closed = [batch[4].externalId, batch[31].externalId, batch[57].externalId]
+        for id in closed { await rig.sandbox.state.setCropsterOrder(id, status: "PROCESSING") }
+        let result = try await rig.submit(.cropster, batch)
+        let rejected = result.values.filter { $0.outcome == .rejected }.map(\.externalId).sorted()
+        #expect(rejected == closed.sorted())
+        #expect(result.values.filter { $0.outcome == .accepted }.count == 57)
+        #expect(result[closed[0]]?.errors.first?.code == "order_not_open")
+        await rig.stop()
+    }
+
+    @Test func omniaIsolatesUnknownItemIds() async throws {
+        let rig = try await Rig.start()
+        var batch = orders(40, prefix: "O-")
+        let known = Set(batch.flatMap { $0.items.compactMap { $0.productId ?? $0.sku } })
+        await rig.sandbox.state.setOmniaProducts(SandboxConfig.contract, known)
+        for i in [3, 22] { batch[i].items[0].productId = "NOT-IN-CONTRACT-\(i)" }
+        let result = try await rig.submit(.omnia, batch)
+        #expect(result.values.filter { $0.outcome == .rejected }.map(\.externalId).sorted() == [batch[22].externalId, batch[3].externalId].sorted())
+        #expect(result.values.filter { $0.outcome == .accepted }.count == 38)
+        #expect(result[batch[3].externalId]?.errors.first?.message.contains("NOT-IN-CONTRACT-3") == true)
+        await rig.stop()
+    }
+
+    @Test func miraklRejectionsCarryCanonicalFields() async throws {
+        let rig = try await Rig.start()
+        var batch = orders(10, prefix: "M-")
+        batch[6].items[0].name = nil
+        var engine = try rig.engine(.mirakl)
+        engine.checkLocally = false
+        let outcomes = Dictionary(uniqueKeysWithValues: await engine.run(batch) { _ in }.map { ($0.externalId, $0) })
+        let bad = try #require(outcomes[batch[6].externalId])
+        #expect(bad.outcome == .rejected)
+        #expect(bad.errors.first?.field == "items[0].name")
+        #expect(outcomes.values.filter { $0.outcome == .accepted }.count == 9)
+        await rig.stop()
+    }
+
+    @Test func dropdayRejectionsCarryCanonicalFields() async throws {
+        let rig = try await Rig.start()
+        var batch = orders(3, prefix: "D-")
+        batch[1].shippingAddress?.firstName = nil
+        batch[1].customer?.firstName = nil
+        batch[1].items[0].productId = nil
+        batch[1].items[0].sku = nil
+        var engine = try rig.engine(.dropday)
+        engine.checkLocally = false
+        let outcomes = Dictionary(uniqueKeysWithValues: await engine.run(batch) { _ in }.map { ($0.externalId, $0) })
+        let bad = try #require(outcomes[batch[1].externalId])
+        #expect(bad.outcome == .rejected)
+        #expect(Set(bad.errors.compactMap(\.field)) == ["shippingAddress.firstName", "items[0].productId"])
+        #expect(outcomes[batch[0].externalId]?.outcome == .accepted)
+        await rig.stop()
+    }
+
+    @Test func centraStockAndExistingOrderNumbers() async throws {
+        let rig = try await Rig.start()
+        let batch = orders(6, prefix: "Z-")
+        _ = try await rig.submit(.centra, [batch[0]])
+        let sku = try #require(batch[2].items[0].sku)
+        await rig.sandbox.state.setCentraStock(sku, 0)
+        let result = try await rig.submit(.centra, batch)
+        #expect(result[batch[0].externalId]?.outcome == .exists)
+        #expect(result[batch[0].externalId]?.errors.first?.code == "-5")
+        #expect(result[batch[2].externalId]?.outcome == .rejected)
+        #expect(result[batch[2].externalId]?.errors.first?.code == "-2")
+        await rig.stop()
+    }
+}
+
+@Suite(.serialized) struct TransportAndAuthTests {
+    @Test func wrongCredentialsAreNotSavedAndSaySo() async throws {
+        let rig = try await Rig.start()
+        for dialect in [Dialect.cropster, .centra, .omnia, .dropday] {
+            let result = try await rig.submit(dialect, orders(3)) { t in
+                switch t.auth! {
+                case .oauth2(let url, let id, _): t.auth = .oauth2(tokenURL: url, clientId: id, clientSecret: Secret(.inline("s3cr3t-WRONG-value"), key: "k"))
+                case .header(let n, _): t.auth = .header(name: n, value: Secret(.inline("s3cr3t-WRONG-value"), key: "k"))
+                case .basic(let u, _): t.auth = .basic(username: u, password: Secret(.inline("s3cr3t-WRONG-value"), key: "k"))
+                case .dropday(_, let a): t.auth = .dropday(apiKey: Secret(.inline("s3cr3t-WRONG-value"), key: "k"), accountId: a)
+                case .bearer: break
+                }
+            }
+            #expect(result.values.allSatisfy { $0.outcome == .notSaved && $0.errors.first?.code == "unauthorized" }, "\(dialect)")
+            #expect(!result.values.flatMap(\.errors).map(\.message).joined().contains("s3cr3t-WRONG-value"))
+        }
+        await rig.stop()
+    }
+
+    @Test func moreOrdersThanOneRequestTakesAreSplit() async throws {
+        let rig = try await Rig.start()
+        let engine = try rig.engine(.cropster)
+        #expect(engine.plan(orders(120)).requests.map(\.count) == [50, 50, 20])
+        let result = try await rig.submit(.cropster, orders(120))
+        #expect(result.values.allSatisfy { $0.outcome == .accepted })
+        #expect(await rig.sandbox.state.requestCount == 3)
+        await rig.stop()
+    }
+
+    @Test func retriesThroughServerErrorsAndRateLimits() async throws {
+        var faults = Faults()
+        faults.serverErrors = 0.3
+        faults.rateLimited = 0.2
+        faults.retryAfter = 0
+        faults.seed = 3
+        let rig = try await Rig.start(faults: faults)
+        let result = try await rig.submit(.centra, orders(40)) { $0.batchSize = 5; $0.settings["max_attempts"] = "12" }
+        #expect(result.values.allSatisfy { $0.outcome.isTaken })
+        #expect(await rig.sandbox.state.orderIds(.centra).count == 40)
+        await rig.stop()
+    }
+
+    @Test func anUnreachableTargetIsNotSaved() async throws {
+        let rig = try await Rig.start()
+        let result = try await rig.submit(.dropday, orders(2)) { $0.baseURL = "http://127.0.0.1:9/dropday"; $0.settings["max_attempts"] = "2" }
+        #expect(result.values.allSatisfy { $0.outcome == .notSaved })
+        await rig.stop()
+    }
+
+    @Test func shortLivedTokensAreRenewed() async throws {
+        var faults = Faults()
+        faults.tokenTTL = 1
+        let rig = try await Rig.start(faults: faults)
+        let engine = try rig.engine(.mirakl)
+        for round in 0..<3 {
+            let batch = orders(5, seed: UInt64(round + 10), prefix: "R\(round)-")
+            let outcomes = await engine.run(batch) { _ in }
+            #expect(outcomes.allSatisfy { $0.outcome == .accepted })
+            try await Task.sleep(for: .milliseconds(900))
+        }
+        await rig.sandbox.state.revokeTokens()
+        let outcomes = await engine.run(orders(5, seed: 99, prefix: "V-")) { _ in }
+        #expect(outcomes.allSatisfy { $0.outcome == .accepted })
+        await rig.stop()
+    }
+
+    @Test func theSandboxPublishesItsOpenAPIDocument() async throws {
+        let rig = try await Rig.start()
+        let response = try await rig.transport.send(HTTPRequestData(method: "GET", url: rig.sandbox.baseURL + "/openapi.json"), timeout: 5)
+        #expect(response.status == 200)
+        let doc = try JSONParser.parse(response.body)
+        #expect(doc.objectValue?["paths"]?.objectValue?.keys.count == 7)
+        await rig.stop()
+    }
+}
