@@ -3,7 +3,7 @@ import DocketCore
 import Foundation
 
 @main
-struct Docket: ParsableCommand {
+struct Docket: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Find, fix and resubmit orders that order-import APIs refused.",
@@ -15,22 +15,33 @@ struct Docket: ParsableCommand {
               docket import orders.json
               docket orders --status OPEN --search ETH-250G
               docket order show PRC-ORD-101
+              docket validate --target omnia
+              docket submit --target omnia --json
               docket export --format omnia --ids PRC-ORD-101 > body.json
+
+            To rehearse against local copies of the five APIs:
+              docket sandbox --print-config > sandbox.toml && chmod 600 sandbox.toml
+              docket sandbox &
+              docket submit --config sandbox.toml --target cropster
 
             Every command takes --store PATH (or DOCKET_STORE) and --config PATH \
             (or DOCKET_CONFIG). Exit status: 0 done, 1 the command failed, 2 some \
             orders did not make it.
             """,
         version: "0.1.0",
-        subcommands: [Import.self, Orders.self, OrderCommand.self, Validate.self, Export.self, TerminalInfo.self]
+        subcommands: [Import.self, Orders.self, OrderCommand.self, Validate.self, Submit.self, Batches.self, BatchCommand.self, Export.self, Sandbox.self, TerminalInfo.self]
     )
 
     /// Bad arguments exit with 1 like any other failure of the command
     /// (PRODUCT.md), not argument parser's 64: scripts check 0, 1 and 2.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .success || code.rawValue == 1 || code.rawValue == 2 { exit(withError: error) }

@@ -1,0 +1,156 @@
+import ArgumentParser
+import DocketCore
+import DocketHTTP
+import DocketStore
+import Foundation
+
+struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send orders to a target and record every order's outcome.",
+        discussion: """
+            Orders are checked locally first (failures end skipped and are not sent), split \
+            into requests by the target's limit, and sent with its concurrency. On targets \
+            that refuse a whole request for one bad order (Cropster, Mirakl, Omnia), Docket \
+            finds the bad orders and sends the rest again, so every good order gets in.
+
+            With no selection flags: every OPEN order this target has not yet taken, so \
+            running it again after fixing orders resends only what still needs to go. \
+            Retry what failed with --outcome rejected,not_saved,unknown.
+
+            Outcomes: accepted, exists (the target already had it), rejected (with the \
+            target's errors), not_saved, skipped, unknown (no definitive answer). Exit \
+            status: 0 every order accepted or exists, 2 some did not make it, 1 the command \
+            failed.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: ArgumentHelp("The configured target to send to.", valueName: "target"))
+    var target: String
+
+    @OptionGroup var selection: SelectionOptions
+
+    @Flag(help: "Check and plan only: show the requests the orders would go out in, send nothing.")
+    var dryRun = false
+
+    @Flag(help: "Send orders even if they fail local validation, to hear the target's own verdict.")
+    var skipValidation = false
+
+    @Flag(help: "Print one JSON object: the batch, its counts and every order's outcome.")
+    var json = false
+
+    func run() async throws {
+        var code: Int32 = 0
+        do {
+            code = try await submit()
+        } catch let e as DocketError {
+            printError(e.description)
+            throw ExitCode.failure
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    func submit() async throws -> Int32 {
+        let config = try common.loadConfig()
+        let target = try config.target(self.target)
+        let settings = try SubmissionSettings(target: target)
+        _ = try SubmissionEngine.url(for: target)
+        let validator = try target.validator
+        let store = try SQLiteOrderStore(path: common.storePath)
+        var q = try selection.query()
+        if selection.isEmpty {
+            q.statuses = [.open]
+            q.notTakenBy = target.name
+        }
+        var orders: [Order] = []
+        try store.forEachOrder(q) { orders.append($0.order) }
+        if orders.isEmpty {
+            if json {
+                let empty = BatchReport(summary: BatchSummary(id: "", target: target.name, dialect: target.dialect, createdAt: "",
+                                                              finishedAt: nil, orderCount: 0, counts: [:]), outcomes: [])
+                var value = empty.json.objectValue!
+                value["batch"] = .null
+                print(JSONWriter.string(.object(value), pretty: true))
+            } else {
+                print("No orders to send to \(target.name)\(selection.isEmpty ? ": every OPEN order has been taken there" : " match the selection").")
+            }
+            return 0
+        }
+        let transport = AsyncHTTPTransport(maxConnectionsPerHost: max(settings.concurrency, 1))
+        defer { Task { await transport.shutdown() } }
+        var engine = SubmissionEngine(target: target, transport: transport,
+                                      authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout),
+                                      validator: validator, settings: settings)
+        engine.checkLocally = !skipValidation
+
+        if dryRun {
+            let (skipped, requests) = engine.plan(orders)
+            let outcomes = skipped + requests.flatMap { $0.map { OrderOutcome(externalId: $0.externalId, outcome: .pending) } }
+            let report = Self.report(id: "dry-run", target: target, outcomes: outcomes)
+            if json {
+                print(JSONWriter.string(report.json, pretty: true))
+            } else {
+                print("Dry run for \(target.name) (\(target.dialect.displayName)): \(orders.count) order\(orders.count == 1 ? "" : "s"), "
+                      + "\(requests.count) request\(requests.count == 1 ? "" : "s") of up to \(settings.batchSize)"
+                      + (skipped.isEmpty ? "." : "; \(skipped.count) fail local validation and would be skipped."))
+                for (i, r) in requests.enumerated().prefix(20) {
+                    print("  request \(i + 1): \(r.count) orders, \(SafeText.escape(r.first!.externalId)) … \(SafeText.escape(r.last!.externalId))")
+                }
+                if requests.count > 20 { print("  … and \(requests.count - 20) more requests") }
+                printFailures(skipped)
+            }
+            await transport.shutdown()
+            return skipped.isEmpty ? 0 : 2
+        }
+
+        let batchId = SQLiteOrderStore.newBatchId()
+        try store.createBatch(id: batchId, target: target.name, dialect: target.dialect, externalIds: orders.map(\.externalId))
+        let targetName = target.name
+        _ = await engine.run(orders) { event in
+            do {
+                switch event {
+                case .request(let record): try store.recordRequest(batch: batchId, record)
+                case .outcomes(let outcomes): try store.recordOutcomes(batch: batchId, target: targetName, outcomes)
+                }
+            } catch {
+                printError("could not record in the store: \(error)")
+            }
+        }
+        try store.finishBatch(batchId)
+        await transport.shutdown()
+        guard let report = try store.batch(batchId) else { throw DocketError("the batch \(batchId) is missing from the store") }
+        if json {
+            print(JSONWriter.string(report.json, pretty: true))
+        } else {
+            print(Self.summaryLine(report))
+            printFailures(report.outcomes.filter { !$0.outcome.isTaken })
+            print("\nDetails, with every request and response: docket batch show \(batchId)")
+        }
+        return report.allTaken ? 0 : 2
+    }
+
+    static func report(id: String, target: TargetConfig, outcomes: [OrderOutcome]) -> BatchReport {
+        var counts: [Outcome: Int] = [:]
+        for o in outcomes { counts[o.outcome, default: 0] += 1 }
+        return BatchReport(summary: BatchSummary(id: id, target: target.name, dialect: target.dialect, createdAt: "",
+                                                 finishedAt: nil, orderCount: outcomes.count, counts: counts), outcomes: outcomes)
+    }
+
+    static func summaryLine(_ r: BatchReport) -> String {
+        let parts = Outcome.allCases.compactMap { o in r.summary.counts[o].map { "\($0) \(o.rawValue)" } }
+        return "Batch \(r.summary.id) to \(r.summary.target) (\(r.summary.dialect.displayName)): \(r.summary.orderCount) orders: "
+            + parts.joined(separator: ", ")
+    }
+}
+
+/// Lists orders that did not make it, with each error by canonical field.
+func printFailures(_ outcomes: [OrderOutcome]) {
+    for o in outcomes.prefix(200) {
+        print("\n\(SafeText.escape(o.externalId))  \(o.outcome.rawValue)")
+        for e in o.errors {
+            let place = e.field.map { SafeText.escape($0) + "  " } ?? ""
+            print("  \(place)\(SafeText.escape(e.message))\(e.code.isEmpty ? "" : " [\(SafeText.escape(e.code))]")")
+        }
+    }
+    if outcomes.count > 200 { print("\n… and \(outcomes.count - 200) more; --json lists them all") }
+}

@@ -1,0 +1,119 @@
+import DocketCore
+import Foundation
+import Testing
+
+/// `docket sandbox` as a separate process on a free loopback port.
+final class SandboxProcess {
+    let process: Process
+    let port: Int
+
+    init(_ docket: DocketBinary, arguments: [String] = []) throws {
+        let (p, out, _) = try docket.start(["sandbox", "--port", "0"] + arguments)
+        process = p
+        var text = ""
+        let handle = out.fileHandleForReading
+        while !text.contains("\n") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+              let port = Int(text[range].split(separator: ":").last!) else {
+            p.terminate()
+            throw DocketError("the sandbox did not start: \(text)")
+        }
+        self.port = port
+    }
+
+    func configure(_ docket: inout DocketBinary) throws {
+        let config = try docket.run("sandbox", "--print-config", "--port", String(port)).stdout
+        let path = try docket.write("sandbox.toml", config)
+        chmod(path, 0o600)
+        docket.environment["DOCKET_CONFIG"] = path
+    }
+
+    deinit {
+        process.interrupt()
+        process.waitUntilExit()
+    }
+}
+
+@Suite(.serialized) struct SubmitCommandTests {
+    @Test(arguments: Dialect.allCases)
+    func thirtyOrdersImportedInTheirDialectAreAllAccepted(dialect: Dialect) throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        var g = OrderGenerator(seed: 30)
+        let orders = (0..<30).map { i -> Order in
+            var o = g.order(i, prefix: "\(dialect.rawValue.uppercased())-")
+            o.importedFrom = dialect
+            return o
+        }
+        let files: [String] = try dialect == .dropday
+            ? [docket.write("orders.json", JSONWriter.string(try DropdayCodec().encodeRequest(orders, options: EncodeOptions())))]
+            : [docket.write("orders.json", JSONWriter.string(try dialect.codec.encodeRequest(orders, options: EncodeOptions())))]
+        let imported = try docket.run(["import", "--format", dialect.rawValue] + files)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let result = try docket.run("submit", "--target", dialect.rawValue, "--json")
+        #expect(result.status == 0, "\(result.stdout.prefix(2000))\(result.stderr)")
+        let report = try JSONParser.parse(result.stdout).objectValue
+        #expect(report?["counts"]?.objectValue?["accepted"] == .number("30"))
+        #expect(report?["orders"]?.arrayValue?.count == 30)
+        // Nothing left to send: the default selection skips what the target took.
+        let again = try docket.run("submit", "--target", dialect.rawValue)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("No orders to send"))
+    }
+
+    @Test func theJSONReportHasTheContractShapeAndTheAuditTrailNoSecrets() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        try docket.run("import", DocketBinary.fixture("cropster-seed.json"), DocketBinary.fixture("centra-seed.json"))
+        let result = try docket.run("submit", "--target", "cropster", "--json")
+        #expect(result.status == 2)
+        let report = try JSONParser.parse(result.stdout).objectValue!
+        #expect(Set(report.keys).isSuperset(of: ["batch", "target", "dialect", "counts", "orders"]))
+        #expect(Set(report["counts"]!.objectValue!.keys) == ["accepted", "exists", "rejected", "not_saved", "skipped", "unknown", "pending"])
+        let first = report["orders"]!.arrayValue!.first!.objectValue!
+        #expect(Set(first.keys) == ["externalId", "outcome", "remoteIds", "errors"])
+        let skipped = report["orders"]!.arrayValue!.first { $0.objectValue?["outcome"] == .string("skipped") }
+        let error = skipped?.objectValue?["errors"]?.arrayValue?.first?.objectValue
+        #expect(error.map { Set($0.keys) } == ["code", "message", "field"])
+
+        let batch = try #require(report["batch"]?.stringValue)
+        let shown = try docket.run("batch", "show", batch, "--json")
+        #expect(shown.status == 2)
+        let showReport = try JSONParser.parse(shown.stdout).objectValue!
+        #expect(showReport["counts"] == report["counts"])
+        #expect(showReport["requests"]?.arrayValue?.isEmpty == false)
+        let listed = try JSONParser.parse(try docket.run("batches", "--json").stdout)
+        #expect(listed.arrayValue?.first?.objectValue?["batch"] == .string(batch))
+
+        let store = try Data(contentsOf: URL(fileURLWithPath: docket.storePath))
+        for secret in ["cropster-demo-secret", "centra-demo-secret"] {
+            #expect(store.range(of: Data(secret.utf8)) == nil)
+            #expect(!shown.stdout.contains(secret))
+        }
+    }
+
+    @Test func dryRunSendsNothingAndAnEmptySelectionSaysSo() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        let empty = try docket.run("submit", "--target", "omnia")
+        #expect(empty.status == 0)
+        #expect(empty.stdout.contains("No orders to send"))
+        try docket.run("import", DocketBinary.fixture("omnia-example.json"))
+        let dry = try docket.run("submit", "--target", "omnia", "--dry-run")
+        #expect(dry.status == 0, "\(dry.stdout)")
+        #expect(dry.stdout.contains("1 request"))
+        #expect(try docket.run("batches", "--json").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let sent = try docket.run("submit", "--target", "omnia")
+        #expect(sent.status == 0)
+        let orders = try JSONParser.parse(try docket.run("orders", "--json").stdout)
+        #expect(orders.arrayValue?.first?.objectValue?["lastOutcome"] == .string("accepted"))
+        #expect(orders.arrayValue?.first?.objectValue?["lastTarget"] == .string("omnia"))
+    }
+}
