@@ -207,3 +207,30 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         await rig.stop()
     }
 }
+
+@Suite(.serialized) struct DroppedAnswerTests {
+    @Test func droppedOrMalformedAnswersEndUnknownNeverAccepted() async throws {
+        var faults = Faults()
+        faults.drop = 1
+        let rig = try await Rig.start(faults: faults)
+        let result = try await rig.submit(.omnia, orders(4)) { $0.settings["max_attempts"] = "2" }
+        #expect(result.values.allSatisfy { $0.outcome == .unknown })
+        await rig.stop()
+        var malformed = Faults()
+        malformed.malformed = 1
+        let rig2 = try await Rig.start(faults: malformed)
+        let result2 = try await rig2.submit(.cropster, orders(4)) { $0.settings["max_attempts"] = "2" }
+        #expect(result2.values.allSatisfy { $0.outcome == .unknown })
+        await rig2.stop()
+    }
+
+    @Test func dropdayResentAfterADroppedAnswerIsRecognisedAsExisting() async throws {
+        let rig = try await Rig.start()
+        let batch = orders(3, prefix: "DD-")
+        _ = try await rig.submit(.dropday, batch)
+        let again = try await rig.submit(.dropday, batch)
+        #expect(again.values.allSatisfy { $0.outcome == .exists })
+        #expect(await rig.sandbox.state.orderIds(.dropday).count == 3)
+        await rig.stop()
+    }
+}
