@@ -279,7 +279,13 @@ public final class SQLiteOrderStore: OrderStoring {
             args += StatementArguments(q.ids)
         }
         if let t = q.notTakenBy {
-            clauses.append("NOT (last_target = ? AND last_outcome IN ('accepted', 'exists'))")
+            // The latest definitive word from this target, whatever other
+            // targets said since.
+            clauses.append("""
+                coalesce((SELECT bo.outcome FROM batch_orders bo JOIN batches b ON b.id = bo.batch_id
+                          WHERE bo.external_id = orders.external_id AND b.target = ? AND bo.outcome != 'pending'
+                          ORDER BY b.rowid DESC LIMIT 1), '') NOT IN ('accepted', 'exists')
+                """)
             args += [t]
         }
         if let s = q.search, let match = ftsQuery(s) {

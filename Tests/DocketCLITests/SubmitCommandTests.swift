@@ -117,3 +117,29 @@ final class SandboxProcess {
         #expect(orders.arrayValue?.first?.objectValue?["lastTarget"] == .string("omnia"))
     }
 }
+
+@Suite(.serialized) struct SeedSubmissionTests {
+    @Test func theDocumentsOwnExamplesAreAcceptedByTheSandbox() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        for (file, dialect, ids) in [("cropster-seed.json", "cropster", ["PRC-ORD-101"]), ("centra-seed.json", "centra", ["x123"]),
+                                     ("mirakl-example.json", "mirakl", ["MK-1001"]), ("omnia-example.json", "omnia", ["OM-5001"]),
+                                     ("dropday-seed.json", "dropday", ["L41223D"])] {
+            try docket.run("import", DocketBinary.fixture(file))
+            let result = try docket.run(["submit", "--target", dialect, "--ids", ids.joined(separator: ","), "--json"])
+            #expect(result.status == 0, "\(dialect): \(result.stdout.prefix(1500))")
+        }
+    }
+
+    @Test func whatOneTargetTookIsNotResentAfterAnotherTargetRefusedIt() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        try docket.run("import", DocketBinary.fixture("omnia-example.json"))
+        #expect(try docket.run("submit", "--target", "omnia").status == 0)
+        #expect(try docket.run("submit", "--target", "dropday").status == 2)
+        let again = try docket.run("submit", "--target", "omnia")
+        #expect(again.stdout.contains("No orders to send"), "\(again.stdout)")
+    }
+}
