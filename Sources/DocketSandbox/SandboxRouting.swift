@@ -16,6 +16,10 @@ extension SandboxState {
         let path = r.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? r.path
         let parts = path.split(separator: "/").map(String.init)
         if r.method == "GET" && path == "/openapi.json" { return .reply(SandboxReply(status: 200, body: OpenAPIDocument.json)) }
+        // Not a vendor endpoint: what each emulated target holds, for rehearsals.
+        if r.method == "GET", parts.count == 3, parts[0] == "_sandbox", parts[1] == "orders", let d = Dialect(rawValue: parts[2]) {
+            return .reply(SandboxReply(status: 200, body: ["dialect": .string(d.rawValue), "orders": .array(orderIds(d).map { .string($0) })]))
+        }
         if r.method == "POST" && path == "/cropster/oauth2/token" { return .reply(token(r, client: options.cropsterClient)) }
         if r.method == "POST" && path == "/mirakl/oauth/token" { return .reply(token(r, client: options.miraklClient)) }
         let handler: (() -> SandboxReply)?

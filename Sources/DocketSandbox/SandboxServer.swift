@@ -15,6 +15,7 @@ public enum SandboxServer {
             (.get, "/openapi.json"), (.post, "/cropster/oauth2/token"), (.post, "/cropster/mrp.order.setOrders"),
             (.post, "/centra/orders"), (.post, "/mirakl/oauth/token"), (.post, "/mirakl/v1/orders"),
             (.put, "/omnia/api/v3/vendor/contracts/:contract/orders"), (.post, "/dropday/api/v1/orders"),
+            (.get, "/_sandbox/orders/:dialect"),
         ]
         for (method, path) in routes {
             router.on(path, method: method) { request, _ in try await respond(request, state) }

@@ -2,8 +2,9 @@ import DocketCore
 import Foundation
 import GRDB
 
-/// Batches, their requests and every order's outcome: the audit trail.
-extension SQLiteOrderStore {
+/// Batches, their requests and every order's outcome: the audit trail and
+/// the journal that lets an interrupted batch be finished.
+extension SQLiteOrderStore: BatchJournal {
     public static func newBatchId() -> String {
         let stamp = Date().ISO8601Format().replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
         return "B\(stamp.prefix(15))-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
@@ -22,34 +23,68 @@ extension SQLiteOrderStore {
         }
     }
 
-    public func recordRequest(batch: String, _ r: RequestRecord) throws {
+    /// Journals that these orders are about to go out, before they do.
+    public func markSending(batch: String, orderIds: [String]) throws {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO requests (batch_id, sequence, attempt, method, url, request_body, status, response_body, error,
-                                      started_at, milliseconds, order_ids)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [batch, r.sequence, r.attempt, r.method, r.url, String(decoding: r.requestBody, as: UTF8.self),
-                                 r.status, String(decoding: r.responseBody, as: UTF8.self), r.error, r.startedAt, r.milliseconds,
-                                 JSONWriter.string(.array(r.orderIds.map { .string($0) }))])
+            let stmt = try db.makeStatement(sql: "UPDATE batch_orders SET attempts = attempts + 1 WHERE batch_id = ? AND external_id = ?")
+            for id in orderIds { try stmt.execute(arguments: [batch, id]) }
         }
+    }
+
+    /// One answer and the outcomes it settled, in one transaction: after a
+    /// crash, an order is either settled with its answer kept, or pending.
+    public func recordResponse(batch: String, target: String, _ r: RequestRecord, settled: [OrderOutcome]) throws {
+        try write { db in
+            try Self.insertRequest(db, batch: batch, r)
+            try Self.insertOutcomes(db, batch: batch, target: target, settled)
+        }
+    }
+
+    /// Orders of a batch still without an outcome, with how often they went out.
+    public func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT external_id, attempts FROM batch_orders WHERE batch_id = ? AND outcome = 'pending' ORDER BY position",
+                             arguments: [batch]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// Batches that never finished (the process stopped), newest first.
+    public func unfinishedBatches() throws -> [BatchSummary] {
+        try batches().filter { $0.finishedAt == nil }
+    }
+
+    public func recordRequest(batch: String, _ r: RequestRecord) throws {
+        try write { db in try Self.insertRequest(db, batch: batch, r) }
+    }
+
+    static func insertRequest(_ db: Database, batch: String, _ r: RequestRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO requests (batch_id, sequence, attempt, method, url, request_body, status, response_body, error,
+                                  started_at, milliseconds, order_ids)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [batch, r.sequence, r.attempt, r.method, r.url, String(decoding: r.requestBody, as: UTF8.self),
+                             r.status, String(decoding: r.responseBody, as: UTF8.self), r.error, r.startedAt, r.milliseconds,
+                             JSONWriter.string(.array(r.orderIds.map { .string($0) }))])
     }
 
     /// Records outcomes and makes them each order's latest word.
     public func recordOutcomes(batch: String, target: String, _ outcomes: [OrderOutcome]) throws {
         guard !outcomes.isEmpty else { return }
-        try write { db in
-            let now = Self.now()
-            let update = try db.makeStatement(sql: """
-                UPDATE batch_orders SET outcome = ?, remote_ids = ?, errors = ?, updated_at = ? WHERE batch_id = ? AND external_id = ?
-                """)
-            let latest = try db.makeStatement(sql: """
-                UPDATE orders SET last_outcome = ?, last_target = ?, last_batch = ? WHERE external_id = ?
-                """)
-            for o in outcomes {
-                try update.execute(arguments: [o.outcome.rawValue, JSONWriter.string(.array(o.remoteIds.map { .string($0) })),
-                                               JSONWriter.string(.array(o.errors.map(\.json))), now, batch, o.externalId])
-                try latest.execute(arguments: [o.outcome.rawValue, target, batch, o.externalId])
-            }
+        try write { db in try Self.insertOutcomes(db, batch: batch, target: target, outcomes) }
+    }
+
+    static func insertOutcomes(_ db: Database, batch: String, target: String, _ outcomes: [OrderOutcome]) throws {
+        let now = Self.now()
+        let update = try db.makeStatement(sql: """
+            UPDATE batch_orders SET outcome = ?, remote_ids = ?, errors = ?, updated_at = ? WHERE batch_id = ? AND external_id = ?
+            """)
+        let latest = try db.makeStatement(sql: """
+            UPDATE orders SET last_outcome = ?, last_target = ?, last_batch = ? WHERE external_id = ?
+            """)
+        for o in outcomes {
+            try update.execute(arguments: [o.outcome.rawValue, JSONWriter.string(.array(o.remoteIds.map { .string($0) })),
+                                           JSONWriter.string(.array(o.errors.map(\.json))), now, batch, o.externalId])
+            try latest.execute(arguments: [o.outcome.rawValue, target, batch, o.externalId])
         }
     }
 

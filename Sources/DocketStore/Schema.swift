@@ -91,6 +91,11 @@ enum Schema {
                 CREATE INDEX requests_by_batch ON requests(batch_id, sequence, attempt);
                 """)
         }
+        migrator.registerMigration("v3-journal") { db in
+            // How often each order went out in this batch: after a crash, an
+            // order with attempts but no outcome may have arrived.
+            try db.execute(sql: "ALTER TABLE batch_orders ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

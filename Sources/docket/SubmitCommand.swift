@@ -76,8 +76,11 @@ struct Submit: AsyncParsableCommand {
             }
             return 0
         }
-        let transport = AsyncHTTPTransport(maxConnectionsPerHost: max(settings.concurrency, 1))
-        defer { Task { await transport.shutdown() } }
+        return try await withTransport(settings) { transport in try await send(orders, target, settings, validator, store, transport) }
+    }
+
+    func send(_ orders: [Order], _ target: TargetConfig, _ settings: SubmissionSettings, _ validator: OrderValidator,
+              _ store: SQLiteOrderStore, _ transport: AsyncHTTPTransport) async throws -> Int32 {
         var engine = SubmissionEngine(target: target, transport: transport,
                                       authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout),
                                       validator: validator, settings: settings)
@@ -99,25 +102,14 @@ struct Submit: AsyncParsableCommand {
                 if requests.count > 20 { print("  … and \(requests.count - 20) more requests") }
                 printFailures(skipped)
             }
-            await transport.shutdown()
             return skipped.isEmpty ? 0 : 2
         }
 
         let batchId = SQLiteOrderStore.newBatchId()
-        try store.createBatch(id: batchId, target: target.name, dialect: target.dialect, externalIds: orders.map(\.externalId))
-        let targetName = target.name
-        _ = await engine.run(orders) { event in
-            do {
-                switch event {
-                case .request(let record): try store.recordRequest(batch: batchId, record)
-                case .outcomes(let outcomes): try store.recordOutcomes(batch: batchId, target: targetName, outcomes)
-                }
-            } catch {
-                printError("could not record in the store: \(error)")
-            }
-        }
-        try store.finishBatch(batchId)
-        await transport.shutdown()
+        let bar = ProgressBar(enabled: !json)
+        let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, orders: orders) { bar.show($0) }
+        bar.finish()
+        for f in failures { printError("could not record in the store: \(f)") }
         guard let report = try store.batch(batchId) else { throw DocketError("the batch \(batchId) is missing from the store") }
         if json {
             print(JSONWriter.string(report.json, pretty: true))
@@ -140,6 +132,20 @@ struct Submit: AsyncParsableCommand {
         let parts = Outcome.allCases.compactMap { o in r.summary.counts[o].map { "\($0) \(o.rawValue)" } }
         return "Batch \(r.summary.id) to \(r.summary.target) (\(r.summary.dialect.displayName)): \(r.summary.orderCount) orders: "
             + parts.joined(separator: ", ")
+    }
+}
+
+/// Runs `body` with an HTTP client that is shut down afterwards, however
+/// `body` ends (AsyncHTTPClient insists).
+func withTransport<T>(_ settings: SubmissionSettings, _ body: (AsyncHTTPTransport) async throws -> T) async throws -> T {
+    let transport = AsyncHTTPTransport(maxConnectionsPerHost: max(settings.concurrency, 1))
+    do {
+        let result = try await body(transport)
+        await transport.shutdown()
+        return result
+    } catch {
+        await transport.shutdown()
+        throw error
     }
 }
 

@@ -143,3 +143,40 @@ final class SandboxProcess {
         #expect(again.stdout.contains("No orders to send"), "\(again.stdout)")
     }
 }
+
+@Suite(.serialized) struct ResumeTests {
+    @Test func killedMidBatchThenResumedEndsWithEveryOrderTakenOnce() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket, arguments: ["--faults", "latency=40ms"])
+        try sandbox.configure(&docket)
+        var g = OrderGenerator(seed: 200)
+        let lines = (0..<200).map { JSONWriter.string(CanonicalCodec.encode(g.order($0, prefix: "K-"))) }
+        try docket.run("import", try docket.write("orders.jsonl", lines.joined(separator: "\n")))
+        let (process, _, _) = try docket.start(["submit", "--target", "dropday"])
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let unfinished = try JSONParser.parse(try docket.run("batches", "--json").stdout).arrayValue ?? []
+        #expect(unfinished.first?.objectValue?["finishedAt"] == .null)
+        let resumed = try docket.run("resume", "--json")
+        #expect(resumed.status == 0, "\(resumed.stdout.prefix(1500))\(resumed.stderr)")
+        let report = try JSONParser.parse(resumed.stdout).objectValue
+        let counts = report?["counts"]?.objectValue
+        #expect(counts?["pending"] == .number("0"))
+        #expect(counts?["unknown"] == .number("0"))
+        let taken = (report?["orders"]?.arrayValue ?? []).filter {
+            [.string("accepted"), .string("exists")].contains($0.objectValue?["outcome"] ?? .null)
+        }
+        #expect(taken.count == 200)
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "http://127.0.0.1:\(sandbox.port)/_sandbox/orders/dropday"]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        #expect(try JSONParser.parse(data).objectValue?["orders"]?.arrayValue?.count == 200)
+        #expect(try docket.run("resume").stdout.contains("No unfinished batches"))
+    }
+}

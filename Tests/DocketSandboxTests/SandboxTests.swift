@@ -234,3 +234,35 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         await rig.stop()
     }
 }
+
+@Suite(.serialized) struct LosesNothingTests {
+    @Test func centraThroughErrorsLimitsAndDroppedConnectionsHoldsEachOrderOnce() async throws {
+        var faults = Faults()
+        faults.serverErrors = 0.3
+        faults.rateLimited = 0.1
+        faults.drop = 0.15
+        faults.retryAfter = 0
+        faults.seed = 11
+        let rig = try await Rig.start(faults: faults)
+        let batch = orders(40, prefix: "CF-")
+        let result = try await rig.submit(.centra, batch) { $0.batchSize = 4; $0.settings["max_attempts"] = "10" }
+        #expect(result.values.allSatisfy { $0.outcome.isTaken }, "\(result.values.filter { !$0.outcome.isTaken })")
+        #expect(await rig.sandbox.state.orderIds(.centra) == batch.map(\.externalId).sorted())
+        await rig.stop()
+    }
+
+    @Test func tokensRevokedMidBatchCostNoOrder() async throws {
+        var faults = Faults()
+        faults.tokenTTL = 1
+        faults.latency = 0.05
+        let rig = try await Rig.start(faults: faults)
+        let engine = try rig.engine(.cropster) { $0.batchSize = 5; $0.concurrency = 2 }
+        async let outcomes = engine.run(orders(60, prefix: "TK-")) { _ in }
+        try await Task.sleep(for: .milliseconds(200))
+        await rig.sandbox.state.revokeTokens()
+        let all = await outcomes
+        #expect(all.count == 60)
+        #expect(all.allSatisfy { $0.outcome == .accepted }, "\(all.filter { $0.outcome != .accepted }.prefix(3))")
+        await rig.stop()
+    }
+}

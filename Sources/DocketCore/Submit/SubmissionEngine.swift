@@ -31,10 +31,17 @@ public struct RequestRecord: Sendable {
     }
 }
 
-/// What the engine reports while it works.
+/// What the engine reports while it works, in the order it happens, so a
+/// journal can be kept: orders about to go out, each answer together with
+/// the outcomes it settled, and outcomes settled without a request.
 public enum SubmissionEvent: Sendable {
-    case request(RequestRecord)
-    /// Final outcomes for some orders.
+    /// These orders are about to be sent (again); if the process dies now,
+    /// they may or may not have arrived.
+    case sending(sequence: Int, attempt: Int, orderIds: [String])
+    /// One exchange, and the outcomes its answer settled (none when it is
+    /// retried or the orders go again).
+    case response(RequestRecord, settled: [OrderOutcome])
+    /// Outcomes settled without a request (local validation).
     case outcomes([OrderOutcome])
 }
 
@@ -85,6 +92,10 @@ public struct SubmissionEngine: Sendable {
     /// Send orders even when they fail local validation, to hear the
     /// target's own verdict.
     public var checkLocally = true
+    /// Orders an earlier, interrupted run sent without hearing back. On
+    /// create-only targets an "already exists" for them is that send's
+    /// success.
+    public var possiblySent: Set<String> = []
 
     public init(target: TargetConfig, transport: any HTTPTransport, authenticator: Authenticator,
                 validator: OrderValidator, settings: SubmissionSettings) {
@@ -163,11 +174,7 @@ public struct SubmissionEngine: Sendable {
                 guard next < requests.count else { return }
                 let chunk = requests[next]
                 next += 1
-                group.addTask {
-                    let outcomes = await send(chunk, depth: 0, report: report)
-                    await report(.outcomes(outcomes))
-                    return outcomes
-                }
+                group.addTask { await send(chunk, depth: 0, report: report) }
             }
             for _ in 0..<max(1, settings.concurrency) { start() }
             while let done = await group.next() {
@@ -180,71 +187,82 @@ public struct SubmissionEngine: Sendable {
 
     func send(_ orders: [Order], depth: Int, report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
         guard !orders.isEmpty else { return [] }
-        let verdict = await exchange(orders, report: report)
+        let (verdict, record, delivered) = await exchange(orders, report: report)
+        var settled: [OrderOutcome] = []
+        var again: [[Order]] = []
         switch verdict {
         case .perOrder(let map):
-            return orders.map {
-                map[$0.externalId] ?? OrderOutcome(externalId: $0.externalId, outcome: .unknown,
-                                                   errors: [OrderIssue(code: "no_answer", message: "the target's answer did not mention this order")])
+            settled = orders.map { order in
+                guard var o = map[order.externalId] else {
+                    return OrderOutcome(externalId: order.externalId, outcome: .unknown,
+                                        errors: [OrderIssue(code: "no_answer", message: "the target's answer did not mention this order")])
+                }
+                // A create-only target that says "exists" to a resend whose
+                // first send went unanswered is confirming that first send.
+                if o.outcome == .exists && (delivered || possiblySent.contains(order.externalId)) { o.outcome = .accepted }
+                return o
             }
         case .refusedNamed(let named):
-            var out = orders.filter { named[$0.externalId] != nil }.map {
+            settled = orders.filter { named[$0.externalId] != nil }.map {
                 OrderOutcome(externalId: $0.externalId, outcome: .rejected, errors: named[$0.externalId]!)
             }
-            let rest = orders.filter { named[$0.externalId] == nil }
             // Nothing was saved: the rest goes again without the bad orders.
-            out += await send(rest, depth: depth + 1, report: report)
-            return out
+            again = [orders.filter { named[$0.externalId] == nil }]
         case .refusedUnnamed(let issues):
             if orders.count == 1 {
-                return [OrderOutcome(externalId: orders[0].externalId, outcome: .rejected, errors: issues)]
-            }
-            guard depth < settings.maxIsolationDepth else {
+                settled = [OrderOutcome(externalId: orders[0].externalId, outcome: .rejected, errors: issues)]
+            } else if depth >= settings.maxIsolationDepth {
                 let note = OrderIssue(code: "not_isolated", message: "refused together with other orders; stopped isolating after \(depth) splits (max_isolation_depth)")
-                return orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: issues + [note]) }
+                settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: issues + [note]) }
+            } else {
+                // The refusal does not say which orders: halve until it does.
+                let half = orders.count / 2
+                again = [Array(orders[..<half]), Array(orders[half...])]
             }
-            // The refusal does not say which orders: halve until it does.
-            let half = orders.count / 2
-            let first = await send(Array(orders[..<half]), depth: depth + 1, report: report)
-            let second = await send(Array(orders[half...]), depth: depth + 1, report: report)
-            return first + second
         case .unauthorized(let status, let message):
             let issue = OrderIssue(code: "unauthorized", message: "the target refused Docket's credentials (HTTP \(status)): \(message)")
-            return orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
+            settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
         case .failed(let status, let message):
-            let issue = OrderIssue(code: "http_\(status)", message: message)
+            let issue = OrderIssue(code: status == 0 ? "unreachable" : "http_\(status)", message: message)
             if orders.count == 1 && (400..<500).contains(status) {
-                return [OrderOutcome(externalId: orders[0].externalId, outcome: .rejected, errors: [issue])]
+                settled = [OrderOutcome(externalId: orders[0].externalId, outcome: .rejected, errors: [issue])]
+            } else {
+                settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
             }
-            return orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
         case .retry(let reason, _):
             // Retries ran out: sent, but nothing definitive came back.
             let issue = OrderIssue(code: "no_answer", message: "no definitive answer after \(settings.maxAttempts) attempts: \(reason)")
-            return orders.map { OrderOutcome(externalId: $0.externalId, outcome: .unknown, errors: [issue]) }
+            settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .unknown, errors: [issue]) }
         }
+        if let record { await report(.response(record, settled: settled)) } else if !settled.isEmpty { await report(.outcomes(settled)) }
+        var out = settled
+        for part in again { out += await send(part, depth: depth + 1, report: report) }
+        return out
     }
 
     /// One request, with its retries and one re-authentication.
-    func exchange(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> ResponseVerdict {
+    func exchange(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> (ResponseVerdict, RequestRecord?, Bool) {
         let body: [UInt8]
         let endpoint: (method: String, url: String)
         do {
             body = JSONWriter.data(try dialect.codec.encodeRequest(orders, options: options))
             endpoint = try Self.url(for: target)
         } catch {
-            return .failed(status: 0, message: error.message)
+            return (.failed(status: 0, message: error.message), nil, false)
         }
         let sequence = await counter.next()
         let ids = orders.map(\.externalId)
         var attempt = 0
         var reauthenticated = false
         var neverSent = true
+        /// An earlier attempt may have reached the target unanswered.
+        var delivered = false
         while true {
             attempt += 1
             let auth: [(name: String, value: String)]
             do { auth = try await authenticator.headers() } catch {
-                if case .refused(let message) = error { return .unauthorized(status: 401, message: message) }
-                return .unauthorized(status: 401, message: "no credentials")
+                if case .refused(let message) = error { return (.unauthorized(status: 401, message: message), nil, delivered) }
+                return (.unauthorized(status: 401, message: "no credentials"), nil, delivered)
             }
             let request = HTTPRequestData(method: endpoint.method, url: endpoint.url,
                                           headers: [("Content-Type", "application/json"), ("Accept", "application/json")] + auth,
@@ -256,6 +274,7 @@ public struct SubmissionEngine: Sendable {
                                        startedAt: started.ISO8601Format(),
                                        milliseconds: 0, orderIds: ids)
             let verdict: ResponseVerdict
+            await report(.sending(sequence: sequence, attempt: attempt, orderIds: ids))
             do {
                 let response = try await transport.send(request, timeout: settings.timeout)
                 neverSent = false
@@ -268,24 +287,28 @@ public struct SubmissionEngine: Sendable {
                 verdict = .retry(reason: error.message, retryAfter: nil)
             }
             record.milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
-            await report(.request(record))
             switch verdict {
             case .retry(let reason, let retryAfter):
                 guard attempt < settings.maxAttempts else {
                     if neverSent {
-                        return .failed(status: 0, message: "could not reach the target after \(attempt) attempts: \(reason)")
+                        return (.failed(status: 0, message: "could not reach the target after \(attempt) attempts: \(reason)"), record, false)
                     }
-                    return verdict
+                    return (verdict, record, delivered)
                 }
+                // No answer, or a 5xx or malformed one after the request went
+                // out: the target may have saved it.
+                if record.status != 429 && !(record.error != nil && neverSent) { delivered = true }
+                await report(.response(record, settled: []))
                 try? await Task.sleep(for: .milliseconds(Int(delay(attempt: attempt, retryAfter: retryAfter) * 1000)))
             case .unauthorized where !reauthenticated:
-                guard await authenticator.usesTokens else { return verdict }
+                guard await authenticator.usesTokens else { return (verdict, record, delivered) }
                 // A revoked or expired token: fetch a new one and try once more.
                 reauthenticated = true
+                await report(.response(record, settled: []))
                 await authenticator.invalidate(auth)
                 attempt -= 1
             default:
-                return verdict
+                return (verdict, record, delivered)
             }
         }
     }

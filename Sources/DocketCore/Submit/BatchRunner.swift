@@ -1,0 +1,83 @@
+import Foundation
+
+/// Where a batch's journal is kept (the store). Written in this order: the
+/// batch and its orders before anything is sent; each order's "about to be
+/// sent" before it goes; each answer together with what it settled.
+public protocol BatchJournal: Sendable {
+    func createBatch(id: String, target: String, dialect: Dialect, externalIds: [String]) throws
+    func markSending(batch: String, orderIds: [String]) throws
+    func recordResponse(batch: String, target: String, _ record: RequestRecord, settled: [OrderOutcome]) throws
+    func recordOutcomes(batch: String, target: String, _ outcomes: [OrderOutcome]) throws
+    func finishBatch(_ id: String) throws
+    func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)]
+}
+
+/// How far a batch has got: what a progress bar shows.
+public struct BatchProgress: Sendable, Equatable {
+    public var total: Int
+    public var settled: Int
+    public var requests: Int
+    public var counts: [Outcome: Int]
+    public var elapsed: Double
+
+    public var ordersPerSecond: Double { elapsed > 0 ? Double(settled) / elapsed : 0 }
+    public var secondsLeft: Double? {
+        let rate = ordersPerSecond
+        return rate > 0 ? Double(total - settled) / rate : nil
+    }
+}
+
+/// Runs a submission as a journaled batch, so that a batch stopped at any
+/// moment (even by kill -9) can be finished by `resume` without sending
+/// anything twice.
+public enum BatchRunner {
+    /// Sends `orders` as batch `id` (created here unless `resuming`), and
+    /// reports progress as it goes. Journal failures stop nothing already
+    /// sent but are returned, so the caller can say the record is incomplete.
+    public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, orders: [Order], resuming: Bool = false,
+                           progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) async throws -> [String] {
+        let target = engine.target.name
+        if !resuming {
+            try journal.createBatch(id: id, target: target, dialect: engine.target.dialect, externalIds: orders.map(\.externalId))
+        }
+        let tracker = ProgressTracker(total: orders.count)
+        _ = await engine.run(orders) { event in
+            do {
+                switch event {
+                case .sending(_, _, let ids):
+                    try journal.markSending(batch: id, orderIds: ids)
+                case .response(let record, let settled):
+                    try journal.recordResponse(batch: id, target: target, record, settled: settled)
+                    progress(await tracker.add(settled, request: true))
+                case .outcomes(let settled):
+                    try journal.recordOutcomes(batch: id, target: target, settled)
+                    progress(await tracker.add(settled, request: false))
+                }
+            } catch {
+                await tracker.fail("\(error)")
+            }
+        }
+        try journal.finishBatch(id)
+        return await tracker.failures
+    }
+}
+
+actor ProgressTracker {
+    var state: BatchProgress
+    let start = ContinuousClock.now
+    var failures: [String] = []
+
+    init(total: Int) { state = BatchProgress(total: total, settled: 0, requests: 0, counts: [:], elapsed: 0) }
+
+    func add(_ outcomes: [OrderOutcome], request: Bool) -> BatchProgress {
+        state.settled += outcomes.count
+        if request { state.requests += 1 }
+        for o in outcomes { state.counts[o.outcome, default: 0] += 1 }
+        state.elapsed = Double((ContinuousClock.now - start) / .milliseconds(1)) / 1000
+        return state
+    }
+
+    func fail(_ message: String) {
+        if failures.count < 10 { failures.append(message) }
+    }
+}

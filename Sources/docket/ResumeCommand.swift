@@ -1,0 +1,88 @@
+import ArgumentParser
+import DocketCore
+import DocketHTTP
+import DocketStore
+import Foundation
+
+struct Resume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Finish a batch that was stopped before it was done.",
+        discussion: """
+            Sends the batch's orders that have no outcome yet, and nothing else: what the \
+            target acknowledged is not sent again. Orders that were on their way when the \
+            batch stopped are sent again, which is safe for upserts; on create-only targets \
+            (Centra, Dropday) an "already exists" for them is that first send's success and \
+            is recorded as accepted. With no batch id: the newest unfinished batch.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: ArgumentHelp("The batch to finish (docket batches lists them).", valueName: "batch-id"))
+    var batchId: String?
+
+    @Flag(help: "Print the finished batch as one JSON object.")
+    var json = false
+
+    func run() async throws {
+        var code: Int32 = 0
+        do {
+            code = try await resume()
+        } catch let e as DocketError {
+            printError(e.description)
+            throw ExitCode.failure
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    func resume() async throws -> Int32 {
+        let config = try common.loadConfig()
+        let store = try SQLiteOrderStore(path: common.storePath)
+        let id: String
+        if let batchId {
+            id = batchId
+        } else {
+            guard let newest = try store.unfinishedBatches().first else {
+                print("No unfinished batches: nothing to resume.")
+                return 0
+            }
+            id = newest.id
+        }
+        guard let report = try store.batch(id) else { throw DocketError("there is no batch \(id) in the store", file: store.path) }
+        let target = try config.target(report.summary.target)
+        let pending = try store.pendingOrders(batch: id)
+        var orders: [Order] = []
+        for p in pending {
+            if let stored = try store.order(externalId: p.externalId) { orders.append(stored.order) }
+        }
+        let settings = try SubmissionSettings(target: target)
+        let validator = try target.validator
+        return try await withTransport(settings) { transport in
+            try await finish(id, report, target, settings, validator, orders, pending, store, transport)
+        }
+    }
+
+    func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig, _ settings: SubmissionSettings, _ validator: OrderValidator,
+                _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: SQLiteOrderStore,
+                _ transport: AsyncHTTPTransport) async throws -> Int32 {
+        var engine = SubmissionEngine(target: target, transport: transport,
+                                      authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout),
+                                      validator: validator, settings: settings)
+        engine.possiblySent = Set(pending.filter { $0.attempts > 0 }.map(\.externalId))
+        if !json {
+            print("Resuming \(id) to \(target.name): \(orders.count) of \(report.summary.orderCount) orders still to settle"
+                  + (engine.possiblySent.isEmpty ? "." : " (\(engine.possiblySent.count) were on their way when it stopped)."))
+        }
+        let bar = ProgressBar(enabled: !json)
+        let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, resuming: true) { bar.show($0) }
+        bar.finish()
+        for f in failures { printError("could not record in the store: \(f)") }
+        guard let done = try store.batch(id) else { throw DocketError("the batch \(id) is missing from the store") }
+        if json {
+            print(JSONWriter.string(done.json, pretty: true))
+        } else {
+            print(Submit.summaryLine(done))
+            printFailures(done.outcomes.filter { !$0.outcome.isTaken })
+        }
+        return done.allTaken ? 0 : 2
+    }
+}
