@@ -69,7 +69,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "docket-bench",
-            dependencies: ["DocketCore", "DocketStore"],
+            dependencies: ["DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox"],
             path: "Benchmarks/docket-bench",
             swiftSettings: strict),
         .testTarget(

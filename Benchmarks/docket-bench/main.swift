@@ -8,9 +8,10 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let names = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
 let ordersFlag = arguments.firstIndex(of: "--orders").flatMap { i in i + 1 < arguments.count ? Int(arguments[i + 1]) : nil }
 
-let benchmarks: [String: () throws -> Void] = [
+let benchmarks: [String: () async throws -> Void] = [
     "import": { try ImportBenchmark(orders: ordersFlag ?? 1_000_000).run() },
     "import-phases": { try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run() },
+    "submit": { try await SubmitBenchmark(orders: ordersFlag ?? 100_000).run() },
 ]
 
 let selected = names.isEmpty ? benchmarks.keys.sorted() : names
@@ -19,7 +20,7 @@ for name in selected {
         FileHandle.standardError.write(Data("docket-bench: no benchmark \"\(name)\" (have: \(benchmarks.keys.sorted().joined(separator: ", ")))\n".utf8))
         exit(1)
     }
-    do { try bench() } catch {
+    do { try await bench() } catch {
         FileHandle.standardError.write(Data("docket-bench: \(name) failed: \(error)\n".utf8))
         exit(1)
     }

@@ -41,16 +41,20 @@ public enum BatchRunner {
             try journal.createBatch(id: id, target: target, dialect: engine.target.dialect, externalIds: orders.map(\.externalId))
         }
         let tracker = ProgressTracker(total: orders.count)
+        // Only create-only targets need to know what may have gone out: an
+        // upsert is simply sent again.
+        let createOnly = engine.target.dialect == .centra || engine.target.dialect == .dropday
+        let writer = JournalWriter()
         _ = await engine.run(orders) { event in
             do {
                 switch event {
                 case .sending(_, _, let ids):
-                    try journal.markSending(batch: id, orderIds: ids)
+                    if createOnly { try await writer.run { try journal.markSending(batch: id, orderIds: ids) } }
                 case .response(let record, let settled):
-                    try journal.recordResponse(batch: id, target: target, record, settled: settled)
+                    try await writer.run { try journal.recordResponse(batch: id, target: target, record, settled: settled) }
                     progress(await tracker.add(settled, request: true))
                 case .outcomes(let settled):
-                    try journal.recordOutcomes(batch: id, target: target, settled)
+                    try await writer.run { try journal.recordOutcomes(batch: id, target: target, settled) }
                     progress(await tracker.add(settled, request: false))
                 }
             } catch {
@@ -59,6 +63,25 @@ public enum BatchRunner {
         }
         try journal.finishBatch(id)
         return await tracker.failures
+    }
+}
+
+/// Runs journal writes (blocking SQLite calls) on a thread of their own,
+/// so that requests in flight keep Swift's few concurrency threads.
+struct JournalWriter: Sendable {
+    let queue = DispatchQueue(label: "docket.journal")
+
+    func run(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            queue.async {
+                do {
+                    try body()
+                    c.resume()
+                } catch {
+                    c.resume(throwing: error)
+                }
+            }
+        }
     }
 }
 

@@ -85,7 +85,7 @@ public struct SubmissionEngine: Sendable {
     public let target: TargetConfig
     public let settings: SubmissionSettings
     let transport: any HTTPTransport
-    let authenticator: Authenticator
+    public let authenticator: Authenticator
     let validator: OrderValidator
     let options: EncodeOptions
     let counter = Counter()
