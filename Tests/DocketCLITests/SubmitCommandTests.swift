@@ -91,10 +91,18 @@ final class SandboxProcess {
         let listed = try JSONParser.parse(try docket.run("batches", "--json").stdout)
         #expect(listed.arrayValue?.first?.objectValue?["batch"] == .string(batch))
 
-        let store = try Data(contentsOf: URL(fileURLWithPath: docket.storePath))
-        for secret in ["cropster-demo-secret", "centra-demo-secret"] {
-            #expect(store.range(of: Data(secret.utf8)) == nil)
-            #expect(!shown.stdout.contains(secret))
+        var everything = [shown.stdout, shown.stderr, result.stdout, result.stderr, try docket.run("batches").stdout]
+        for format in ["json", "docket", "csv", "cropster", "centra"] {
+            let exported = try docket.run("export", "--format", format)
+            everything += [exported.stdout, exported.stderr]
+        }
+        var files = [docket.storePath]
+        if FileManager.default.fileExists(atPath: docket.storePath + "-wal") { files.append(docket.storePath + "-wal") }
+        for secret in ["cropster-demo-secret", "centra-demo-secret", "mirakl-demo-secret", "omnia-demo-secret", "dropday-demo-key"] {
+            for file in files {
+                #expect(try Data(contentsOf: URL(fileURLWithPath: file)).range(of: Data(secret.utf8)) == nil, "\(file)")
+            }
+            #expect(!everything.contains { $0.contains(secret) })
         }
     }
 

@@ -245,7 +245,8 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         faults.seed = 11
         let rig = try await Rig.start(faults: faults)
         let batch = orders(40, prefix: "CF-")
-        let result = try await rig.submit(.centra, batch) { $0.batchSize = 4; $0.settings["max_attempts"] = "10" }
+        // The target's defaults: one request of 40, five attempts.
+        let result = try await rig.submit(.centra, batch)
         #expect(result.values.allSatisfy { $0.outcome.isTaken }, "\(result.values.filter { !$0.outcome.isTaken })")
         #expect(await rig.sandbox.state.orderIds(.centra) == batch.map(\.externalId).sorted())
         await rig.stop()
