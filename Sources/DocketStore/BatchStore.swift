@@ -25,10 +25,7 @@ extension SQLiteOrderStore: BatchJournal {
 
     /// Journals that these orders are about to go out, before they do.
     public func markSending(batch: String, orderIds: [String]) throws {
-        try write { db in
-            let stmt = try db.makeStatement(sql: "UPDATE batch_orders SET attempts = attempts + 1 WHERE batch_id = ? AND external_id = ?")
-            for id in orderIds { try stmt.execute(arguments: [batch, id]) }
-        }
+        try write { db in try Self.incrementAttempts(db, batch: batch, orderIds) }
     }
 
     /// One answer and the outcomes it settled, in one transaction: after a
@@ -38,6 +35,25 @@ extension SQLiteOrderStore: BatchJournal {
             try Self.insertRequest(db, batch: batch, r)
             try Self.insertOutcomes(db, batch: batch, target: target, settled)
         }
+    }
+
+    public func record(batch: String, target: String, _ entries: [JournalEntry]) throws {
+        try write { db in
+            for entry in entries {
+                switch entry {
+                case .sending(let ids): try Self.incrementAttempts(db, batch: batch, ids)
+                case .response(let r, let settled):
+                    try Self.insertRequest(db, batch: batch, r)
+                    try Self.insertOutcomes(db, batch: batch, target: target, settled)
+                case .outcomes(let settled): try Self.insertOutcomes(db, batch: batch, target: target, settled)
+                }
+            }
+        }
+    }
+
+    static func incrementAttempts(_ db: Database, batch: String, _ ids: [String]) throws {
+        let stmt = try db.cachedStatement(sql: "UPDATE batch_orders SET attempts = attempts + 1 WHERE batch_id = ? AND external_id = ?")
+        for id in ids { try stmt.execute(arguments: [batch, id]) }
     }
 
     /// Orders of a batch still without an outcome, with how often they went out.
@@ -75,10 +91,10 @@ extension SQLiteOrderStore: BatchJournal {
 
     static func insertOutcomes(_ db: Database, batch: String, target: String, _ outcomes: [OrderOutcome]) throws {
         let now = Self.now()
-        let update = try db.makeStatement(sql: """
+        let update = try db.cachedStatement(sql: """
             UPDATE batch_orders SET outcome = ?, remote_ids = ?, errors = ?, updated_at = ? WHERE batch_id = ? AND external_id = ?
             """)
-        let latest = try db.makeStatement(sql: """
+        let latest = try db.cachedStatement(sql: """
             UPDATE orders SET last_outcome = ?, last_target = ?, last_batch = ? WHERE external_id = ?
             """)
         for o in outcomes {

@@ -10,6 +10,15 @@ public protocol BatchJournal: Sendable {
     func recordOutcomes(batch: String, target: String, _ outcomes: [OrderOutcome]) throws
     func finishBatch(_ id: String) throws
     func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)]
+    /// Several entries in one transaction, in order.
+    func record(batch: String, target: String, _ entries: [JournalEntry]) throws
+}
+
+/// One thing the journal keeps about a running batch.
+public enum JournalEntry: Sendable {
+    case sending([String])
+    case response(RequestRecord, settled: [OrderOutcome])
+    case outcomes([OrderOutcome])
 }
 
 /// How far a batch has got: what a progress bar shows.
@@ -44,17 +53,17 @@ public enum BatchRunner {
         // Only create-only targets need to know what may have gone out: an
         // upsert is simply sent again.
         let createOnly = engine.target.dialect == .centra || engine.target.dialect == .dropday
-        let writer = JournalWriter()
+        let writer = JournalWriter(journal: journal, batch: id, target: target)
         _ = await engine.run(orders) { event in
             do {
                 switch event {
                 case .sending(_, _, let ids):
-                    if createOnly { try await writer.run { try journal.markSending(batch: id, orderIds: ids) } }
+                    if createOnly { try await writer.write(.sending(ids)) }
                 case .response(let record, let settled):
-                    try await writer.run { try journal.recordResponse(batch: id, target: target, record, settled: settled) }
+                    try await writer.write(.response(record, settled: settled))
                     progress(await tracker.add(settled, request: true))
                 case .outcomes(let settled):
-                    try await writer.run { try journal.recordOutcomes(batch: id, target: target, settled) }
+                    try await writer.write(.outcomes(settled))
                     progress(await tracker.add(settled, request: false))
                 }
             } catch {
@@ -66,20 +75,50 @@ public enum BatchRunner {
     }
 }
 
-/// Runs journal writes (blocking SQLite calls) on a thread of their own,
-/// so that requests in flight keep Swift's few concurrency threads.
-struct JournalWriter: Sendable {
+/// Writes journal entries on a thread of its own (SQLite calls block, and
+/// requests in flight need Swift's few concurrency threads), committing
+/// whatever has queued up meanwhile in one transaction. Each writer waits
+/// until its own entry is committed, so nothing is sent on the strength of
+/// an entry that is not yet in the store.
+final class JournalWriter: @unchecked Sendable {
+    let journal: any BatchJournal
+    let batch: String
+    let target: String
     let queue = DispatchQueue(label: "docket.journal")
+    private let lock = NSLock()
+    private var waiting: [(JournalEntry, CheckedContinuation<Void, any Error>)] = []
+    private var draining = false
 
-    func run(_ body: @escaping @Sendable () throws -> Void) async throws {
+    init(journal: any BatchJournal, batch: String, target: String) {
+        self.journal = journal
+        self.batch = batch
+        self.target = target
+    }
+
+    func write(_ entry: JournalEntry) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            queue.async {
-                do {
-                    try body()
-                    c.resume()
-                } catch {
-                    c.resume(throwing: error)
-                }
+            lock.lock()
+            waiting.append((entry, c))
+            let start = !draining
+            draining = true
+            lock.unlock()
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    private func drain() {
+        while true {
+            lock.lock()
+            let group = waiting
+            waiting = []
+            if group.isEmpty { draining = false }
+            lock.unlock()
+            if group.isEmpty { return }
+            do {
+                try journal.record(batch: batch, target: target, group.map(\.0))
+                for (_, c) in group { c.resume() }
+            } catch {
+                for (_, c) in group { c.resume(throwing: error) }
             }
         }
     }
