@@ -155,13 +155,20 @@ final class SandboxProcess {
 @Suite(.serialized) struct ResumeTests {
     @Test func killedMidBatchThenResumedEndsWithEveryOrderTakenOnce() throws {
         var docket = try DocketBinary()
-        let sandbox = try SandboxProcess(docket, arguments: ["--faults", "latency=40ms"])
+        let sandbox = try SandboxProcess(docket, arguments: ["--faults", "latency=100ms"])
         try sandbox.configure(&docket)
         var g = OrderGenerator(seed: 200)
         let lines = (0..<200).map { JSONWriter.string(CanonicalCodec.encode(g.order($0, prefix: "K-"))) }
         try docket.run("import", try docket.write("orders.jsonl", lines.joined(separator: "\n")))
         let (process, _, _) = try docket.start(["submit", "--target", "dropday"])
-        Thread.sleep(forTimeInterval: 0.5)
+        // Kill it once the batch is under way (200 requests of 100 ms, 8 at a time, take 2.5 s).
+        var started = false
+        for _ in 0..<100 where !started {
+            Thread.sleep(forTimeInterval: 0.05)
+            let listed = try JSONParser.parse(try docket.run("batches", "--json").stdout).arrayValue ?? []
+            started = !listed.isEmpty
+        }
+        Thread.sleep(forTimeInterval: 0.4)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let unfinished = try JSONParser.parse(try docket.run("batches", "--json").stdout).arrayValue ?? []
