@@ -52,17 +52,21 @@ let package = Package(
             name: "DocketConfig",
             dependencies: ["DocketCore", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict),
+        .target(
+            name: "DocketTUI",
+            dependencies: ["DocketCore"],
+            swiftSettings: strict),
         .systemLibrary(
             name: "CNCurses",
             providers: [.apt(["libncursesw5-dev"])]),
         .target(
             name: "DocketTerminal",
-            dependencies: ["CNCurses"],
+            dependencies: ["CNCurses", "DocketTUI"],
             swiftSettings: strict),
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketConfig", "DocketTerminal", "DocketHTTP", "DocketSandbox",
+                "DocketCore", "DocketStore", "DocketConfig", "DocketTUI", "DocketTerminal", "DocketHTTP", "DocketSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -79,6 +83,10 @@ let package = Package(
         .testTarget(
             name: "DocketStoreTests",
             dependencies: ["DocketCore", "DocketStore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DocketTUITests",
+            dependencies: ["DocketCore", "DocketStore", "DocketTUI"],
             swiftSettings: strict),
         .testTarget(
             name: "DocketSandboxTests",

@@ -1,0 +1,51 @@
+import DocketCore
+
+/// Carries out the reducer's effects against the store and hands the
+/// results back as actions. Store calls are quick keyset queries, so they
+/// run in line.
+public struct EffectRunner: Sendable {
+    public let store: any OrderStoring
+    public var pageSize = 200
+
+    public init(store: any OrderStoring) { self.store = store }
+
+    public func run(_ effect: Effect) -> Action {
+        do {
+            switch effect {
+            case .loadFirst(let q):
+                let rows = try store.page(q, after: nil, limit: pageSize)
+                return .window(rows, total: try store.count(q), atStart: true, atEnd: rows.count < pageSize, cursorAtEnd: false)
+            case .loadLast(let q):
+                var reversed = q
+                reversed.descending.toggle()
+                let rows = try store.page(reversed, after: nil, limit: pageSize)
+                return .window(rows.reversed(), total: try store.count(q), atStart: rows.count < pageSize, atEnd: true, cursorAtEnd: true)
+            case .loadAfter(let q, let cursor):
+                let rows = try store.page(q, after: cursor, limit: pageSize)
+                return .more(rows, atEnd: rows.count < pageSize)
+            case .loadBefore(let q, let cursor):
+                var reversed = q
+                reversed.descending.toggle()
+                let rows = try store.page(reversed, after: cursor, limit: pageSize)
+                return .earlier(rows.reversed(), atStart: rows.count < pageSize)
+            case .loadOrder(let id):
+                return .orderLoaded(try store.order(externalId: id))
+            }
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// Applies an action and runs every effect it causes, to quiescence.
+    public func apply(_ action: Action, to state: inout AppState) {
+        var queue = Reducer.reduce(&state, action)
+        while !queue.isEmpty {
+            let effect = queue.removeFirst()
+            queue += Reducer.reduce(&state, run(effect))
+        }
+    }
+
+    public func start(_ state: inout AppState) {
+        for effect in Reducer.start(&state) { apply(run(effect), to: &state) }
+    }
+}

@@ -1,0 +1,66 @@
+import DocketCore
+
+/// Everything the console shows, as a value: the reducer changes it, the
+/// screens draw it. (The model of bubbletea's model/update/view.)
+public struct AppState: Sendable {
+    public enum Screen: Sendable, Equatable { case orders, order }
+
+    public var width: Int
+    public var height: Int
+    public var screen: Screen = .orders
+    public var orders = OrdersState()
+    public var order: StoredOrder?
+    public var orderScroll = 0
+    /// Text typed after `/`, while searching.
+    public var searchInput: String?
+    public var showHelp = false
+    public var quit = false
+    public var message: String?
+
+    public init(width: Int, height: Int, query: OrderQuery = OrderQuery()) {
+        self.width = width
+        self.height = height
+        orders.query = query
+    }
+
+    /// Rows of the table that fit: the screen less title, header and status bar.
+    public var tableRows: Int { max(1, height - 4) }
+    public var tooSmall: Bool { width < 40 || height < 8 }
+}
+
+/// The orders table: a window of loaded rows over the whole store, paged by
+/// key so that a million orders scroll without being loaded.
+public struct OrdersState: Sendable {
+    public var query = OrderQuery()
+    public var rows: [OrderSummary] = []
+    /// Index in `rows` of the selected row and of the first row shown.
+    public var cursor = 0
+    public var top = 0
+    public var total = 0
+    /// Whether `rows` reaches the first / last order of the query.
+    public var atStart = true
+    public var atEnd = true
+    public var loading = false
+
+    public var selected: OrderSummary? { rows.indices.contains(cursor) ? rows[cursor] : nil }
+}
+
+/// What happens: keys from the terminal, and results of effects.
+public enum Action: Sendable {
+    case key(Key)
+    /// A fresh window (the first page, or the last one after `G`).
+    case window([OrderSummary], total: Int, atStart: Bool, atEnd: Bool, cursorAtEnd: Bool)
+    case more([OrderSummary], atEnd: Bool)
+    case earlier([OrderSummary], atStart: Bool)
+    case orderLoaded(StoredOrder?)
+    case failed(String)
+}
+
+/// Work the reducer asks for; the runner does it and answers with an action.
+public enum Effect: Sendable, Equatable {
+    case loadFirst(OrderQuery)
+    case loadLast(OrderQuery)
+    case loadAfter(OrderQuery, PageCursor)
+    case loadBefore(OrderQuery, PageCursor)
+    case loadOrder(String)
+}

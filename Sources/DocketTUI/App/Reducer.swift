@@ -1,0 +1,187 @@
+import DocketCore
+
+/// The console's logic: (state, action) → (state, effects). No terminal and
+/// no store in here, so every screen's behaviour is a unit test.
+public enum Reducer {
+    /// Rows kept around the visible part before paging more in.
+    static let window = 600
+
+    public static func start(_ state: inout AppState) -> [Effect] {
+        state.orders.loading = true
+        return [.loadFirst(state.orders.query)]
+    }
+
+    public static func reduce(_ s: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case .key(let key): return handle(&s, key)
+        case .window(let rows, let total, let atStart, let atEnd, let cursorAtEnd):
+            s.orders.rows = rows
+            s.orders.total = total
+            s.orders.atStart = atStart
+            s.orders.atEnd = atEnd
+            s.orders.loading = false
+            s.orders.cursor = cursorAtEnd ? max(0, rows.count - 1) : 0
+            s.orders.top = cursorAtEnd ? max(0, rows.count - s.tableRows) : 0
+        case .more(let rows, let atEnd):
+            s.orders.rows += rows
+            s.orders.atEnd = atEnd
+            s.orders.loading = false
+            trim(&s, keepEnd: true)
+        case .earlier(let rows, let atStart):
+            s.orders.rows.insert(contentsOf: rows, at: 0)
+            s.orders.cursor += rows.count
+            s.orders.top += rows.count
+            s.orders.atStart = atStart
+            s.orders.loading = false
+            trim(&s, keepEnd: false)
+        case .orderLoaded(let order):
+            s.order = order
+            s.orderScroll = 0
+            if order == nil {
+                s.message = "That order is no longer in the store."
+                s.screen = .orders
+            }
+        case .failed(let message):
+            s.orders.loading = false
+            s.message = message
+        }
+        return []
+    }
+
+    /// Keeps the window bounded: drops rows far from the cursor.
+    static func trim(_ s: inout AppState, keepEnd: Bool) {
+        let excess = s.orders.rows.count - window
+        guard excess > 0 else { return }
+        if keepEnd {
+            let drop = min(excess, max(0, s.orders.top - s.tableRows))
+            s.orders.rows.removeFirst(drop)
+            s.orders.cursor -= drop
+            s.orders.top -= drop
+            if drop > 0 { s.orders.atStart = false }
+        } else {
+            let keep = max(s.orders.top + 2 * s.tableRows, s.orders.rows.count - excess)
+            if keep < s.orders.rows.count {
+                s.orders.rows.removeLast(s.orders.rows.count - keep)
+                s.orders.atEnd = false
+            }
+        }
+    }
+
+    static func handle(_ s: inout AppState, _ key: Key) -> [Effect] {
+        if case .resize(let w, let h) = key {
+            s.width = w
+            s.height = h
+            clampTop(&s)
+            return []
+        }
+        s.message = nil
+        if s.showHelp {
+            // Any key closes help; q still quits.
+            s.showHelp = false
+            if key == .char("q") && s.screen == .orders { s.quit = true }
+            return []
+        }
+        if s.searchInput != nil { return search(&s, key) }
+        switch key {
+        case .char("?"): s.showHelp = true; return []
+        case .char("\u{3}"): s.quit = true; return []
+        default: break
+        }
+        switch s.screen {
+        case .orders: return ordersKey(&s, key)
+        case .order: return orderKey(&s, key)
+        }
+    }
+
+    static func search(_ s: inout AppState, _ key: Key) -> [Effect] {
+        switch key {
+        case .escape:
+            s.searchInput = nil
+        case .enter:
+            let text = s.searchInput ?? ""
+            s.searchInput = nil
+            s.orders.query.search = text.isEmpty ? nil : text
+            s.orders.loading = true
+            return [.loadFirst(s.orders.query)]
+        case .backspace:
+            if s.searchInput?.isEmpty == false { s.searchInput?.removeLast() }
+        case .char(let c) where !c.isNewline && c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }):
+            if (s.searchInput?.count ?? 0) < 200 { s.searchInput?.append(c) }
+        default: break
+        }
+        return []
+    }
+
+    static func ordersKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+        let page = s.tableRows
+        switch key {
+        case .char("q"): s.quit = true
+        case .char("/"): s.searchInput = s.orders.query.search ?? ""
+        case .escape:
+            if s.orders.query.search != nil {
+                s.orders.query.search = nil
+                s.orders.loading = true
+                return [.loadFirst(s.orders.query)]
+            }
+        case .down, .char("j"): return move(&s, by: 1)
+        case .up, .char("k"): return move(&s, by: -1)
+        case .pageDown, .char(" "): return move(&s, by: page)
+        case .pageUp: return move(&s, by: -page)
+        case .home, .char("g"):
+            if s.orders.atStart { s.orders.cursor = 0; s.orders.top = 0 } else {
+                s.orders.loading = true
+                return [.loadFirst(s.orders.query)]
+            }
+        case .end, .char("G"):
+            if s.orders.atEnd { s.orders.cursor = max(0, s.orders.rows.count - 1); clampTop(&s) } else {
+                s.orders.loading = true
+                return [.loadLast(s.orders.query)]
+            }
+        case .enter:
+            if let row = s.orders.selected {
+                s.screen = .order
+                s.order = nil
+                return [.loadOrder(row.externalId)]
+            }
+        default: break
+        }
+        return []
+    }
+
+    static func move(_ s: inout AppState, by delta: Int) -> [Effect] {
+        guard !s.orders.rows.isEmpty else { return [] }
+        s.orders.cursor = min(max(0, s.orders.cursor + delta), s.orders.rows.count - 1)
+        clampTop(&s)
+        var effects: [Effect] = []
+        let page = s.tableRows
+        if !s.orders.loading && !s.orders.atEnd && s.orders.cursor >= s.orders.rows.count - page * 2, let last = s.orders.rows.last {
+            s.orders.loading = true
+            effects.append(.loadAfter(s.orders.query, last.cursor(s.orders.query.sort)))
+        } else if !s.orders.loading && !s.orders.atStart && s.orders.cursor < page * 2, let first = s.orders.rows.first {
+            s.orders.loading = true
+            effects.append(.loadBefore(s.orders.query, first.cursor(s.orders.query.sort)))
+        }
+        return effects
+    }
+
+    static func clampTop(_ s: inout AppState) {
+        let page = s.tableRows
+        if s.orders.cursor < s.orders.top { s.orders.top = s.orders.cursor }
+        if s.orders.cursor >= s.orders.top + page { s.orders.top = s.orders.cursor - page + 1 }
+        s.orders.top = max(0, min(s.orders.top, max(0, s.orders.rows.count - 1)))
+    }
+
+    static func orderKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+        switch key {
+        case .escape, .char("q"), .left, .char("h"): s.screen = .orders
+        case .down, .char("j"): s.orderScroll += 1
+        case .up, .char("k"): s.orderScroll = max(0, s.orderScroll - 1)
+        case .pageDown, .char(" "): s.orderScroll += s.height - 4
+        case .pageUp: s.orderScroll = max(0, s.orderScroll - (s.height - 4))
+        case .home, .char("g"): s.orderScroll = 0
+        case .end, .char("G"): s.orderScroll = Int.max / 2
+        default: break
+        }
+        return []
+    }
+}
