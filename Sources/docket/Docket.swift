@@ -29,7 +29,8 @@ struct Docket: AsyncParsableCommand {
             orders did not make it.
             """,
         version: "0.1.0",
-        subcommands: [Import.self, Orders.self, OrderCommand.self, Validate.self, Submit.self, Resume.self, Batches.self, BatchCommand.self, Export.self, Sandbox.self, TerminalInfo.self]
+        subcommands: [TUI.self, Import.self, Orders.self, OrderCommand.self, Validate.self, Submit.self, Resume.self, Batches.self, BatchCommand.self, Export.self, Sandbox.self, TerminalInfo.self],
+        defaultSubcommand: TUI.self
     )
 
     /// Bad arguments exit with 1 like any other failure of the command

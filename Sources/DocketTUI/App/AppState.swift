@@ -24,7 +24,7 @@ public struct AppState: Sendable {
     }
 
     /// Rows of the table that fit: the screen less title, header and status bar.
-    public var tableRows: Int { max(1, height - 4) }
+    public var tableRows: Int { max(1, height - 3) }
     public var tooSmall: Bool { width < 40 || height < 8 }
 }
 

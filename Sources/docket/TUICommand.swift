@@ -1,0 +1,29 @@
+import ArgumentParser
+import DocketCore
+import DocketStore
+import DocketTerminal
+import Foundation
+
+struct TUI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Open the console on the store (what plain `docket` does).",
+        discussion: """
+            Browse every order (it scrolls a million without loading them), / to search by \
+            external id, customer or SKU, Enter to open an order, ? for the keys of each \
+            screen, q to quit. NO_COLOR is honoured.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        try reportingErrors {
+            let store = try common.openStore()
+            do {
+                try Console.run(store: store)
+            } catch let e as TerminalError {
+                throw DocketError(e.description)
+            }
+        }
+    }
+}
