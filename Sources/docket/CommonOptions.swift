@@ -70,6 +70,17 @@ struct SelectionOptions: ParsableArguments {
     /// No selection flag given: the command's default selection applies.
     var isEmpty: Bool { status == nil && outcome == nil && ids == nil && search == nil }
 
+    /// The selection, or with no flags PRODUCT.md's default for sending to
+    /// `target`: every OPEN order that target has not yet taken.
+    func query(defaultFor target: String) throws -> OrderQuery {
+        var q = try query()
+        if isEmpty {
+            q.statuses = [.open]
+            q.notTakenBy = target
+        }
+        return q
+    }
+
     func list(_ s: String) -> [String] {
         s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

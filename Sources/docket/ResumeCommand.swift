@@ -64,9 +64,7 @@ struct Resume: AsyncParsableCommand {
     func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig, _ settings: SubmissionSettings, _ validator: OrderValidator,
                 _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: SQLiteOrderStore,
                 _ transport: AsyncHTTPTransport) async throws -> Int32 {
-        var engine = SubmissionEngine(target: target, transport: transport,
-                                      authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout),
-                                      validator: validator, settings: settings)
+        var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.possiblySent = Set(pending.filter { $0.attempts > 0 }.map(\.externalId))
         if !json {
             print("Resuming \(id) to \(target.name): \(orders.count) of \(report.summary.orderCount) orders still to settle"

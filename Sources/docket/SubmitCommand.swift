@@ -57,11 +57,7 @@ struct Submit: AsyncParsableCommand {
         _ = try SubmissionEngine.url(for: target)
         let validator = try target.validator
         let store = try SQLiteOrderStore(path: common.storePath)
-        var q = try selection.query()
-        if selection.isEmpty {
-            q.statuses = [.open]
-            q.notTakenBy = target.name
-        }
+        let q = try selection.query(defaultFor: target.name)
         var orders: [Order] = []
         try store.forEachOrder(q) { orders.append($0.order) }
         if orders.isEmpty {
@@ -81,9 +77,7 @@ struct Submit: AsyncParsableCommand {
 
     func send(_ orders: [Order], _ target: TargetConfig, _ settings: SubmissionSettings, _ validator: OrderValidator,
               _ store: SQLiteOrderStore, _ transport: AsyncHTTPTransport) async throws -> Int32 {
-        var engine = SubmissionEngine(target: target, transport: transport,
-                                      authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout),
-                                      validator: validator, settings: settings)
+        var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation
 
         if dryRun {

@@ -36,11 +36,7 @@ struct Validate: ParsableCommand {
             let target = try config.target(self.target)
             let validator = try target.validator
             let store = try SQLiteOrderStore(path: common.storePath)
-            var q = try selection.query()
-            if selection.isEmpty {
-                q.statuses = [.open]
-                q.notTakenBy = target.name
-            }
+            let q = try selection.query(defaultFor: target.name)
             var check = OrderValidator.Selection(validator: validator)
             var failing: [(String, [OrderIssue])] = []
             var checked = 0

@@ -107,6 +107,14 @@ public struct SubmissionEngine: Sendable {
         options = target.encodeOptions
     }
 
+    /// An engine for `target` with its own settings, credentials and rules.
+    public static func forTarget(_ target: TargetConfig, transport: any HTTPTransport) throws(DocketError) -> SubmissionEngine {
+        let settings = try SubmissionSettings(target: target)
+        return SubmissionEngine(target: target, transport: transport,
+                                authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout),
+                                validator: try target.validator, settings: settings)
+    }
+
     var dialect: Dialect { target.dialect }
     var allOrNothing: Bool { dialect == .cropster || dialect == .mirakl || dialect == .omnia }
 
