@@ -168,3 +168,18 @@ import Testing
         #expect(try docket.run("orders", "--json").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 }
+
+@Suite struct ByteOrderMarkTests {
+    @Test func filesStartingWithAByteOrderMarkImport() throws {
+        let docket = try DocketBinary()
+        let body = try String(contentsOfFile: DocketBinary.fixture("cropster-seed.json"), encoding: .utf8)
+        let file = docket.path("bom.json")
+        try Data([0xEF, 0xBB, 0xBF] + Array(body.utf8)).write(to: URL(fileURLWithPath: file))
+        let lines = docket.path("bom.jsonl")
+        try Data([0xEF, 0xBB, 0xBF] + Array(#"{"externalId":"B-1","items":[]}"#.utf8)).write(to: URL(fileURLWithPath: lines))
+        let result = try docket.run("import", file, lines)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("(cropster): 1 order"))
+        #expect(result.stdout.contains("(docket): 1 order"))
+    }
+}

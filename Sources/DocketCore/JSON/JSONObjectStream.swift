@@ -79,6 +79,10 @@ public struct JSONObjectStream {
                 }
                 return nil
             }
+            if mode == .unknown && line == 1 && pos == 0 && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+                pos = 3  // a UTF-8 byte-order mark
+                continue
+            }
             let b = buffer[pos]
             if mode == .unknown {
                 if b == UInt8(ascii: "[") { mode = .array; pos += 1; continue }

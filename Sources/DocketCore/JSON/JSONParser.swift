@@ -21,6 +21,8 @@ public struct JSONParser {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
             var parser = Cursor(bytes: buffer, firstLine: firstLine)
+            // Files saved by Windows tools often start with a UTF-8 byte-order mark.
+            if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { parser.index = 3 }
             parser.skipWhitespace()
             let value = try parser.parseValue(depth: 0)
             parser.skipWhitespace()
