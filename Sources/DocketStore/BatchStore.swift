@@ -4,7 +4,7 @@ import GRDB
 
 /// Batches, their requests and every order's outcome: the audit trail and
 /// the journal that lets an interrupted batch be finished.
-extension SQLiteOrderStore: BatchJournal {
+extension SQLiteOrderStore: BatchJournal, BatchHistory {
     public static func newBatchId() -> String {
         let stamp = Date().ISO8601Format().replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
         return "B\(stamp.prefix(15))-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"

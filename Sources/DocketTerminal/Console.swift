@@ -21,9 +21,17 @@ public enum Console {
         let (w, h) = backend.size
         var state = AppState(width: w, height: h, query: query)
         runner.start(&state)
+        var idle = ContinuousClock.now
         while !state.quit && !stop.isSet {
             backend.draw(Render.draw(state))
-            if let key = backend.readKey() { runner.apply(.key(key), to: &state) }
+            if let key = backend.readKey() {
+                runner.apply(.key(key), to: &state)
+                idle = ContinuousClock.now
+            } else if ContinuousClock.now - idle > .seconds(2) {
+                // Other docket processes may have written to the store.
+                runner.apply(.tick, to: &state)
+                idle = ContinuousClock.now
+            }
         }
     }
 }

@@ -46,3 +46,10 @@ public struct BatchReport: Sendable {
     /// Every order is at the target.
     public var allTaken: Bool { outcomes.allSatisfy { $0.outcome.isTaken } }
 }
+
+/// Reading the batch history: the console's Batches and Batch screens.
+public protocol BatchHistory: Sendable {
+    func batches(limit: Int) throws -> [BatchSummary]
+    func batch(_ id: String) throws -> BatchReport?
+    func requests(batch: String) throws -> [RequestRecord]
+}

@@ -5,9 +5,13 @@ import DocketCore
 /// run in line.
 public struct EffectRunner: Sendable {
     public let store: any OrderStoring
+    public let history: (any BatchHistory)?
     public var pageSize = 200
 
-    public init(store: any OrderStoring) { self.store = store }
+    public init(store: any OrderStoring, history: (any BatchHistory)? = nil) {
+        self.store = store
+        self.history = history ?? (store as? any BatchHistory)
+    }
 
     public func run(_ effect: Effect) -> Action {
         do {
@@ -30,6 +34,10 @@ public struct EffectRunner: Sendable {
                 return .earlier(rows.reversed(), atStart: rows.count < pageSize)
             case .loadOrder(let id):
                 return .orderLoaded(try store.order(externalId: id))
+            case .loadBatches:
+                return .batchesLoaded(try history?.batches(limit: 1000) ?? [])
+            case .loadBatch(let id):
+                return .batchLoaded(try history?.batch(id), try history?.requests(batch: id) ?? [])
             }
         } catch {
             return .failed("\(error)")

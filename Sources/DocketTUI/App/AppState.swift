@@ -3,7 +3,7 @@ import DocketCore
 /// Everything the console shows, as a value: the reducer changes it, the
 /// screens draw it. (The model of bubbletea's model/update/view.)
 public struct AppState: Sendable {
-    public enum Screen: Sendable, Equatable { case orders, order }
+    public enum Screen: Sendable, Equatable { case orders, order, batches, batch, exchange }
 
     public var width: Int
     public var height: Int
@@ -13,6 +13,14 @@ public struct AppState: Sendable {
     public var orderScroll = 0
     /// Text typed after `/`, while searching.
     public var searchInput: String?
+    public var batches = ListState<BatchSummary>()
+    public var batch: BatchReport?
+    public var batchRequests: [RequestRecord] = []
+    public var batchTab: BatchTab = .outcomes
+    public var batchList = ListState<Int>()
+    public var exchangeScroll = 0
+    /// The order screen was opened from a batch (Esc goes back there).
+    public var cameFromBatch = false
     public var showHelp = false
     public var quit = false
     public var message: String?
@@ -45,6 +53,24 @@ public struct OrdersState: Sendable {
     public var selected: OrderSummary? { rows.indices.contains(cursor) ? rows[cursor] : nil }
 }
 
+public enum BatchTab: Sendable, Equatable { case outcomes, requests }
+
+/// A cursor over a list that is all in memory (batches, a batch's rows).
+public struct ListState<Element: Sendable>: Sendable {
+    public var items: [Element] = []
+    public var cursor = 0
+    public var top = 0
+
+    public init() {}
+
+    public mutating func move(by delta: Int, count: Int, visible: Int) {
+        guard count > 0 else { cursor = 0; top = 0; return }
+        cursor = min(max(0, cursor + delta), count - 1)
+        if cursor < top { top = cursor }
+        if cursor >= top + visible { top = cursor - visible + 1 }
+    }
+}
+
 /// What happens: keys from the terminal, and results of effects.
 public enum Action: Sendable {
     case key(Key)
@@ -53,6 +79,10 @@ public enum Action: Sendable {
     case more([OrderSummary], atEnd: Bool)
     case earlier([OrderSummary], atStart: Bool)
     case orderLoaded(StoredOrder?)
+    case batchesLoaded([BatchSummary])
+    case batchLoaded(BatchReport?, [RequestRecord])
+    /// Time passed with no key: screens that follow other processes reload.
+    case tick
     case failed(String)
 }
 
@@ -63,4 +93,6 @@ public enum Effect: Sendable, Equatable {
     case loadAfter(OrderQuery, PageCursor)
     case loadBefore(OrderQuery, PageCursor)
     case loadOrder(String)
+    case loadBatches
+    case loadBatch(String)
 }

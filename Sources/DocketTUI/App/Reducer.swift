@@ -41,11 +41,32 @@ public enum Reducer {
                 s.message = "That order is no longer in the store."
                 s.screen = .orders
             }
+        case .batchesLoaded(let list):
+            let selected = s.batches.items.indices.contains(s.batches.cursor) ? s.batches.items[s.batches.cursor].id : nil
+            s.batches.items = list
+            // Keep the same batch selected while others are added above it.
+            if let selected, let i = list.firstIndex(where: { $0.id == selected }) { s.batches.cursor = i }
+            s.batches.move(by: 0, count: list.count, visible: s.tableRows)
+        case .batchLoaded(let report, let requests):
+            s.batch = report
+            s.batchRequests = requests
+            if report == nil { s.message = "That batch is not in the store."; s.screen = .batches }
+            s.batchList.move(by: 0, count: batchRowCount(s), visible: s.tableRows - 1)
+        case .tick:
+            switch s.screen {
+            case .batches: return [.loadBatches]
+            case .batch: if let id = s.batch?.summary.id, s.batch?.summary.finishedAt == nil { return [.loadBatch(id)] }
+            default: break
+            }
         case .failed(let message):
             s.orders.loading = false
             s.message = message
         }
         return []
+    }
+
+    static func batchRowCount(_ s: AppState) -> Int {
+        s.batchTab == .outcomes ? (s.batch?.outcomes.count ?? 0) : s.batchRequests.count
     }
 
     /// Keeps the window bounded: drops rows far from the cursor.
@@ -90,6 +111,9 @@ public enum Reducer {
         switch s.screen {
         case .orders: return ordersKey(&s, key)
         case .order: return orderKey(&s, key)
+        case .batches: return batchesKey(&s, key)
+        case .batch: return batchKey(&s, key)
+        case .exchange: return exchangeKey(&s, key)
         }
     }
 
@@ -140,9 +164,86 @@ public enum Reducer {
         case .enter:
             if let row = s.orders.selected {
                 s.screen = .order
+                s.cameFromBatch = false
                 s.order = nil
                 return [.loadOrder(row.externalId)]
             }
+        case .char("b"):
+            s.screen = .batches
+            return [.loadBatches]
+        default: break
+        }
+        return []
+    }
+
+    static func listMove(_ key: Key, page: Int) -> Int? {
+        switch key {
+        case .down, .char("j"): 1
+        case .up, .char("k"): -1
+        case .pageDown, .char(" "): page
+        case .pageUp: -page
+        case .home, .char("g"): Int.min / 2
+        case .end, .char("G"): Int.max / 2
+        default: nil
+        }
+    }
+
+    static func batchesKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+        if let delta = listMove(key, page: s.tableRows) {
+            s.batches.move(by: delta, count: s.batches.items.count, visible: s.tableRows)
+            return []
+        }
+        switch key {
+        case .escape, .char("q"), .char("o"): s.screen = .orders
+        case .enter:
+            guard s.batches.items.indices.contains(s.batches.cursor) else { return [] }
+            s.screen = .batch
+            s.batch = nil
+            s.batchRequests = []
+            s.batchTab = .outcomes
+            s.batchList = ListState()
+            return [.loadBatch(s.batches.items[s.batches.cursor].id)]
+        default: break
+        }
+        return []
+    }
+
+    static func batchKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+        if let delta = listMove(key, page: s.tableRows - 1) {
+            s.batchList.move(by: delta, count: batchRowCount(s), visible: s.tableRows - 1)
+            return []
+        }
+        switch key {
+        case .escape, .char("q"):
+            s.screen = .batches
+            return [.loadBatches]
+        case .tab, .char("r"):
+            s.batchTab = s.batchTab == .outcomes ? .requests : .outcomes
+            s.batchList = ListState()
+        case .enter:
+            if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor) {
+                s.screen = .exchange
+                s.exchangeScroll = 0
+            } else if s.batchTab == .outcomes, let outcomes = s.batch?.outcomes, outcomes.indices.contains(s.batchList.cursor) {
+                s.screen = .order
+                s.cameFromBatch = true
+                s.order = nil
+                return [.loadOrder(outcomes[s.batchList.cursor].externalId)]
+            }
+        default: break
+        }
+        return []
+    }
+
+    static func exchangeKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+        switch key {
+        case .escape, .char("q"), .left: s.screen = .batch
+        case .down, .char("j"): s.exchangeScroll += 1
+        case .up, .char("k"): s.exchangeScroll = max(0, s.exchangeScroll - 1)
+        case .pageDown, .char(" "): s.exchangeScroll += s.height - 3
+        case .pageUp: s.exchangeScroll = max(0, s.exchangeScroll - (s.height - 3))
+        case .home, .char("g"): s.exchangeScroll = 0
+        case .end, .char("G"): s.exchangeScroll = Int.max / 2
         default: break
         }
         return []
@@ -173,7 +274,7 @@ public enum Reducer {
 
     static func orderKey(_ s: inout AppState, _ key: Key) -> [Effect] {
         switch key {
-        case .escape, .char("q"), .left, .char("h"): s.screen = .orders
+        case .escape, .char("q"), .left, .char("h"): s.screen = s.batch != nil && s.cameFromBatch ? .batch : .orders
         case .down, .char("j"): s.orderScroll += 1
         case .up, .char("k"): s.orderScroll = max(0, s.orderScroll - 1)
         case .pageDown, .char(" "): s.orderScroll += s.height - 4

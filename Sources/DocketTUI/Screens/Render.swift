@@ -12,6 +12,9 @@ public enum Render {
         switch s.screen {
         case .orders: OrdersScreen.draw(s, into: &g)
         case .order: OrderScreen.draw(s, into: &g)
+        case .batches: BatchesScreen.draw(s, into: &g)
+        case .batch: BatchScreen.draw(s, into: &g)
+        case .exchange: ExchangeScreen.draw(s, into: &g)
         }
         statusBar(s, into: &g)
         if s.showHelp { HelpOverlay.draw(s, into: &g) }
@@ -44,8 +47,15 @@ public enum Render {
         case .orders:
             var keys = [("↑↓", "move"), ("Enter", "open"), ("/", "search"), ("g/G", "first/last"), ("PgUp/PgDn", "page")]
             if s.orders.query.search != nil { keys.append(("Esc", "clear search")) }
-            return keys + [("?", "help"), ("q", "quit")]
+            return keys + [("b", "batches"), ("?", "help"), ("q", "quit")]
         case .order:
+            return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help")]
+        case .batches:
+            return [("↑↓", "move"), ("Enter", "open"), ("Esc", "orders"), ("?", "help")]
+        case .batch:
+            return [("↑↓", "move"), ("Enter", s.batchTab == .outcomes ? "order" : "bodies"),
+                    ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("Esc", "batches"), ("?", "help")]
+        case .exchange:
             return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help")]
         }
     }
@@ -133,7 +143,14 @@ enum HelpOverlay {
         let height = min(s.height - 2, keys.count + 3)
         let x0 = (s.width - width) / 2, y0 = max(1, (s.height - height) / 2)
         for y in y0..<(y0 + height) { g.fill(y: y, from: x0, width: width, role: .help) }
-        g.put(s.screen == .orders ? " Keys: Orders" : " Keys: Order", x: x0, y: y0, role: .help)
+        let name = switch s.screen {
+        case .orders: "Orders"
+        case .order: "Order"
+        case .batches: "Batches"
+        case .batch: "Batch"
+        case .exchange: "Request and response"
+        }
+        g.put(" Keys: \(name)", x: x0, y: y0, role: .help)
         for (i, (key, label)) in keys.enumerated() where y0 + 2 + i < y0 + height {
             g.put(" " + key, x: x0, y: y0 + 2 + i, role: .statusKey, maxWidth: 12)
             g.put(label, x: x0 + 13, y: y0 + 2 + i, role: .help, maxWidth: width - 14)

@@ -1,0 +1,129 @@
+import DocketCore
+
+func countsText(_ counts: [Outcome: Int]) -> String {
+    Outcome.allCases.compactMap { o in counts[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", ")
+}
+
+func outcomeRole(_ o: Outcome) -> Role {
+    switch o {
+    case .accepted, .exists: .outcomeAccepted
+    case .pending: .outcomeOther
+    default: .outcomeRejected
+    }
+}
+
+/// History of batches, newest first; reloaded while shown, so batches other
+/// docket processes send appear as they start.
+enum BatchesScreen {
+    static func draw(_ s: AppState, into g: inout Grid) {
+        g.fill(y: 0, role: .title)
+        g.put("Docket · Batches  \(s.batches.items.count)", x: 0, y: 0, role: .title)
+        // A narrow terminal gives the counts the room the creation time took.
+        let wide = s.width >= 100
+        let columns: [(String, Int)] = [("BATCH", 27), ("TARGET", 11)] + (wide ? [("CREATED", 21)] : []) + [("ORDERS", 7), ("OUTCOMES", 200)]
+        var x = 0
+        for (name, w) in columns { g.put(name, x: x, y: 1, role: .header, maxWidth: w - 1); x += w }
+        if s.batches.items.isEmpty {
+            g.put("No batches yet: docket submit --target T sends one.", x: 1, y: 3, role: .dim)
+            return
+        }
+        for i in 0..<s.tableRows {
+            let index = s.batches.top + i
+            guard s.batches.items.indices.contains(index) else { break }
+            let b = s.batches.items[index]
+            let selected = index == s.batches.cursor
+            if selected { g.fill(y: 2 + i, role: .selection) }
+            let cells = [b.id, b.target] + (wide ? [b.createdAt] : []) + [String(b.orderCount), countsText(b.counts) + (b.finishedAt == nil ? " (not finished)" : "")]
+            var x = 0
+            for (cell, (_, w)) in zip(cells, columns) where x < s.width {
+                g.put(cell, x: x, y: 2 + i, role: selected ? .selection : .normal, maxWidth: w - 1)
+                x += w
+            }
+        }
+    }
+}
+
+/// One batch: every order's outcome with its first error, or its requests.
+enum BatchScreen {
+    static func draw(_ s: AppState, into g: inout Grid) {
+        g.fill(y: 0, role: .title)
+        guard let report = s.batch else {
+            g.put("Docket · Batch  loading…", x: 0, y: 0, role: .title)
+            return
+        }
+        let b = report.summary
+        g.put("Docket · Batch \(b.id) to \(b.target) (\(b.dialect.displayName))", x: 0, y: 0, role: .title)
+        g.put("\(b.orderCount) orders: \(countsText(b.counts))\(b.finishedAt == nil ? "  (not finished)" : "")", x: 0, y: 1, role: .dim)
+        let visible = s.tableRows - 1
+        if s.batchTab == .outcomes {
+            let columns: [(String, Int)] = [("EXTERNAL ID", 22), ("OUTCOME", 11), ("FIELD", 26), ("WHAT THE TARGET OR DOCKET SAID", 200)]
+            var x = 0
+            for (name, w) in columns { g.put(name, x: x, y: 2, role: .header, maxWidth: w - 1); x += w }
+            for i in 0..<visible {
+                let index = s.batchList.top + i
+                guard report.outcomes.indices.contains(index) else { break }
+                let o = report.outcomes[index]
+                let selected = index == s.batchList.cursor
+                let y = 3 + i
+                if selected { g.fill(y: y, role: .selection) }
+                let error = o.errors.first
+                let cells = [o.externalId, o.outcome.rawValue, error?.field ?? "", error.map { "\($0.message)\(o.errors.count > 1 ? " (+\(o.errors.count - 1) more)" : "")" } ?? ""]
+                var x = 0
+                for (c, (cell, (_, w))) in zip(cells, columns).enumerated() where x < s.width {
+                    g.put(cell, x: x, y: y, role: selected ? .selection : (c == 1 ? outcomeRole(o.outcome) : .normal), maxWidth: w - 1)
+                    x += w
+                }
+            }
+        } else {
+            let columns: [(String, Int)] = [("#", 6), ("TRY", 5), ("ANSWER", 22), ("MS", 8), ("ORDERS", 8), ("URL", 200)]
+            var x = 0
+            for (name, w) in columns { g.put(name, x: x, y: 2, role: .header, maxWidth: w - 1); x += w }
+            for i in 0..<visible {
+                let index = s.batchList.top + i
+                guard s.batchRequests.indices.contains(index) else { break }
+                let r = s.batchRequests[index]
+                let selected = index == s.batchList.cursor
+                let y = 3 + i
+                if selected { g.fill(y: y, role: selected ? .selection : .normal) }
+                let answer = r.status.map { "HTTP \($0)" } ?? "no answer"
+                let cells = [String(r.sequence), String(r.attempt), answer, String(r.milliseconds), String(r.orderIds.count), "\(r.method) \(r.url)"]
+                var x = 0
+                for (cell, (_, w)) in zip(cells, columns) where x < s.width {
+                    g.put(cell, x: x, y: y, role: selected ? .selection : .normal, maxWidth: w - 1)
+                    x += w
+                }
+            }
+        }
+    }
+}
+
+/// One request and its response, bodies pretty-printed (headers are never
+/// kept, so no credential can show here).
+enum ExchangeScreen {
+    static func lines(_ s: AppState) -> [(String, Role)] {
+        guard s.batchRequests.indices.contains(s.batchList.cursor) else { return [] }
+        let r = s.batchRequests[s.batchList.cursor]
+        func pretty(_ bytes: [UInt8]) -> [String] {
+            if bytes.isEmpty { return ["(empty)"] }
+            if let v = try? JSONParser.parse(bytes) { return JSONWriter.string(v, pretty: true).components(separatedBy: "\n") }
+            return String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n")
+        }
+        var out: [(String, Role)] = [("\(r.method) \(r.url)  attempt \(r.attempt), \(r.orderIds.count) orders", .header)]
+        out += pretty(r.requestBody).map { ($0, .normal) }
+        out.append(("", .normal))
+        out.append((r.status.map { "Response: HTTP \($0) in \(r.milliseconds) ms" } ?? "No response: \(r.error ?? "")", .header))
+        out += pretty(r.responseBody).map { ($0, .normal) }
+        return out
+    }
+
+    static func draw(_ s: AppState, into g: inout Grid) {
+        g.fill(y: 0, role: .title)
+        g.put("Docket · Request and response", x: 0, y: 0, role: .title)
+        let all = lines(s)
+        let visible = s.height - 2
+        let start = min(s.exchangeScroll, max(0, all.count - visible))
+        for (i, (text, role)) in all.dropFirst(start).prefix(visible).enumerated() {
+            g.put(text, x: 0, y: 1 + i, role: role)
+        }
+    }
+}

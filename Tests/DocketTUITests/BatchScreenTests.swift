@@ -1,0 +1,70 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+@testable import DocketTUI
+
+@Suite struct BatchScreenTests {
+    func storeWithBatch() throws -> SQLiteOrderStore {
+        let s = try store(3)
+        try s.createBatch(id: "B1", target: "cropster", dialect: .cropster, externalIds: ["ORD-0000000", "ORD-0000001", "ORD-0000002"])
+        let record = RequestRecord(sequence: 1, attempt: 1, method: "POST", url: "http://127.0.0.1:1/cropster/mrp.order.setOrders",
+                                   requestBody: Array(#"{"data":[{"externalId":"ORD-0000000"}]}"#.utf8), status: 422,
+                                   responseBody: Array(#"{"ok":false,"error":{"code":"bulk_operation_failed"}}"#.utf8),
+                                   error: nil, startedAt: "2026-11-24T10:00:00Z", milliseconds: 12, orderIds: ["ORD-0000000"])
+        try s.recordResponse(batch: "B1", target: "cropster", record, settled: [
+            OrderOutcome(externalId: "ORD-0000000", outcome: .rejected,
+                         errors: [OrderIssue(code: "order_not_open", message: "Order is CLOSED", field: "items[0].quantity")]),
+            OrderOutcome(externalId: "ORD-0000001", outcome: .accepted, remoteIds: ["r-1"]),
+        ])
+        return s
+    }
+
+    @Test(arguments: [(80, 24), (120, 40)])
+    func batchesThenABatchThenItsRequests(width: Int, height: Int) throws {
+        let runner = EffectRunner(store: try storeWithBatch())
+        var state = AppState(width: width, height: height)
+        runner.start(&state)
+        runner.apply(.key(.char("b")), to: &state)
+        var text = Render.draw(state).text
+        #expect(text.contains("Docket · Batches  1"))
+        #expect(text.contains("B1"))
+        #expect(text.contains("1 accepted, 1 rejected, 1 pending"))
+        runner.apply(.key(.enter), to: &state)
+        text = Render.draw(state).text
+        #expect(text.contains("Docket · Batch B1 to cropster"))
+        #expect(text.contains("ORD-0000000"))
+        #expect(text.contains("items[0].quantity"))
+        #expect(text.contains("Order is CLOSED"))
+        runner.apply(.key(.tab), to: &state)
+        text = Render.draw(state).text
+        #expect(text.contains("HTTP 422"))
+        runner.apply(.key(.enter), to: &state)
+        text = Render.draw(state).text
+        #expect(text.contains("bulk_operation_failed"))
+        #expect(text.contains("\"externalId\": \"ORD-0000000\""))
+        runner.apply(.key(.escape), to: &state)
+        runner.apply(.key(.tab), to: &state)
+        runner.apply(.key(.enter), to: &state)
+        #expect(state.screen == .order)
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.screen == .batch)
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.screen == .batches)
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.screen == .orders)
+    }
+
+    @Test func theBatchListFollowsOtherProcesses() throws {
+        let s = try storeWithBatch()
+        let runner = EffectRunner(store: s)
+        var state = AppState(width: 100, height: 30)
+        runner.start(&state)
+        runner.apply(.key(.char("b")), to: &state)
+        #expect(state.batches.items.count == 1)
+        try s.createBatch(id: "B2", target: "omnia", dialect: .omnia, externalIds: ["ORD-0000001"])
+        runner.apply(.tick, to: &state)
+        #expect(state.batches.items.count == 2)
+        #expect(state.batches.items[state.batches.cursor].id == "B1")
+    }
+}
