@@ -64,24 +64,25 @@ struct Sandbox: AsyncParsableCommand {
                 Config for it: docket sandbox --print-config --port \(running.port)
 
                 """.utf8))
-            await waitForSignal()
+            await waitForTerminationSignal()
             await running.stop()
         } catch let e as DocketError {
             printError(e.description)
             throw ExitCode.failure
         }
     }
+}
 
-    func waitForSignal() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = Once(continuation)
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { once.fire() }
-                source.resume()
-                Once.keep(source)
-            }
+/// Waits for SIGINT or SIGTERM (the sandbox and the demo run until then).
+func waitForTerminationSignal() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let once = Once(continuation)
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { once.fire() }
+            source.resume()
+            Once.keep(source)
         }
     }
 }

@@ -195,3 +195,25 @@ final class SandboxProcess {
         #expect(try docket.run("resume").stdout.contains("No unfinished batches"))
     }
 }
+
+@Suite(.serialized) struct DemoTests {
+    @Test func theDemoServesItsTargetsAndItsOrdersMeetVariedFates() throws {
+        let docket = try DocketBinary()
+        let folder = docket.path("demo")
+        let (process, out, _) = try docket.start(["demo", "--folder", folder, "--no-console"])
+        defer { process.interrupt(); process.waitUntilExit() }
+        var text = ""
+        while !text.contains("Ctrl-C") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(text.contains("3000 orders"))
+        let result = try docket.run("submit", "--store", folder + "/demo.sqlite", "--config", folder + "/demo.toml", "--target", "cropster", "--json")
+        #expect(result.status == 2)
+        let counts = try JSONParser.parse(result.stdout).objectValue?["counts"]?.objectValue
+        #expect(counts?["accepted"] == .number("2790"))
+        #expect(counts?["rejected"] == .number("30"))
+        #expect(counts?["skipped"] == .number("60"))
+    }
+}

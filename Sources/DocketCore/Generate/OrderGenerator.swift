@@ -40,6 +40,9 @@ public struct OrderGenerator: Sendable {
                            ("KEN-500G-GR", "Kenya AA 500g ground"), ("BRA-250G-WB", "Brazil Santos 250g"),
                            ("CUP-ESP-01", "Espresso cup"), ("FLT-V60-02", "V60 paper filters"), ("GRD-HND-03", "Hand grinder"),
                            ("MUG-350-BLK", "Mug 350ml black"), ("TEA-GRN-100", "Green tea 100g"), ("SYR-VAN-750", "Vanilla syrup")]
+    /// Every SKU the generator uses (a product list a target can know).
+    public static var productCodes: [String] { products.map(\.0) }
+
     static let statuses = ["AWAITING_ACCEPTANCE", "AWAITING_SHIPMENT", "SHIPPED", "DELIVERED"]
 
     /// The order numbered `index`; its external id is `prefix` + index.
