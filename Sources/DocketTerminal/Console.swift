@@ -5,7 +5,8 @@ import Foundation
 /// Runs the console: draw, read a key, reduce, until the user quits or a
 /// SIGTERM/SIGHUP arrives; the terminal is restored on every way out.
 public enum Console {
-    public static func run(store: any OrderStoring, query: OrderQuery = OrderQuery()) throws {
+    /// `message` shows in the status bar until the first key.
+    public static func run(store: any OrderStoring, query: OrderQuery = OrderQuery(), message: String? = nil) throws {
         let backend = try NCursesBackend()
         defer { backend.end() }
         let stop = StopFlag()
@@ -21,6 +22,7 @@ public enum Console {
         let (w, h) = backend.size
         var state = AppState(width: w, height: h, query: query)
         runner.start(&state)
+        if let message { state.message = message }
         var idle = ContinuousClock.now
         while !state.quit && !stop.isSet {
             backend.draw(Render.draw(state))

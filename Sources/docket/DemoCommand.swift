@@ -55,7 +55,8 @@ struct Demo: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((hint + "Ctrl-C stops the sandbox.\n").utf8))
                 await waitForTerminationSignal()
             } else {
-                do { try Console.run(store: store) } catch let e as TerminalError {
+                let note = "Demo: sandbox at \(sandbox.baseURL); commands to try are in \(base)/README.txt"
+                do { try Console.run(store: store, message: note) } catch let e as TerminalError {
                     await sandbox.stop()
                     throw DocketError(e.description)
                 }
