@@ -6,7 +6,8 @@ import Foundation
 /// SIGTERM/SIGHUP arrives; the terminal is restored on every way out.
 public enum Console {
     /// `message` shows in the status bar until the first key.
-    public static func run(store: any OrderStoring, query: OrderQuery = OrderQuery(), message: String? = nil) throws {
+    public static func run(store: any OrderStoring, composer: (any Composer)? = nil, query: OrderQuery = OrderQuery(),
+                           message: String? = nil) throws {
         let backend = try NCursesBackend()
         defer { backend.end() }
         let stop = StopFlag()
@@ -18,7 +19,7 @@ public enum Console {
             return source
         }
         defer { sources.forEach { $0.cancel() } }
-        let runner = EffectRunner(store: store)
+        let runner = EffectRunner(store: store, composer: composer)
         let (w, h) = backend.size
         var state = AppState(width: w, height: h, query: query)
         runner.start(&state)
@@ -29,7 +30,7 @@ public enum Console {
             if let key = backend.readKey() {
                 runner.apply(.key(key), to: &state)
                 idle = ContinuousClock.now
-            } else if ContinuousClock.now - idle > .seconds(2) {
+            } else if ContinuousClock.now - idle > (state.screen == .batch ? .milliseconds(500) : .seconds(2)) {
                 // Other docket processes may have written to the store.
                 runner.apply(.tick, to: &state)
                 idle = ContinuousClock.now

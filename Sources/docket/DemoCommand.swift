@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketConfig
 import DocketCore
 import DocketSandbox
 import DocketStore
@@ -56,7 +57,10 @@ struct Demo: AsyncParsableCommand {
                 await waitForTerminationSignal()
             } else {
                 let note = "Demo: sandbox at \(sandbox.baseURL); commands to try are in \(base)/README.txt"
-                do { try Console.run(store: store, message: note) } catch let e as TerminalError {
+                let config = try ConfigLoader.load(path: configPath, explicit: true)
+                do {
+                    try Console.run(store: store, composer: ConsoleComposer(config: config, store: store), message: note)
+                } catch let e as TerminalError {
                     await sandbox.stop()
                     throw DocketError(e.description)
                 }

@@ -18,9 +18,10 @@ struct TUI: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try common.openStore()
+            let config = try common.loadConfig()
+            let store = try SQLiteOrderStore(path: common.storePath)
             do {
-                try Console.run(store: store)
+                try Console.run(store: store, composer: ConsoleComposer(config: config, store: store))
             } catch let e as TerminalError {
                 throw DocketError(e.description)
             }

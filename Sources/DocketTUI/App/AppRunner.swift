@@ -6,11 +6,13 @@ import DocketCore
 public struct EffectRunner: Sendable {
     public let store: any OrderStoring
     public let history: (any BatchHistory)?
+    public let composer: (any Composer)?
     public var pageSize = 200
 
-    public init(store: any OrderStoring, history: (any BatchHistory)? = nil) {
+    public init(store: any OrderStoring, history: (any BatchHistory)? = nil, composer: (any Composer)? = nil) {
         self.store = store
         self.history = history ?? (store as? any BatchHistory)
+        self.composer = composer
     }
 
     public func run(_ effect: Effect) -> Action {
@@ -38,6 +40,12 @@ public struct EffectRunner: Sendable {
                 return .batchesLoaded(try history?.batches(limit: 1000) ?? [])
             case .loadBatch(let id):
                 return .batchLoaded(try history?.batch(id), try history?.requests(batch: id) ?? [])
+            case .plan(let target, let query):
+                guard let composer else { return .failed("Sending is not available here.") }
+                return try .planned(composer.plan(target: target, query: query).get())
+            case .send(let target, let query):
+                guard let composer else { return .failed("Sending is not available here.") }
+                return try .sent(batch: composer.send(target: target, query: query).get())
             }
         } catch {
             return .failed("\(error)")
@@ -54,6 +62,7 @@ public struct EffectRunner: Sendable {
     }
 
     public func start(_ state: inout AppState) {
+        state.targets = composer?.targets ?? []
         for effect in Reducer.start(&state) { apply(run(effect), to: &state) }
     }
 }

@@ -3,7 +3,7 @@ import DocketCore
 /// Everything the console shows, as a value: the reducer changes it, the
 /// screens draw it. (The model of bubbletea's model/update/view.)
 public struct AppState: Sendable {
-    public enum Screen: Sendable, Equatable { case orders, order, batches, batch, exchange }
+    public enum Screen: Sendable, Equatable { case orders, order, batches, batch, exchange, compose }
 
     public var width: Int
     public var height: Int
@@ -21,6 +21,10 @@ public struct AppState: Sendable {
     public var exchangeScroll = 0
     /// The order screen was opened from a batch (Esc goes back there).
     public var cameFromBatch = false
+    public var targets: [TargetChoice] = []
+    public var targetCursor = 0
+    public var plan: ComposePlan?
+    public var planScroll = 0
     public var showHelp = false
     public var quit = false
     public var message: String?
@@ -81,6 +85,8 @@ public enum Action: Sendable {
     case orderLoaded(StoredOrder?)
     case batchesLoaded([BatchSummary])
     case batchLoaded(BatchReport?, [RequestRecord])
+    case planned(ComposePlan)
+    case sent(batch: String)
     /// Time passed with no key: screens that follow other processes reload.
     case tick
     case failed(String)
@@ -95,4 +101,6 @@ public enum Effect: Sendable, Equatable {
     case loadOrder(String)
     case loadBatches
     case loadBatch(String)
+    case plan(target: String, query: OrderQuery)
+    case send(target: String, query: OrderQuery)
 }

@@ -52,10 +52,22 @@ public enum Reducer {
             s.batchRequests = requests
             if report == nil { s.message = "That batch is not in the store."; s.screen = .batches }
             s.batchList.move(by: 0, count: batchRowCount(s), visible: s.tableRows - 1)
+        case .planned(let plan):
+            s.plan = plan
+            s.planScroll = 0
+        case .sent(let batch):
+            s.screen = .batch
+            s.batch = nil
+            s.batchRequests = []
+            s.batchTab = .outcomes
+            s.batchList = ListState()
+            s.message = "Sending batch \(batch); it fills in as answers arrive."
+            return [.loadBatch(batch)]
         case .tick:
             switch s.screen {
             case .batches: return [.loadBatches]
-            case .batch: if let id = s.batch?.summary.id, s.batch?.summary.finishedAt == nil { return [.loadBatch(id)] }
+            case .batch:
+                if let id = s.batch?.summary.id, s.batch?.summary.finishedAt == nil { return [.loadBatch(id)] }
             default: break
             }
         case .failed(let message):
@@ -114,6 +126,7 @@ public enum Reducer {
         case .batches: return batchesKey(&s, key)
         case .batch: return batchKey(&s, key)
         case .exchange: return exchangeKey(&s, key)
+        case .compose: return composeKey(&s, key)
         }
     }
 
@@ -171,6 +184,48 @@ public enum Reducer {
         case .char("b"):
             s.screen = .batches
             return [.loadBatches]
+        case .char("c"):
+            guard !s.targets.isEmpty else {
+                s.message = "No targets configured: add [targets.NAME] to the config (docket sandbox --print-config shows one)."
+                return []
+            }
+            s.screen = .compose
+            s.targetCursor = min(s.targetCursor, s.targets.count - 1)
+            s.plan = nil
+            return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
+        default: break
+        }
+        return []
+    }
+
+    /// What a batch composed here takes: the orders the table shows that are
+    /// OPEN and not yet taken by the target (the command line's default).
+    static func composeQuery(_ s: AppState) -> OrderQuery {
+        var q = s.orders.query
+        q.statuses = [.open]
+        q.notTakenBy = s.targets.indices.contains(s.targetCursor) ? s.targets[s.targetCursor].name : nil
+        return q
+    }
+
+    static func composeKey(_ s: inout AppState, _ key: Key) -> [Effect] {
+        switch key {
+        case .escape, .char("q"): s.screen = .orders
+        case .left, .char("h"), .right, .char("l"), .tab:
+            guard !s.targets.isEmpty else { return [] }
+            let step = (key == .left || key == .char("h")) ? -1 : 1
+            s.targetCursor = (s.targetCursor + step + s.targets.count) % s.targets.count
+            s.plan = nil
+            return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
+        case .down, .char("j"): s.planScroll += 1
+        case .up, .char("k"): s.planScroll = max(0, s.planScroll - 1)
+        case .pageDown, .char(" "): s.planScroll += s.height - 4
+        case .pageUp: s.planScroll = max(0, s.planScroll - (s.height - 4))
+        case .char("s"):
+            guard let plan = s.plan, plan.orderCount > plan.skipped.count else {
+                s.message = "Nothing to send: no order of this selection passes the target's checks."
+                return []
+            }
+            return [.send(target: plan.target, query: composeQuery(s))]
         default: break
         }
         return []

@@ -15,6 +15,7 @@ public enum Render {
         case .batches: BatchesScreen.draw(s, into: &g)
         case .batch: BatchScreen.draw(s, into: &g)
         case .exchange: ExchangeScreen.draw(s, into: &g)
+        case .compose: ComposeScreen.draw(s, into: &g)
         }
         statusBar(s, into: &g)
         if s.showHelp { HelpOverlay.draw(s, into: &g) }
@@ -45,9 +46,10 @@ public enum Render {
     public static func keys(for s: AppState) -> [(String, String)] {
         switch s.screen {
         case .orders:
-            var keys = [("↑↓", "move"), ("Enter", "open"), ("/", "search"), ("g/G", "first/last"), ("PgUp/PgDn", "page")]
-            if s.orders.query.search != nil { keys.append(("Esc", "clear search")) }
-            return keys + [("b", "batches"), ("?", "help"), ("q", "quit")]
+            // Most used first: a narrow status bar cuts from the end.
+            var keys = [("↑↓", "move"), ("Enter", "open"), ("/", "search")]
+            if s.orders.query.search != nil { keys.append(("Esc", "clear")) }
+            return keys + [("c", "compose"), ("b", "batches"), ("?", "help"), ("q", "quit"), ("g/G", "first/last"), ("PgUp/PgDn", "page")]
         case .order:
             return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help")]
         case .batches:
@@ -57,6 +59,8 @@ public enum Render {
                     ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("Esc", "batches"), ("?", "help")]
         case .exchange:
             return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help")]
+        case .compose:
+            return [("←→", "target"), ("s", "send"), ("↑↓", "scroll"), ("Esc", "back"), ("?", "help")]
         }
     }
 }
@@ -149,6 +153,7 @@ enum HelpOverlay {
         case .batches: "Batches"
         case .batch: "Batch"
         case .exchange: "Request and response"
+        case .compose: "Compose"
         }
         g.put(" Keys: \(name)", x: x0, y: y0, role: .help)
         for (i, (key, label)) in keys.enumerated() where y0 + 2 + i < y0 + height {

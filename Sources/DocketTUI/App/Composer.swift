@@ -1,0 +1,39 @@
+import DocketCore
+
+/// A target as the console lists it.
+public struct TargetChoice: Sendable, Equatable {
+    public var name: String
+    public var dialect: Dialect
+    public init(name: String, dialect: Dialect) {
+        self.name = name
+        self.dialect = dialect
+    }
+}
+
+/// What a batch would be: its requests and what fails local validation.
+public struct ComposePlan: Sendable, Equatable {
+    public var target: String
+    public var orderCount: Int
+    public var requestSizes: [Int]
+    public var skipped: [OrderOutcome]
+    /// The first request's JSON, pretty, as it would be sent.
+    public var firstRequest: String
+
+    public init(target: String, orderCount: Int, requestSizes: [Int], skipped: [OrderOutcome], firstRequest: String) {
+        self.target = target
+        self.orderCount = orderCount
+        self.requestSizes = requestSizes
+        self.skipped = skipped
+        self.firstRequest = firstRequest
+    }
+}
+
+/// Composes and sends batches for the console; the command line provides it
+/// (it holds the config, the HTTP client and the store). Sending runs in the
+/// background and writes to the store, which the Batch screen reads.
+public protocol Composer: Sendable {
+    var targets: [TargetChoice] { get }
+    func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError>
+    /// Starts sending; returns the new batch's id at once.
+    func send(target: String, query: OrderQuery) -> Result<String, DocketError>
+}

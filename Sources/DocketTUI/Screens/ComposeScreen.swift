@@ -1,0 +1,40 @@
+import DocketCore
+
+/// Compose: pick a target, see how the selection splits into requests, what
+/// fails local validation and why, and the first request's JSON; `s` sends.
+enum ComposeScreen {
+    static func draw(_ s: AppState, into g: inout Grid) {
+        g.fill(y: 0, role: .title)
+        g.put("Docket · Compose a batch", x: 0, y: 0, role: .title)
+        var x = 0
+        g.put("Target: ", x: 0, y: 1, role: .header)
+        x = 8
+        for (i, t) in s.targets.enumerated() where x < s.width {
+            x += g.put(" \(t.name) ", x: x, y: 1, role: i == s.targetCursor ? .selection : .normal) + 1
+        }
+        guard let plan = s.plan else {
+            g.put("Working out the batch…", x: 0, y: 3, role: .dim)
+            return
+        }
+        var lines: [(String, Role)] = []
+        let sendable = plan.orderCount - plan.skipped.count
+        lines.append(("\(plan.orderCount) OPEN orders in the current view not yet taken by \(plan.target): "
+                      + "\(sendable) to send in \(plan.requestSizes.count) request\(plan.requestSizes.count == 1 ? "" : "s")"
+                      + (plan.requestSizes.isEmpty ? "" : " of up to \(plan.requestSizes.max()!)")
+                      + (plan.skipped.isEmpty ? "." : "; \(plan.skipped.count) fail local validation and will be skipped:"), .normal))
+        for o in plan.skipped.prefix(200) {
+            lines.append(("  \(o.externalId)", .outcomeRejected))
+            for e in o.errors.prefix(6) { lines.append(("    \(e.field ?? "(order)")  \(e.message)", .normal)) }
+        }
+        if !plan.firstRequest.isEmpty {
+            lines.append(("", .normal))
+            lines.append(("The first request, as it will be sent:", .header))
+            lines += plan.firstRequest.components(separatedBy: "\n").prefix(400).map { ($0, .dim) }
+        }
+        let visible = s.height - 4
+        let start = min(s.planScroll, max(0, lines.count - visible))
+        for (i, (text, role)) in lines.dropFirst(start).prefix(visible).enumerated() {
+            g.put(text, x: 0, y: 3 + i, role: role)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import DocketCore
+import DocketHTTP
+import DocketStore
+import DocketTUI
+import Foundation
+
+/// Composes and sends batches for the console, with the config and store
+/// the command line opened. Sending runs in the background and journals to
+/// the store, which the console's Batch screen reads as it fills in.
+final class ConsoleComposer: Composer, @unchecked Sendable {
+    let config: DocketConfig
+    let store: SQLiteOrderStore
+
+    init(config: DocketConfig, store: SQLiteOrderStore) {
+        self.config = config
+        self.store = store
+    }
+
+    var targets: [TargetChoice] {
+        config.targets.values.sorted { $0.name < $1.name }.map { TargetChoice(name: $0.name, dialect: $0.dialect) }
+    }
+
+    func orders(_ query: OrderQuery) throws -> [Order] {
+        var list: [Order] = []
+        try store.forEachOrder(query) { list.append($0.order) }
+        return list
+    }
+
+    func plan(target name: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
+        do {
+            let target = try config.target(name)
+            let engine = try SubmissionEngine.forTarget(target, transport: NoTransport())
+            let orders = try orders(query)
+            let (skipped, requests) = engine.plan(orders)
+            var first = ""
+            if let r = requests.first {
+                first = JSONWriter.string(try target.dialect.codec.encodeRequest(r, options: target.encodeOptions), pretty: true)
+            }
+            return .success(ComposePlan(target: name, orderCount: orders.count, requestSizes: requests.map(\.count),
+                                        skipped: skipped, firstRequest: first))
+        } catch let e as DocketError {
+            return .failure(e)
+        } catch {
+            return .failure(DocketError("\(error)"))
+        }
+    }
+
+    func send(target name: String, query: OrderQuery) -> Result<String, DocketError> {
+        do {
+            let target = try config.target(name)
+            _ = try SubmissionEngine.url(for: target)
+            let orders = try orders(query)
+            let id = SQLiteOrderStore.newBatchId()
+            // The batch exists before the first request, as the journal requires.
+            try store.createBatch(id: id, target: target.name, dialect: target.dialect, externalIds: orders.map(\.externalId))
+            let store = self.store
+            Task.detached {
+                let transport = AsyncHTTPTransport()
+                do {
+                    let engine = try SubmissionEngine.forTarget(target, transport: transport)
+                    _ = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, resuming: true)
+                } catch {
+                    try? store.recordOutcomes(batch: id, target: target.name, orders.map {
+                        OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [OrderIssue(code: "error", message: "\(error)")])
+                    })
+                    try? store.finishBatch(id)
+                }
+                await transport.shutdown()
+            }
+            return .success(id)
+        } catch let e as DocketError {
+            return .failure(e)
+        } catch {
+            return .failure(DocketError("\(error)"))
+        }
+    }
+}
+
+/// Planning never sends; anything that tries is told so.
+struct NoTransport: HTTPTransport {
+    func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {
+        throw .unreachable("planning only")
+    }
+}

@@ -1,0 +1,62 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+@testable import DocketTUI
+
+/// A composer that plans from the store and "sends" by recording a batch.
+final class RecordingComposer: Composer, @unchecked Sendable {
+    let store: SQLiteOrderStore
+    var sent: [(String, OrderQuery)] = []
+    init(store: SQLiteOrderStore) { self.store = store }
+
+    var targets: [TargetChoice] { [TargetChoice(name: "cropster", dialect: .cropster), TargetChoice(name: "omnia", dialect: .omnia)] }
+
+    func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
+        let count = (try? store.count(query)) ?? 0
+        let skipped = target == "omnia" ? [OrderOutcome(externalId: "ORD-0000001", outcome: .skipped,
+                                                         errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")])] : []
+        return .success(ComposePlan(target: target, orderCount: count, requestSizes: [min(50, count)], skipped: skipped,
+                                    firstRequest: "{\n  \"data\": []\n}"))
+    }
+
+    func send(target: String, query: OrderQuery) -> Result<String, DocketError> {
+        sent.append((target, query))
+        try? store.createBatch(id: "B-SENT", target: target, dialect: .cropster, externalIds: ["ORD-0000000"])
+        return .success("B-SENT")
+    }
+}
+
+@Suite struct ComposeScreenTests {
+    @Test(arguments: [(80, 24), (120, 40)])
+    func composePlansPerTargetAndSendsToTheBatchScreen(width: Int, height: Int) throws {
+        let s = try store(12)
+        let composer = RecordingComposer(store: s)
+        let runner = EffectRunner(store: s, composer: composer)
+        var state = AppState(width: width, height: height)
+        runner.start(&state)
+        runner.apply(.key(.char("c")), to: &state)
+        var text = Render.draw(state).text
+        #expect(text.contains("Compose a batch"))
+        #expect(text.contains("12 OPEN orders"))
+        #expect(text.contains("\"data\""))
+        runner.apply(.key(.right), to: &state)
+        text = Render.draw(state).text
+        #expect(text.contains("not yet taken by omnia"))
+        #expect(text.contains("currency"))
+        runner.apply(.key(.char("s")), to: &state)
+        #expect(composer.sent.first?.0 == "omnia")
+        #expect(composer.sent.first?.1.notTakenBy == "omnia")
+        #expect(state.screen == .batch)
+        #expect(Render.draw(state).text.contains("Batch B-SENT"))
+    }
+
+    @Test func withoutTargetsComposeSaysHowToAddOne() throws {
+        let runner = EffectRunner(store: try store(2))
+        var state = AppState(width: 80, height: 24)
+        runner.start(&state)
+        runner.apply(.key(.char("c")), to: &state)
+        #expect(state.screen == .orders)
+        #expect(Render.draw(state).text.contains("No targets configured"))
+    }
+}
