@@ -20,9 +20,8 @@ enum BatchesScreen {
         g.put("Docket · Batches  \(s.batches.items.count)", x: 0, y: 0, role: .title)
         // A narrow terminal gives the counts the room the creation time took.
         let wide = s.width >= 100
-        let columns: [(String, Int)] = [("BATCH", 27), ("TARGET", 11)] + (wide ? [("CREATED", 21)] : []) + [("ORDERS", 7), ("OUTCOMES", 200)]
-        var x = 0
-        for (name, w) in columns { g.put(name, x: x, y: 1, role: .header, maxWidth: w - 1); x += w }
+        let table = Table([("BATCH", 27), ("TARGET", 11)] + (wide ? [("CREATED", 21)] : []) + [("ORDERS", 7), ("OUTCOMES", 200)])
+        table.header(y: 1, into: &g)
         if s.batches.items.isEmpty {
             g.put("No batches yet: docket submit --target T sends one.", x: 1, y: 3, role: .dim)
             return
@@ -31,14 +30,8 @@ enum BatchesScreen {
             let index = s.batches.top + i
             guard s.batches.items.indices.contains(index) else { break }
             let b = s.batches.items[index]
-            let selected = index == s.batches.cursor
-            if selected { g.fill(y: 2 + i, role: .selection) }
             let cells = [b.id, b.target] + (wide ? [b.createdAt] : []) + [String(b.orderCount), countsText(b.counts) + (b.finishedAt == nil ? " (not finished)" : "")]
-            var x = 0
-            for (cell, (_, w)) in zip(cells, columns) where x < s.width {
-                g.put(cell, x: x, y: 2 + i, role: selected ? .selection : .normal, maxWidth: w - 1)
-                x += w
-            }
+            table.row(cells, y: 2 + i, selected: index == s.batches.cursor, into: &g)
         }
     }
 }
@@ -56,42 +49,26 @@ enum BatchScreen {
         g.put("\(b.orderCount) orders: \(countsText(b.counts))\(b.finishedAt == nil ? "  (not finished)" : "")", x: 0, y: 1, role: .dim)
         let visible = s.tableRows - 1
         if s.batchTab == .outcomes {
-            let columns: [(String, Int)] = [("EXTERNAL ID", 22), ("OUTCOME", 11), ("FIELD", 26), ("WHAT THE TARGET OR DOCKET SAID", 200)]
-            var x = 0
-            for (name, w) in columns { g.put(name, x: x, y: 2, role: .header, maxWidth: w - 1); x += w }
+            let table = Table([("EXTERNAL ID", 22), ("OUTCOME", 11), ("FIELD", 26), ("WHAT THE TARGET OR DOCKET SAID", 200)])
+            table.header(y: 2, into: &g)
             for i in 0..<visible {
                 let index = s.batchList.top + i
                 guard report.outcomes.indices.contains(index) else { break }
                 let o = report.outcomes[index]
-                let selected = index == s.batchList.cursor
-                let y = 3 + i
-                if selected { g.fill(y: y, role: .selection) }
                 let error = o.errors.first
                 let cells = [o.externalId, o.outcome.rawValue, error?.field ?? "", error.map { "\($0.message)\(o.errors.count > 1 ? " (+\(o.errors.count - 1) more)" : "")" } ?? ""]
-                var x = 0
-                for (c, (cell, (_, w))) in zip(cells, columns).enumerated() where x < s.width {
-                    g.put(cell, x: x, y: y, role: selected ? .selection : (c == 1 ? outcomeRole(o.outcome) : .normal), maxWidth: w - 1)
-                    x += w
-                }
+                table.row(cells, y: 3 + i, selected: index == s.batchList.cursor, into: &g) { $0 == 1 ? outcomeRole(o.outcome) : .normal }
             }
         } else {
-            let columns: [(String, Int)] = [("#", 6), ("TRY", 5), ("ANSWER", 22), ("MS", 8), ("ORDERS", 8), ("URL", 200)]
-            var x = 0
-            for (name, w) in columns { g.put(name, x: x, y: 2, role: .header, maxWidth: w - 1); x += w }
+            let table = Table([("#", 6), ("TRY", 5), ("ANSWER", 22), ("MS", 8), ("ORDERS", 8), ("URL", 200)])
+            table.header(y: 2, into: &g)
             for i in 0..<visible {
                 let index = s.batchList.top + i
                 guard s.batchRequests.indices.contains(index) else { break }
                 let r = s.batchRequests[index]
-                let selected = index == s.batchList.cursor
-                let y = 3 + i
-                if selected { g.fill(y: y, role: selected ? .selection : .normal) }
                 let answer = r.status.map { "HTTP \($0)" } ?? "no answer"
                 let cells = [String(r.sequence), String(r.attempt), answer, String(r.milliseconds), String(r.orderIds.count), "\(r.method) \(r.url)"]
-                var x = 0
-                for (cell, (_, w)) in zip(cells, columns) where x < s.width {
-                    g.put(cell, x: x, y: y, role: selected ? .selection : .normal, maxWidth: w - 1)
-                    x += w
-                }
+                table.row(cells, y: 3 + i, selected: index == s.batchList.cursor, into: &g)
             }
         }
     }

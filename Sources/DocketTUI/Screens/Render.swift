@@ -66,7 +66,16 @@ public enum Render {
 }
 
 enum OrdersScreen {
-    static let columns: [(String, Int)] = [("EXTERNAL ID", 22), ("STATUS", 11), ("ORDER DATE", 21), ("CUSTOMER", 24), ("ITEMS", 6), ("TOTAL", 14), ("OUTCOME", 10)]
+    static let table = Table([("EXTERNAL ID", 22), ("STATUS", 11), ("ORDER DATE", 21), ("CUSTOMER", 24), ("ITEMS", 6), ("TOTAL", 14), ("OUTCOME", 10)])
+
+    static func outcomeRole(_ outcome: String?) -> Role {
+        switch outcome {
+        case "accepted", "exists": .outcomeAccepted
+        case "rejected", "not_saved", "unknown", "skipped": .outcomeRejected
+        case nil: .dim
+        default: .outcomeOther
+        }
+    }
 
     static func draw(_ s: AppState, into g: inout Grid) {
         var title = "Docket · Orders  \(s.orders.total) order\(s.orders.total == 1 ? "" : "s")"
@@ -74,11 +83,7 @@ enum OrdersScreen {
         if s.orders.loading { title += "  loading…" }
         g.fill(y: 0, role: .title)
         g.put(title, x: 0, y: 0, role: .title)
-        var x = 0
-        for (name, width) in columns where x < s.width {
-            g.put(name, x: x, y: 1, role: .header, maxWidth: width - 1)
-            x += width
-        }
+        table.header(y: 1, into: &g)
         if s.orders.rows.isEmpty && !s.orders.loading {
             g.put(s.orders.query.search == nil ? "No orders yet: docket import FILE adds some." : "No orders match this search.",
                   x: 1, y: 3, role: .dim)
@@ -88,25 +93,9 @@ enum OrdersScreen {
             let index = s.orders.top + i
             guard s.orders.rows.indices.contains(index) else { break }
             let o = s.orders.rows[index]
-            let y = 2 + i
-            let selected = index == s.orders.cursor
-            if selected { g.fill(y: y, role: .selection) }
             let total = o.total.isEmpty ? "" : (o.currency.isEmpty ? o.total : "\(o.total) \(o.currency)")
-            let cells = [o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.lastOutcome ?? "—"]
-            var x = 0
-            for (cell, (_, width)) in zip(cells, columns) where x < s.width {
-                var role: Role = selected ? .selection : .normal
-                if !selected && width == 10 {
-                    role = switch o.lastOutcome {
-                    case "accepted", "exists": .outcomeAccepted
-                    case "rejected", "not_saved", "unknown", "skipped": .outcomeRejected
-                    case nil: .dim
-                    default: .outcomeOther
-                    }
-                }
-                g.put(cell, x: x, y: y, role: role, maxWidth: width - 1)
-                x += width
-            }
+            table.row([o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.lastOutcome ?? "—"],
+                      y: 2 + i, selected: index == s.orders.cursor, into: &g) { $0 == 6 ? outcomeRole(o.lastOutcome) : .normal }
         }
     }
 }
