@@ -10,6 +10,20 @@ import Foundation
 final class ConsoleComposer: Composer, @unchecked Sendable {
     let config: DocketConfig
     let store: SQLiteOrderStore
+    private let lock = NSLock()
+    private var running = 0
+
+    var sending: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return running
+    }
+
+    func adjust(_ delta: Int) {
+        lock.lock()
+        running += delta
+        lock.unlock()
+    }
 
     init(config: DocketConfig, store: SQLiteOrderStore) {
         self.config = config
@@ -54,7 +68,9 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
             // The batch exists before the first request, as the journal requires.
             try store.createBatch(id: id, target: target.name, dialect: target.dialect, externalIds: orders.map(\.externalId))
             let store = self.store
-            Task.detached {
+            adjust(1)
+            Task.detached { [self] in
+                defer { adjust(-1) }
                 let transport = AsyncHTTPTransport()
                 do {
                     let engine = try SubmissionEngine.forTarget(target, transport: transport)

@@ -8,6 +8,7 @@ import Testing
 final class RecordingComposer: Composer, @unchecked Sendable {
     let store: SQLiteOrderStore
     var sent: [(String, OrderQuery)] = []
+    var sending = 0
     init(store: SQLiteOrderStore) { self.store = store }
 
     var targets: [TargetChoice] { [TargetChoice(name: "cropster", dialect: .cropster), TargetChoice(name: "omnia", dialect: .omnia)] }
@@ -58,5 +59,40 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         runner.apply(.key(.char("c")), to: &state)
         #expect(state.screen == .orders)
         #expect(Render.draw(state).text.contains("No targets configured"))
+    }
+
+    @Test func quittingWhileSendingAsksFirst() throws {
+        let s = try store(2)
+        let composer = RecordingComposer(store: s)
+        composer.sending = 1
+        let runner = EffectRunner(store: s, composer: composer)
+        var state = AppState(width: 80, height: 24)
+        runner.start(&state)
+        runner.apply(.key(.char("q")), to: &state)
+        #expect(!state.quit)
+        #expect(Render.draw(state).text.contains("still being sent"))
+        runner.apply(.key(.char("q")), to: &state)
+        #expect(state.quit)
+    }
+
+    @Test func retryWhatFailedComposesTheBatchsFailures() throws {
+        let s = try store(4)
+        try s.createBatch(id: "B9", target: "cropster", dialect: .cropster, externalIds: ["ORD-0000000", "ORD-0000001", "ORD-0000002"])
+        try s.recordOutcomes(batch: "B9", target: "cropster", [
+            OrderOutcome(externalId: "ORD-0000000", outcome: .rejected), OrderOutcome(externalId: "ORD-0000001", outcome: .accepted),
+            OrderOutcome(externalId: "ORD-0000002", outcome: .unknown),
+        ])
+        let composer = RecordingComposer(store: s)
+        let runner = EffectRunner(store: s, composer: composer)
+        var state = AppState(width: 100, height: 30)
+        runner.start(&state)
+        runner.apply(.key(.char("b")), to: &state)
+        runner.apply(.key(.enter), to: &state)
+        runner.apply(.key(.char("R")), to: &state)
+        #expect(state.screen == .compose)
+        #expect(Render.draw(state).text.contains("2 of the batch's failed orders"))
+        runner.apply(.key(.char("s")), to: &state)
+        #expect(composer.sent.last?.0 == "cropster")
+        #expect(composer.sent.last?.1.ids == ["ORD-0000000", "ORD-0000002"])
     }
 }

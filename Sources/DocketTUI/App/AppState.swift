@@ -25,6 +25,13 @@ public struct AppState: Sendable {
     public var targetCursor = 0
     public var plan: ComposePlan?
     public var planScroll = 0
+    /// Set by the runner before each key: batches still being sent here.
+    public var sending = 0
+    /// `q` was pressed while sending; a second `q` quits.
+    public var confirmQuit = false
+    /// Compose was opened for one batch's failures ("retry what failed"):
+    /// these orders, to this target.
+    public var retryIds: [String]?
     public var showHelp = false
     public var quit = false
     public var message: String?

@@ -36,4 +36,6 @@ public protocol Composer: Sendable {
     func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError>
     /// Starts sending; returns the new batch's id at once.
     func send(target: String, query: OrderQuery) -> Result<String, DocketError>
+    /// Batches this process is still sending.
+    var sending: Int { get }
 }

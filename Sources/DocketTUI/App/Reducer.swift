@@ -108,6 +108,7 @@ public enum Reducer {
             return []
         }
         s.message = nil
+        if key != .char("q") { s.confirmQuit = false }
         if s.showHelp {
             // Any key closes help; q still quits.
             s.showHelp = false
@@ -152,7 +153,15 @@ public enum Reducer {
     static func ordersKey(_ s: inout AppState, _ key: Key) -> [Effect] {
         let page = s.tableRows
         switch key {
-        case .char("q"): s.quit = true
+        case .char("q"):
+            // Quitting now would leave a batch half sent (resume finishes it,
+            // but the user should choose that knowingly).
+            if s.sending > 0 && !s.confirmQuit {
+                s.confirmQuit = true
+                s.message = "A batch is still being sent. Press q again to quit anyway (docket resume finishes it later)."
+            } else {
+                s.quit = true
+            }
         case .char("/"): s.searchInput = s.orders.query.search ?? ""
         case .escape:
             if s.orders.query.search != nil {
@@ -190,6 +199,7 @@ public enum Reducer {
                 return []
             }
             s.screen = .compose
+            s.retryIds = nil
             s.targetCursor = min(s.targetCursor, s.targets.count - 1)
             s.plan = nil
             return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
@@ -201,6 +211,7 @@ public enum Reducer {
     /// What a batch composed here takes: the orders the table shows that are
     /// OPEN and not yet taken by the target (the command line's default).
     static func composeQuery(_ s: AppState) -> OrderQuery {
+        if let ids = s.retryIds { return OrderQuery(statuses: [.open], ids: ids) }
         var q = s.orders.query
         q.statuses = [.open]
         q.notTakenBy = s.targets.indices.contains(s.targetCursor) ? s.targets[s.targetCursor].name : nil
@@ -275,6 +286,23 @@ public enum Reducer {
         case .tab, .char("r"):
             s.batchTab = s.batchTab == .outcomes ? .requests : .outcomes
             s.batchList = ListState()
+        case .char("R"):
+            // Retry what failed: the rejected, not_saved and unknown orders, to the same target.
+            guard let report = s.batch else { return [] }
+            let failed = report.outcomes.filter { [.rejected, .notSaved, .unknown].contains($0.outcome) }.map(\.externalId)
+            guard !failed.isEmpty else {
+                s.message = "Nothing to retry: no order of this batch was rejected, not saved or unknown."
+                return []
+            }
+            guard let index = s.targets.firstIndex(where: { $0.name == report.summary.target }) else {
+                s.message = "The target \(report.summary.target) is not in the config any more."
+                return []
+            }
+            s.targetCursor = index
+            s.retryIds = failed
+            s.screen = .compose
+            s.plan = nil
+            return [.plan(target: report.summary.target, query: composeQuery(s))]
         case .enter:
             if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor) {
                 s.screen = .exchange

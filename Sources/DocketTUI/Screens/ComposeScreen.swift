@@ -18,7 +18,8 @@ enum ComposeScreen {
         }
         var lines: [(String, Role)] = []
         let sendable = plan.orderCount - plan.skipped.count
-        lines.append(("\(plan.orderCount) OPEN orders in the current view not yet taken by \(plan.target): "
+        let what = s.retryIds != nil ? "of the batch's failed orders, still OPEN," : "OPEN orders in the current view not yet taken by \(plan.target):"
+        lines.append(("\(plan.orderCount) \(what) "
                       + "\(sendable) to send in \(plan.requestSizes.count) request\(plan.requestSizes.count == 1 ? "" : "s")"
                       + (plan.requestSizes.isEmpty ? "" : " of up to \(plan.requestSizes.max()!)")
                       + (plan.skipped.isEmpty ? "." : "; \(plan.skipped.count) fail local validation and will be skipped:"), .normal))

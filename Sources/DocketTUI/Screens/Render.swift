@@ -56,7 +56,7 @@ public enum Render {
             return [("↑↓", "move"), ("Enter", "open"), ("Esc", "orders"), ("?", "help")]
         case .batch:
             return [("↑↓", "move"), ("Enter", s.batchTab == .outcomes ? "order" : "bodies"),
-                    ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("Esc", "batches"), ("?", "help")]
+                    ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("R", "retry what failed"), ("Esc", "batches"), ("?", "help")]
         case .exchange:
             return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help")]
         case .compose:
