@@ -23,18 +23,10 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         }
     }
 
-    /// Journals that these orders are about to go out, before they do.
-    public func markSending(batch: String, orderIds: [String]) throws {
-        try write { db in try Self.incrementAttempts(db, batch: batch, orderIds) }
-    }
-
     /// One answer and the outcomes it settled, in one transaction: after a
     /// crash, an order is either settled with its answer kept, or pending.
     public func recordResponse(batch: String, target: String, _ r: RequestRecord, settled: [OrderOutcome]) throws {
-        try write { db in
-            try Self.insertRequest(db, batch: batch, r)
-            try Self.insertOutcomes(db, batch: batch, target: target, settled)
-        }
+        try record(batch: batch, target: target, [.response(r, settled: settled)])
     }
 
     public func record(batch: String, target: String, _ entries: [JournalEntry]) throws {
@@ -69,10 +61,6 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         try batches().filter { $0.finishedAt == nil }
     }
 
-    public func recordRequest(batch: String, _ r: RequestRecord) throws {
-        try write { db in try Self.insertRequest(db, batch: batch, r) }
-    }
-
     static func insertRequest(_ db: Database, batch: String, _ r: RequestRecord) throws {
         try db.execute(sql: """
             INSERT INTO requests (batch_id, sequence, attempt, method, url, request_body, status, response_body, error,
@@ -86,7 +74,7 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
     /// Records outcomes and makes them each order's latest word.
     public func recordOutcomes(batch: String, target: String, _ outcomes: [OrderOutcome]) throws {
         guard !outcomes.isEmpty else { return }
-        try write { db in try Self.insertOutcomes(db, batch: batch, target: target, outcomes) }
+        try record(batch: batch, target: target, [.outcomes(outcomes)])
     }
 
     static func insertOutcomes(_ db: Database, batch: String, target: String, _ outcomes: [OrderOutcome]) throws {

@@ -55,13 +55,12 @@ struct Resume: AsyncParsableCommand {
             if let stored = try store.order(externalId: p.externalId) { orders.append(stored.order) }
         }
         let settings = try SubmissionSettings(target: target)
-        let validator = try target.validator
         return try await withTransport(settings) { transport in
-            try await finish(id, report, target, settings, validator, orders, pending, store, transport)
+            try await finish(id, report, target, orders, pending, store, transport)
         }
     }
 
-    func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig, _ settings: SubmissionSettings, _ validator: OrderValidator,
+    func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig,
                 _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: SQLiteOrderStore,
                 _ transport: AsyncHTTPTransport) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)

@@ -55,7 +55,6 @@ struct Submit: AsyncParsableCommand {
         let target = try config.target(self.target)
         let settings = try SubmissionSettings(target: target)
         _ = try SubmissionEngine.url(for: target)
-        let validator = try target.validator
         let store = try SQLiteOrderStore(path: common.storePath)
         let q = try selection.query(defaultFor: target.name)
         var orders: [Order] = []
@@ -72,10 +71,10 @@ struct Submit: AsyncParsableCommand {
             }
             return 0
         }
-        return try await withTransport(settings) { transport in try await send(orders, target, settings, validator, store, transport) }
+        return try await withTransport(settings) { transport in try await send(orders, target, settings, store, transport) }
     }
 
-    func send(_ orders: [Order], _ target: TargetConfig, _ settings: SubmissionSettings, _ validator: OrderValidator,
+    func send(_ orders: [Order], _ target: TargetConfig, _ settings: SubmissionSettings,
               _ store: SQLiteOrderStore, _ transport: AsyncHTTPTransport) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation

@@ -5,9 +5,6 @@ import Foundation
 /// sent" before it goes; each answer together with what it settled.
 public protocol BatchJournal: Sendable {
     func createBatch(id: String, target: String, dialect: Dialect, externalIds: [String]) throws
-    func markSending(batch: String, orderIds: [String]) throws
-    func recordResponse(batch: String, target: String, _ record: RequestRecord, settled: [OrderOutcome]) throws
-    func recordOutcomes(batch: String, target: String, _ outcomes: [OrderOutcome]) throws
     func finishBatch(_ id: String) throws
     func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)]
     /// Several entries in one transaction, in order.

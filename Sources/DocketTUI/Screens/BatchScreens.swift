@@ -26,9 +26,7 @@ enum BatchesScreen {
             g.put("No batches yet: docket submit --target T sends one.", x: 1, y: 3, role: .dim)
             return
         }
-        for i in 0..<s.tableRows {
-            let index = s.batches.top + i
-            guard s.batches.items.indices.contains(index) else { break }
+        for (i, index) in Table.visible(top: s.batches.top, count: s.batches.items.count, lines: s.tableRows) {
             let b = s.batches.items[index]
             let cells = [b.id, b.target] + (wide ? [b.createdAt] : []) + [String(b.orderCount), countsText(b.counts) + (b.finishedAt == nil ? " (not finished)" : "")]
             table.row(cells, y: 2 + i, selected: index == s.batches.cursor, into: &g)
@@ -51,9 +49,7 @@ enum BatchScreen {
         if s.batchTab == .outcomes {
             let table = Table([("EXTERNAL ID", 22), ("OUTCOME", 11), ("FIELD", 26), ("WHAT THE TARGET OR DOCKET SAID", 200)])
             table.header(y: 2, into: &g)
-            for i in 0..<visible {
-                let index = s.batchList.top + i
-                guard report.outcomes.indices.contains(index) else { break }
+            for (i, index) in Table.visible(top: s.batchList.top, count: report.outcomes.count, lines: visible) {
                 let o = report.outcomes[index]
                 let error = o.errors.first
                 let cells = [o.externalId, o.outcome.rawValue, error?.field ?? "", error.map { "\($0.message)\(o.errors.count > 1 ? " (+\(o.errors.count - 1) more)" : "")" } ?? ""]
@@ -62,9 +58,7 @@ enum BatchScreen {
         } else {
             let table = Table([("#", 6), ("TRY", 5), ("ANSWER", 22), ("MS", 8), ("ORDERS", 8), ("URL", 200)])
             table.header(y: 2, into: &g)
-            for i in 0..<visible {
-                let index = s.batchList.top + i
-                guard s.batchRequests.indices.contains(index) else { break }
+            for (i, index) in Table.visible(top: s.batchList.top, count: s.batchRequests.count, lines: visible) {
                 let r = s.batchRequests[index]
                 let answer = r.status.map { "HTTP \($0)" } ?? "no answer"
                 let cells = [String(r.sequence), String(r.attempt), answer, String(r.milliseconds), String(r.orderIds.count), "\(r.method) \(r.url)"]

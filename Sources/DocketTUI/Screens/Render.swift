@@ -89,9 +89,7 @@ enum OrdersScreen {
                   x: 1, y: 3, role: .dim)
             return
         }
-        for i in 0..<s.tableRows {
-            let index = s.orders.top + i
-            guard s.orders.rows.indices.contains(index) else { break }
+        for (i, index) in Table.visible(top: s.orders.top, count: s.orders.rows.count, lines: s.tableRows) {
             let o = s.orders.rows[index]
             let total = o.total.isEmpty ? "" : (o.currency.isEmpty ? o.total : "\(o.total) \(o.currency)")
             table.row([o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.lastOutcome ?? "—"],

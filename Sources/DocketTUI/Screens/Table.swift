@@ -29,4 +29,11 @@ struct Table {
             x += c.width
         }
     }
+
+    /// The rows a list shows: (screen line, item index) from `top`, at most
+    /// `lines` of them, none past the end.
+    static func visible(top: Int, count: Int, lines: Int) -> [(line: Int, index: Int)] {
+        let end = min(count, top + max(0, lines))
+        return top < end ? (top..<end).map { ($0 - top, $0) } : []
+    }
 }
