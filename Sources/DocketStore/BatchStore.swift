@@ -109,15 +109,30 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
             let summary = try Self.summary(row, db)
             let outcomes = try Row.fetchAll(db, sql: """
                 SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? ORDER BY position
-                """, arguments: [id]).map { r -> OrderOutcome in
-                let remote = (try? JSONParser.parse(r[2] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
-                let errors = ((try? JSONParser.parse(r[3] as String))?.arrayValue ?? []).map { e in
-                    OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "", message: e.objectValue?["message"]?.stringValue ?? "",
-                               field: e.objectValue?["field"]?.stringValue)
-                }
-                return OrderOutcome(externalId: r[0], outcome: Outcome(rawValue: r[1]) ?? .unknown, remoteIds: remote, errors: errors)
-            }
+                """, arguments: [id]).map(Self.outcome)
             return BatchReport(summary: summary, outcomes: outcomes)
+        }
+    }
+
+    /// An order's outcome from `external_id, outcome, remote_ids, errors`.
+    static func outcome(_ r: Row) -> OrderOutcome {
+        let remote = (try? JSONParser.parse(r[2] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
+        let errors = ((try? JSONParser.parse(r[3] as String))?.arrayValue ?? []).map { e in
+            OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "", message: e.objectValue?["message"]?.stringValue ?? "",
+                       field: e.objectValue?["field"]?.stringValue)
+        }
+        return OrderOutcome(externalId: r[0], outcome: Outcome(rawValue: r[1]) ?? .unknown, remoteIds: remote, errors: errors)
+    }
+
+    /// What the order's latest batch said about it, with its errors.
+    public func latestOutcome(of externalId: String) throws -> LatestOutcome? {
+        try read { db in
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT bo.external_id, bo.outcome, bo.remote_ids, bo.errors, b.id, b.target, bo.updated_at
+                FROM orders o JOIN batch_orders bo ON bo.batch_id = o.last_batch AND bo.external_id = o.external_id
+                JOIN batches b ON b.id = bo.batch_id WHERE o.external_id = ?
+                """, arguments: [externalId]) else { return nil }
+            return LatestOutcome(batch: r[4], target: r[5], at: r[6], outcome: Self.outcome(r))
         }
     }
 

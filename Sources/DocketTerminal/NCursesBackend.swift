@@ -41,7 +41,8 @@ public final class NCursesBackend {
         let bold = Int32(docket_a_bold()), reverse = Int32(docket_a_reverse()), dim = Int32(docket_a_dim())
         let plain: [Role: Int32] = [.normal: 0, .header: bold, .selection: reverse, .statusBar: reverse, .statusKey: reverse | bold,
                                     .title: bold, .dim: dim, .error: bold, .help: reverse, .outcomeAccepted: 0,
-                                    .outcomeRejected: bold, .outcomeOther: 0]
+                                    .outcomeRejected: bold, .outcomeOther: 0, .fieldChanged: bold, .fieldIssue: bold,
+                                    .marked: bold, .input: 0]
         guard colors else { attributes = plain; return }
         let pairs: [(Role, Int16, Int16, Int32)] = [
             (.header, Int16(COLOR_CYAN), -1, bold), (.selection, Int16(COLOR_BLACK), Int16(COLOR_CYAN), 0),

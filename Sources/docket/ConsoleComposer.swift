@@ -31,7 +31,7 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
     }
 
     var targets: [TargetChoice] {
-        config.targets.values.sorted { $0.name < $1.name }.map { TargetChoice(name: $0.name, dialect: $0.dialect) }
+        config.targets.values.sorted { $0.name < $1.name }.map { TargetChoice(name: $0.name, dialect: $0.dialect, validator: try? $0.validator) }
     }
 
     func orders(_ query: OrderQuery) throws -> [Order] {

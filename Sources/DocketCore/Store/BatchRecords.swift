@@ -52,4 +52,23 @@ public protocol BatchHistory: Sendable {
     func batches(limit: Int) throws -> [BatchSummary]
     func batch(_ id: String) throws -> BatchReport?
     func requests(batch: String) throws -> [RequestRecord]
+    /// The latest batch's word on one order (nil if it was never sent).
+    func latestOutcome(of externalId: String) throws -> LatestOutcome?
+}
+
+/// What the latest batch an order went in said about it: the order screen
+/// shows its errors next to the fields they name.
+public struct LatestOutcome: Sendable, Equatable {
+    public var batch: String
+    public var target: String
+    /// When the outcome was recorded, as the store wrote it.
+    public var at: String
+    public var outcome: OrderOutcome
+
+    public init(batch: String, target: String, at: String, outcome: OrderOutcome) {
+        self.batch = batch
+        self.target = target
+        self.at = at
+        self.outcome = outcome
+    }
 }

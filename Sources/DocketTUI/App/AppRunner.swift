@@ -35,7 +35,14 @@ public struct EffectRunner: Sendable {
                 let rows = try store.page(reversed, after: cursor, limit: pageSize)
                 return .earlier(rows.reversed(), atStart: rows.count < pageSize)
             case .loadOrder(let id):
-                return .orderLoaded(try store.order(externalId: id))
+                return .orderLoaded(try store.order(externalId: id), try history?.latestOutcome(of: id))
+            case .save(let order, let version):
+                do {
+                    let saved = try store.save(order, expectedVersion: version)
+                    return .saved(saved, try store.page(OrderQuery(ids: [order.externalId]), after: nil, limit: 1).first)
+                } catch {
+                    return .saveRefused((error as? DocketError)?.message ?? "\(error)", current: try store.order(externalId: order.externalId))
+                }
             case .loadBatches:
                 return .batchesLoaded(try history?.batches(limit: 1000) ?? [])
             case .loadBatch(let id):

@@ -9,11 +9,18 @@ public struct AppState: Sendable {
     public var height: Int
     public var screen: Screen = .orders
     public var orders = OrdersState()
-    public var order: StoredOrder?
-    public var orderScroll = 0
+    /// The order screen's order and the edit in progress on it.
+    public var orderView: OrderView?
     /// Text typed after `/`, while searching.
     public var searchInput: String?
+    /// Text typed after `:`, while giving a command.
+    public var commandInput: String?
     public var batches = ListState<BatchSummary>()
+    /// `/` on the Batches screen: only batches whose id or target has this.
+    public var batchesFilter: String?
+    /// `/` on a Batch screen: only outcomes whose id, outcome, field or
+    /// message has this (`/rejected` lists the refused ones).
+    public var batchFilter: String?
     public var batch: BatchReport?
     public var batchRequests: [RequestRecord] = []
     public var batchTab: BatchTab = .outcomes
@@ -45,6 +52,20 @@ public struct AppState: Sendable {
     /// Rows of the table that fit: the screen less title, header and status bar.
     public var tableRows: Int { max(1, height - 3) }
     public var tooSmall: Bool { width < 40 || height < 8 }
+
+    public var visibleBatches: [BatchSummary] {
+        guard let f = batchesFilter?.lowercased(), !f.isEmpty else { return batches.items }
+        return batches.items.filter { $0.id.lowercased().contains(f) || $0.target.lowercased().contains(f) }
+    }
+
+    public var visibleOutcomes: [OrderOutcome] {
+        let all = batch?.outcomes ?? []
+        guard let f = batchFilter?.lowercased(), !f.isEmpty else { return all }
+        return all.filter { o in
+            o.externalId.lowercased().contains(f) || o.outcome.rawValue == f
+                || o.errors.contains { ($0.field ?? "").lowercased().contains(f) || $0.message.lowercased().contains(f) }
+        }
+    }
 }
 
 /// The orders table: a window of loaded rows over the whole store, paged by
@@ -60,6 +81,8 @@ public struct OrdersState: Sendable {
     public var atStart = true
     public var atEnd = true
     public var loading = false
+    /// Orders picked with `m` for the next batch, by external id.
+    public var marked: Set<String> = []
 
     public var selected: OrderSummary? { rows.indices.contains(cursor) ? rows[cursor] : nil }
 }
@@ -89,7 +112,11 @@ public enum Action: Sendable {
     case window([OrderSummary], total: Int, atStart: Bool, atEnd: Bool, cursorAtEnd: Bool)
     case more([OrderSummary], atEnd: Bool)
     case earlier([OrderSummary], atStart: Bool)
-    case orderLoaded(StoredOrder?)
+    case orderLoaded(StoredOrder?, LatestOutcome?)
+    /// The store took the edit; the table's row for the order as it now is.
+    case saved(StoredOrder, OrderSummary?)
+    /// The store refused the edit; the order as it now stands, if it still does.
+    case saveRefused(String, current: StoredOrder?)
     case batchesLoaded([BatchSummary])
     case batchLoaded(BatchReport?, [RequestRecord])
     case planned(ComposePlan)
@@ -106,6 +133,7 @@ public enum Effect: Sendable, Equatable {
     case loadAfter(OrderQuery, PageCursor)
     case loadBefore(OrderQuery, PageCursor)
     case loadOrder(String)
+    case save(Order, expectedVersion: Int)
     case loadBatches
     case loadBatch(String)
     case plan(target: String, query: OrderQuery)

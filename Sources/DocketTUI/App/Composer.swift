@@ -1,13 +1,22 @@
 import DocketCore
 
 /// A target as the console lists it.
-public struct TargetChoice: Sendable, Equatable {
+public struct TargetChoice: Sendable {
     public var name: String
     public var dialect: Dialect
-    public init(name: String, dialect: Dialect) {
+    /// The target's own rules (its config can add to its dialect's: Omnia's
+    /// product list, Centra's order number field), for the order editor.
+    public var validator: OrderValidator
+
+    public init(name: String, dialect: Dialect, validator: OrderValidator? = nil) {
         self.name = name
         self.dialect = dialect
+        self.validator = validator ?? OrderValidator(dialect: dialect)
     }
+
+    /// With no target configured, the editor still checks against each
+    /// dialect's documented rules.
+    public static let dialects = Dialect.allCases.map { TargetChoice(name: $0.rawValue, dialect: $0) }
 }
 
 /// What a batch would be: its requests and what fails local validation.

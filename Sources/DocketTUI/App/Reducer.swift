@@ -34,19 +34,17 @@ public enum Reducer {
             s.orders.atStart = atStart
             s.orders.loading = false
             trim(&s, keepEnd: false)
-        case .orderLoaded(let order):
-            s.order = order
-            s.orderScroll = 0
-            if order == nil {
-                s.message = "That order is no longer in the store."
-                s.screen = .orders
-            }
+        case .orderLoaded(let order, let latest): orderLoaded(&s, order, latest)
+        case .saved(let order, let row): orderSaved(&s, order, row)
+        case .saveRefused(let message, let current): saveRefused(&s, message, current: current)
         case .batchesLoaded(let list):
-            let selected = s.batches.items.indices.contains(s.batches.cursor) ? s.batches.items[s.batches.cursor].id : nil
+            let before = s.visibleBatches
+            let selected = before.indices.contains(s.batches.cursor) ? before[s.batches.cursor].id : nil
             s.batches.items = list
             // Keep the same batch selected while others are added above it.
-            if let selected, let i = list.firstIndex(where: { $0.id == selected }) { s.batches.cursor = i }
-            s.batches.move(by: 0, count: list.count, visible: s.tableRows)
+            let after = s.visibleBatches
+            if let selected, let i = after.firstIndex(where: { $0.id == selected }) { s.batches.cursor = i }
+            s.batches.move(by: 0, count: after.count, visible: s.tableRows)
         case .batchLoaded(let report, let requests):
             s.batch = report
             s.batchRequests = requests
@@ -78,7 +76,18 @@ public enum Reducer {
     }
 
     static func batchRowCount(_ s: AppState) -> Int {
-        s.batchTab == .outcomes ? (s.batch?.outcomes.count ?? 0) : s.batchRequests.count
+        s.batchTab == .outcomes ? s.visibleOutcomes.count : s.batchRequests.count
+    }
+
+    /// Quitting while a batch is sent here would leave it half sent (resume
+    /// finishes it, but the user should choose that knowingly).
+    static func requestQuit(_ s: inout AppState) {
+        if s.sending > 0 && !s.confirmQuit {
+            s.confirmQuit = true
+            s.message = "A batch is still being sent. Press q again to quit anyway (docket resume finishes it later)."
+        } else {
+            s.quit = true
+        }
     }
 
     /// Keeps the window bounded: drops rows far from the cursor.
@@ -116,9 +125,13 @@ public enum Reducer {
             return []
         }
         if s.searchInput != nil { return search(&s, key) }
+        if s.commandInput != nil { return command(&s, key) }
+        if s.screen == .order, s.orderView?.input != nil { return orderKey(&s, key) }
         switch key {
         case .char("?"): s.showHelp = true; return []
         case .char("\u{3}"): s.quit = true; return []
+        case .char(":"): s.commandInput = ""; return []
+        case .char("/"): s.searchInput = currentSearch(s); return []
         default: break
         }
         switch s.screen {
@@ -131,44 +144,25 @@ public enum Reducer {
         }
     }
 
-    static func search(_ s: inout AppState, _ key: Key) -> [Effect] {
-        switch key {
-        case .escape:
-            s.searchInput = nil
-        case .enter:
-            let text = s.searchInput ?? ""
-            s.searchInput = nil
-            s.orders.query.search = text.isEmpty ? nil : text
-            s.orders.loading = true
-            return [.loadFirst(s.orders.query)]
-        case .backspace:
-            if s.searchInput?.isEmpty == false { s.searchInput?.removeLast() }
-        case .char(let c) where !c.isNewline && c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }):
-            if (s.searchInput?.count ?? 0) < 200 { s.searchInput?.append(c) }
-        default: break
-        }
-        return []
-    }
-
     static func ordersKey(_ s: inout AppState, _ key: Key) -> [Effect] {
         let page = s.tableRows
         switch key {
-        case .char("q"):
-            // Quitting now would leave a batch half sent (resume finishes it,
-            // but the user should choose that knowingly).
-            if s.sending > 0 && !s.confirmQuit {
-                s.confirmQuit = true
-                s.message = "A batch is still being sent. Press q again to quit anyway (docket resume finishes it later)."
-            } else {
-                s.quit = true
-            }
-        case .char("/"): s.searchInput = s.orders.query.search ?? ""
+        case .char("q"): requestQuit(&s)
         case .escape:
-            if s.orders.query.search != nil {
-                s.orders.query.search = nil
+            if s.orders.query.search != nil || s.orders.query != OrderQuery(sort: s.orders.query.sort, descending: s.orders.query.descending) {
+                s.orders.query = OrderQuery(sort: s.orders.query.sort, descending: s.orders.query.descending)
                 s.orders.loading = true
+                s.message = "Showing every order."
                 return [.loadFirst(s.orders.query)]
             }
+            if !s.orders.marked.isEmpty {
+                s.orders.marked = []
+                s.message = "No order is marked now."
+            }
+        case .char("m"):
+            guard let row = s.orders.selected else { return [] }
+            if s.orders.marked.remove(row.externalId) == nil { s.orders.marked.insert(row.externalId) }
+            return move(&s, by: 1)
         case .down, .char("j"): return move(&s, by: 1)
         case .up, .char("k"): return move(&s, by: -1)
         case .pageDown, .char(" "): return move(&s, by: page)
@@ -184,12 +178,7 @@ public enum Reducer {
                 return [.loadLast(s.orders.query)]
             }
         case .enter:
-            if let row = s.orders.selected {
-                s.screen = .order
-                s.cameFromBatch = false
-                s.order = nil
-                return [.loadOrder(row.externalId)]
-            }
+            if let row = s.orders.selected { return openOrder(&s, row.externalId, fromBatch: false) }
         case .char("b"):
             s.screen = .batches
             return [.loadBatches]
@@ -212,6 +201,7 @@ public enum Reducer {
     /// OPEN and not yet taken by the target (the command line's default).
     static func composeQuery(_ s: AppState) -> OrderQuery {
         if let ids = s.retryIds { return OrderQuery(statuses: [.open], ids: ids) }
+        if !s.orders.marked.isEmpty { return OrderQuery(statuses: [.open], ids: s.orders.marked.sorted()) }
         var q = s.orders.query
         q.statuses = [.open]
         q.notTakenBy = s.targets.indices.contains(s.targetCursor) ? s.targets[s.targetCursor].name : nil
@@ -256,19 +246,21 @@ public enum Reducer {
 
     static func batchesKey(_ s: inout AppState, _ key: Key) -> [Effect] {
         if let delta = listMove(key, page: s.tableRows) {
-            s.batches.move(by: delta, count: s.batches.items.count, visible: s.tableRows)
+            s.batches.move(by: delta, count: s.visibleBatches.count, visible: s.tableRows)
             return []
         }
         switch key {
         case .escape, .char("q"), .char("o"): s.screen = .orders
         case .enter:
-            guard s.batches.items.indices.contains(s.batches.cursor) else { return [] }
+            let list = s.visibleBatches
+            guard list.indices.contains(s.batches.cursor) else { return [] }
             s.screen = .batch
+            s.batchFilter = nil
             s.batch = nil
             s.batchRequests = []
             s.batchTab = .outcomes
             s.batchList = ListState()
-            return [.loadBatch(s.batches.items[s.batches.cursor].id)]
+            return [.loadBatch(list[s.batches.cursor].id)]
         default: break
         }
         return []
@@ -307,11 +299,8 @@ public enum Reducer {
             if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor) {
                 s.screen = .exchange
                 s.exchangeScroll = 0
-            } else if s.batchTab == .outcomes, let outcomes = s.batch?.outcomes, outcomes.indices.contains(s.batchList.cursor) {
-                s.screen = .order
-                s.cameFromBatch = true
-                s.order = nil
-                return [.loadOrder(outcomes[s.batchList.cursor].externalId)]
+            } else if s.batchTab == .outcomes, case let outcomes = s.visibleOutcomes, outcomes.indices.contains(s.batchList.cursor) {
+                return openOrder(&s, outcomes[s.batchList.cursor].externalId, fromBatch: true)
             }
         default: break
         }
@@ -353,19 +342,5 @@ public enum Reducer {
         if s.orders.cursor < s.orders.top { s.orders.top = s.orders.cursor }
         if s.orders.cursor >= s.orders.top + page { s.orders.top = s.orders.cursor - page + 1 }
         s.orders.top = max(0, min(s.orders.top, max(0, s.orders.rows.count - 1)))
-    }
-
-    static func orderKey(_ s: inout AppState, _ key: Key) -> [Effect] {
-        switch key {
-        case .escape, .char("q"), .left, .char("h"): s.screen = s.batch != nil && s.cameFromBatch ? .batch : .orders
-        case .down, .char("j"): s.orderScroll += 1
-        case .up, .char("k"): s.orderScroll = max(0, s.orderScroll - 1)
-        case .pageDown, .char(" "): s.orderScroll += s.height - 4
-        case .pageUp: s.orderScroll = max(0, s.orderScroll - (s.height - 4))
-        case .home, .char("g"): s.orderScroll = 0
-        case .end, .char("G"): s.orderScroll = Int.max / 2
-        default: break
-        }
-        return []
     }
 }

@@ -6,6 +6,7 @@ import DocketCore
 public enum Role: String, Sendable, CaseIterable {
     case normal, header, selection, statusBar = "status", statusKey = "status.key", title, dim, error, help
     case outcomeAccepted = "outcome.accepted", outcomeRejected = "outcome.rejected", outcomeOther = "outcome.other"
+    case fieldChanged = "field.changed", fieldIssue = "field.issue", marked, input
 }
 
 /// One terminal cell: a character (or the right half of a wide one) and its role.
@@ -45,23 +46,31 @@ public struct Grid: Sendable, Equatable {
 
     /// Writes text from (x, y), at most `maxWidth` columns, escaping control
     /// characters (untrusted text never reaches the terminal raw) and
-    /// keeping wide characters whole. Returns the columns used.
+    /// keeping wide characters whole. Text that does not fit ends in `…`, so
+    /// a cut value never passes for a whole one. Returns the columns used.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, role: Role = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width - max(x, 0), maxWidth ?? Int.max)
+        guard limit > 0 else { return 0 }
+        let safe = SafeText.escape(text)
+        let cut = DisplayWidth.of(safe) > limit
         var column = x
         var used = 0
-        for ch in SafeText.escape(text) {
+        for ch in safe {
             let s = String(ch)
             let w = max(DisplayWidth.of(s), 1)
-            if used + w > limit { break }
+            if used + w > limit - (cut ? 1 : 0) { break }
             if column >= 0 {
                 self[column, y] = Cell(text: s, role: role)
                 if w == 2 && column + 1 < width { self[column + 1, y] = Cell(text: "", role: role, continuation: true) }
             }
             column += w
             used += w
+        }
+        if cut, column >= 0, column < width {
+            self[column, y] = Cell(text: "…", role: role)
+            used += 1
         }
         return used
     }

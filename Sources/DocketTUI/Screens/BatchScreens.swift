@@ -17,17 +17,19 @@ func outcomeRole(_ o: Outcome) -> Role {
 enum BatchesScreen {
     static func draw(_ s: AppState, into g: inout Grid) {
         g.fill(y: 0, role: .title)
-        g.put("Docket · Batches  \(s.batches.items.count)", x: 0, y: 0, role: .title)
+        let list = s.visibleBatches
+        g.put("Docket · Batches  \(s.batches.items.count)" + (s.batchesFilter.map { "  filter: \($0) (\(list.count))" } ?? ""), x: 0, y: 0, role: .title)
         // A narrow terminal gives the counts the room the creation time took.
         let wide = s.width >= 100
         let table = Table([("BATCH", 27), ("TARGET", 11)] + (wide ? [("CREATED", 21)] : []) + [("ORDERS", 7), ("OUTCOMES", 200)])
         table.header(y: 1, into: &g)
-        if s.batches.items.isEmpty {
-            g.put("No batches yet: docket submit --target T sends one.", x: 1, y: 3, role: .dim)
+        if list.isEmpty {
+            g.put(s.batches.items.isEmpty ? "No batches yet: c on the Orders screen composes one, or docket submit --target T."
+                  : "No batch matches the filter: / then Enter shows them all.", x: 1, y: 3, role: .dim)
             return
         }
-        for (i, index) in Table.visible(top: s.batches.top, count: s.batches.items.count, lines: s.tableRows) {
-            let b = s.batches.items[index]
+        for (i, index) in Table.visible(top: s.batches.top, count: list.count, lines: s.tableRows) {
+            let b = list[index]
             let cells = [b.id, b.target] + (wide ? [b.createdAt] : []) + [String(b.orderCount), countsText(b.counts) + (b.finishedAt == nil ? " (not finished)" : "")]
             table.row(cells, y: 2 + i, selected: index == s.batches.cursor, into: &g)
         }
@@ -44,13 +46,15 @@ enum BatchScreen {
         }
         let b = report.summary
         g.put("Docket · Batch \(b.id) to \(b.target) (\(b.dialect.displayName))", x: 0, y: 0, role: .title)
-        g.put("\(b.orderCount) orders: \(countsText(b.counts))\(b.finishedAt == nil ? "  (not finished)" : "")", x: 0, y: 1, role: .dim)
+        g.put("\(b.orderCount) orders: \(countsText(b.counts))\(b.finishedAt == nil ? "  (not finished)" : "")"
+              + (s.batchFilter.map { "  filter: \($0) (\(s.visibleOutcomes.count))" } ?? ""), x: 0, y: 1, role: .dim)
         let visible = s.tableRows - 1
         if s.batchTab == .outcomes {
             let table = Table([("EXTERNAL ID", 22), ("OUTCOME", 11), ("FIELD", 26), ("WHAT THE TARGET OR DOCKET SAID", 200)])
             table.header(y: 2, into: &g)
-            for (i, index) in Table.visible(top: s.batchList.top, count: report.outcomes.count, lines: visible) {
-                let o = report.outcomes[index]
+            let outcomes = s.visibleOutcomes
+            for (i, index) in Table.visible(top: s.batchList.top, count: outcomes.count, lines: visible) {
+                let o = outcomes[index]
                 let error = o.errors.first
                 let cells = [o.externalId, o.outcome.rawValue, error?.field ?? "", error.map { "\($0.message)\(o.errors.count > 1 ? " (+\(o.errors.count - 1) more)" : "")" } ?? ""]
                 table.row(cells, y: 3 + i, selected: index == s.batchList.cursor, into: &g) { $0 == 1 ? outcomeRole(o.outcome) : .normal }

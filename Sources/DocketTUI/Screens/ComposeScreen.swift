@@ -12,17 +12,32 @@ enum ComposeScreen {
         for (i, t) in s.targets.enumerated() where x < s.width {
             x += g.put(" \(t.name) ", x: x, y: 1, role: i == s.targetCursor ? .selection : .normal) + 1
         }
-        guard let plan = s.plan else {
+        guard s.plan != nil else {
             g.put("Working out the batch…", x: 0, y: 3, role: .dim)
             return
         }
+        let lines = lines(s)
+        let visible = s.height - 4
+        let start = min(s.planScroll, max(0, lines.count - visible))
+        for (i, (text, role)) in lines.dropFirst(start).prefix(visible).enumerated() {
+            g.put(text, x: 0, y: 3 + i, role: role)
+        }
+    }
+
+    /// The plan as lines: what will be sent, what fails and why, the JSON.
+    static func lines(_ s: AppState) -> [(String, Role)] {
+        guard let plan = s.plan else { return [] }
         var lines: [(String, Role)] = []
         let sendable = plan.orderCount - plan.skipped.count
-        let what = s.retryIds != nil ? "of the batch's failed orders, still OPEN," : "OPEN orders in the current view not yet taken by \(plan.target):"
-        lines.append(("\(plan.orderCount) \(what) "
-                      + "\(sendable) to send in \(plan.requestSizes.count) request\(plan.requestSizes.count == 1 ? "" : "s")"
-                      + (plan.requestSizes.isEmpty ? "" : " of up to \(plan.requestSizes.max()!)")
-                      + (plan.skipped.isEmpty ? "." : "; \(plan.skipped.count) fail local validation and will be skipped:"), .normal))
+        let what = s.retryIds != nil ? "of the batch's failed orders are still OPEN:"
+            : !s.orders.marked.isEmpty ? "of the \(s.orders.marked.count) marked orders are OPEN:"
+            : "OPEN orders in the current view not yet taken by \(plan.target):"
+        lines.append(("\(plan.orderCount) \(what)", .normal))
+        lines.append(("\(sendable) to send in \(plan.requestSizes.count) request\(plan.requestSizes.count == 1 ? "" : "s")"
+                      + (plan.requestSizes.isEmpty ? "." : " of up to \(plan.requestSizes.max()!) orders."), .normal))
+        if !plan.skipped.isEmpty {
+            lines.append(("\(plan.skipped.count) fail\(plan.skipped.count == 1 ? "s" : "") local validation and will be skipped:", .normal))
+        }
         for o in plan.skipped.prefix(200) {
             lines.append(("  \(o.externalId)", .outcomeRejected))
             for e in o.errors.prefix(6) { lines.append(("    \(e.field ?? "(order)")  \(e.message)", .normal)) }
@@ -32,10 +47,6 @@ enum ComposeScreen {
             lines.append(("The first request, as it will be sent:", .header))
             lines += plan.firstRequest.components(separatedBy: "\n").prefix(400).map { ($0, .dim) }
         }
-        let visible = s.height - 4
-        let start = min(s.planScroll, max(0, lines.count - visible))
-        for (i, (text, role)) in lines.dropFirst(start).prefix(visible).enumerated() {
-            g.put(text, x: 0, y: 3 + i, role: role)
-        }
+        return lines
     }
 }

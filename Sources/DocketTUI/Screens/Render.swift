@@ -26,19 +26,30 @@ public enum Render {
         let y = s.height - 1
         g.fill(y: y, role: .statusBar)
         if let input = s.searchInput {
-            g.put("/" + input, x: 0, y: y, role: .statusBar)
-            g.put("  Enter search · Esc cancel", x: min(s.width - 1, DisplayWidth.of(input) + 1), y: y, role: .statusKey)
+            let x = g.put("/" + input + "▏", x: 0, y: y, role: .input)
+            g.put("  Enter \(s.screen == .orders ? "search" : "find") · Esc cancel", x: min(s.width - 1, x), y: y, role: .statusKey)
+            return
+        }
+        if let input = s.commandInput {
+            let x = g.put(":" + input + "▏", x: 0, y: y, role: .input)
+            g.put("  Enter run · Esc cancel · :help lists commands", x: min(s.width - 1, x), y: y, role: .statusKey)
+            return
+        }
+        if s.screen == .order, let view = s.orderView, view.input != nil, let row = view.selectedRow {
+            let x = g.put("Editing \(row.path)", x: 0, y: y, role: .statusBar)
+            g.put("  Enter keep · Esc cancel · Ctrl-U clear", x: min(s.width - 1, x), y: y, role: .statusKey)
             return
         }
         if let message = s.message {
             g.put(message, x: 0, y: y, role: .error)
             return
         }
+        // Whole entries only: a narrow bar drops the last ones.
         var x = 0
         for (key, label) in keys(for: s) {
+            guard x + DisplayWidth.of(key + " " + label) <= s.width else { break }
             x += g.put(key, x: x, y: y, role: .statusKey)
             x += g.put(" \(label)  ", x: x, y: y, role: .statusBar)
-            if x >= s.width { break }
         }
     }
 
@@ -48,17 +59,25 @@ public enum Render {
         case .orders:
             // Most used first: a narrow status bar cuts from the end.
             var keys = [("↑↓", "move"), ("Enter", "open"), ("/", "search")]
-            if s.orders.query.search != nil { keys.append(("Esc", "clear")) }
-            return keys + [("c", "compose"), ("b", "batches"), ("?", "help"), ("q", "quit"), ("g/G", "first/last"), ("PgUp/PgDn", "page")]
+            let q = s.orders.query
+            if q != OrderQuery(sort: q.sort, descending: q.descending) || !s.orders.marked.isEmpty { keys.append(("Esc", "show all")) }
+            return keys + [("c", "compose"), ("m", "mark"), ("b", "batches"), (":", "command"), ("?", "help"), ("q", "quit"),
+                           ("g/G", "first/last"), ("PgUp/PgDn", "page")]
         case .order:
-            return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help")]
+            guard let view = s.orderView, view.editable else {
+                return [("↑↓", "move"), ("t", "check against"), ("/", "find field"), ("Esc", "back"), ("?", "help")]
+            }
+            var keys = [("↑↓", "move"), ("Enter", "edit"), ("t", "check against")]
+            if !view.edit.isEmpty { keys += [("s", "save"), ("x", "undo field")] }
+            if view.theirs != nil { keys.append(("u", "update to theirs")) }
+            return keys + [("/", "find field"), ("Esc", "back"), ("?", "help")]
         case .batches:
-            return [("↑↓", "move"), ("Enter", "open"), ("Esc", "orders"), ("?", "help")]
+            return [("↑↓", "move"), ("Enter", "open"), ("/", "filter"), ("Esc", "orders"), ("?", "help")]
         case .batch:
             return [("↑↓", "move"), ("Enter", s.batchTab == .outcomes ? "order" : "bodies"),
-                    ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("R", "retry what failed"), ("Esc", "batches"), ("?", "help")]
+                    ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("R", "retry what failed"), ("/", "filter"), ("Esc", "batches"), ("?", "help")]
         case .exchange:
-            return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help")]
+            return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("/", "find"), ("Esc", "back"), ("?", "help")]
         case .compose:
             return [("←→", "target"), ("s", "send"), ("↑↓", "scroll"), ("Esc", "back"), ("?", "help")]
         }
@@ -80,58 +99,44 @@ enum OrdersScreen {
     static func draw(_ s: AppState, into g: inout Grid) {
         var title = "Docket · Orders  \(s.orders.total) order\(s.orders.total == 1 ? "" : "s")"
         if let search = s.orders.query.search { title += "  search: \(search)" }
+        let q = s.orders.query
+        if !q.statuses.isEmpty { title += "  status: " + q.statuses.map(\.rawValue).joined(separator: ",") }
+        if !q.outcomes.isEmpty { title += "  outcome: " + q.outcomes.joined(separator: ",") }
+        if let t = q.target { title += "  target: \(t)" }
+        if q.sort != .externalId || q.descending { title += "  sort: \(q.sort.rawValue)\(q.descending ? " desc" : "")" }
+        if !s.orders.marked.isEmpty { title += "  \(s.orders.marked.count) marked" }
         if s.orders.loading { title += "  loading…" }
         g.fill(y: 0, role: .title)
         g.put(title, x: 0, y: 0, role: .title)
         table.header(y: 1, into: &g)
         if s.orders.rows.isEmpty && !s.orders.loading {
-            g.put(s.orders.query.search == nil ? "No orders yet: docket import FILE adds some." : "No orders match this search.",
+            g.put(s.orders.query == OrderQuery(sort: q.sort, descending: q.descending) ? "No orders yet: docket import FILE adds some."
+                  : "No orders match: Esc shows every order again.",
                   x: 1, y: 3, role: .dim)
             return
         }
         for (i, index) in Table.visible(top: s.orders.top, count: s.orders.rows.count, lines: s.tableRows) {
             let o = s.orders.rows[index]
             let total = o.total.isEmpty ? "" : (o.currency.isEmpty ? o.total : "\(o.total) \(o.currency)")
-            table.row([o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.lastOutcome ?? "—"],
-                      y: 2 + i, selected: index == s.orders.cursor, into: &g) { $0 == 6 ? outcomeRole(o.lastOutcome) : .normal }
+            let marked = s.orders.marked.contains(o.externalId)
+            table.row([(marked ? "+" : "") + o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.lastOutcome ?? "—"],
+                      y: 2 + i, selected: index == s.orders.cursor, into: &g) { $0 == 6 ? outcomeRole(o.lastOutcome) : (marked ? .marked : .normal) }
         }
     }
 }
 
-enum OrderScreen {
-    static func draw(_ s: AppState, into g: inout Grid) {
-        g.fill(y: 0, role: .title)
-        guard let stored = s.order else {
-            g.put("Docket · Order  loading…", x: 0, y: 0, role: .title)
-            return
-        }
-        let o = stored.order
-        g.put("Docket · Order \(o.externalId)  \(o.status.rawValue)  version \(stored.version)", x: 0, y: 0, role: .title)
-        let note = o.status.isEditable ? "Last outcome: \(stored.lastOutcome ?? "never sent")\(stored.lastTarget.map { " at \($0)" } ?? "")"
-            : "Read-only: only OPEN orders can be edited (this one is \(o.status.rawValue))."
-        g.put(note, x: 0, y: 1, role: o.status.isEditable ? .dim : .error)
-        // The order's own fields, then its items, then addresses and the rest:
-        // what support staff look at first comes first.
-        let all = OrderFields.flatten(o).filter { !["externalId", "status"].contains($0.path) }
-        let plain = all.filter { !$0.path.contains(".") && !$0.path.contains("[") }
-        let items = all.filter { $0.path.hasPrefix("items[") }
-        let fields = plain + items + all.filter { ($0.path.contains(".") || $0.path.contains("[")) && !$0.path.hasPrefix("items[") }
-        let visible = s.height - 3
-        let start = min(s.orderScroll, max(0, fields.count - visible))
-        let labelWidth = min(40, max(12, s.width / 3))
-        for (i, f) in fields.dropFirst(start).prefix(visible).enumerated() {
-            let y = 2 + i
-            g.put(f.path, x: 0, y: y, role: .header, maxWidth: labelWidth - 1)
-            g.put(f.value.isEmpty ? "\"\"" : f.value, x: labelWidth, y: y, role: .normal)
-        }
-    }
-}
-
+/// The keys of the screen (two to a line where they fit), and on the
+/// Orders screen the `:` commands too.
 enum HelpOverlay {
     static func draw(_ s: AppState, into g: inout Grid) {
-        let keys = Render.keys(for: s) + [("j/k", "down/up"), ("Ctrl-C", "quit at once")]
-        let width = min(s.width - 4, 44)
-        let height = min(s.height - 2, keys.count + 3)
+        let keys: [(String, String)] = Render.keys(for: s) + [("j/k", "down/up"), ("Ctrl-C", "quit at once")]
+            + (Render.keys(for: s).contains { $0.0 == ":" } ? [] : [(":", "command line")])
+        let commands = s.screen == .orders ? Reducer.commands : []
+        let width = min(s.width - 4, 76)
+        let columns = width >= 60 ? 2 : 1
+        let keyLines = (keys.count + columns - 1) / columns
+        let lines = keyLines + (commands.isEmpty ? 0 : commands.count + 1)
+        let height = min(s.height - 2, lines + 3)
         let x0 = (s.width - width) / 2, y0 = max(1, (s.height - height) / 2)
         for y in y0..<(y0 + height) { g.fill(y: y, from: x0, width: width, role: .help) }
         let name = switch s.screen {
@@ -142,10 +147,20 @@ enum HelpOverlay {
         case .exchange: "Request and response"
         case .compose: "Compose"
         }
-        g.put(" Keys: \(name)", x: x0, y: y0, role: .help)
-        for (i, (key, label)) in keys.enumerated() where y0 + 2 + i < y0 + height {
-            g.put(" " + key, x: x0, y: y0 + 2 + i, role: .statusKey, maxWidth: 12)
-            g.put(label, x: x0 + 13, y: y0 + 2 + i, role: .help, maxWidth: width - 14)
+        g.put(" Keys: \(name)   (any key closes)", x: x0, y: y0, role: .help, maxWidth: width)
+        let last = y0 + height - 1
+        let columnWidth = (width - 1) / columns
+        for (i, (key, label)) in keys.enumerated() {
+            let y = y0 + 2 + i / columns, x = x0 + 1 + (i % columns) * columnWidth
+            guard y < last || (y == last && commands.isEmpty) else { break }
+            g.put(key, x: x, y: y, role: .statusKey, maxWidth: 11)
+            g.put(label, x: x + 12, y: y, role: .help, maxWidth: columnWidth - 13)
+        }
+        for (i, (command, label)) in commands.enumerated() {
+            let y = y0 + 3 + keyLines + i
+            guard y <= last else { break }
+            g.put(command, x: x0 + 1, y: y, role: .statusKey, maxWidth: 26)
+            g.put(label, x: x0 + 28, y: y, role: .help, maxWidth: width - 29)
         }
     }
 }

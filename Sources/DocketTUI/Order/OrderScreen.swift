@@ -1,0 +1,81 @@
+import DocketCore
+
+/// One order: every field and item line, what was changed, and beside each
+/// field what the chosen target's rules and the last rejection say of it.
+enum OrderScreen {
+    static func draw(_ s: AppState, into g: inout Grid) {
+        g.fill(y: 0, role: .title)
+        guard let view = s.orderView else {
+            g.put("Docket · Order  loading…", x: 0, y: 0, role: .title)
+            return
+        }
+        let o = view.stored.order
+        var title = "Docket · Order \(o.externalId)  \(o.status.rawValue)  version \(view.stored.version)"
+        if !view.edit.isEmpty { title += "  \(Reducer.changesText(view.edit)) not saved" }
+        g.put(title, x: 0, y: 0, role: .title)
+
+        let targets = Reducer.checkTargets(s)
+        let target = targets.indices.contains(view.checkTarget) ? targets[view.checkTarget] : nil
+        if !view.editable {
+            g.put("Read-only: only OPEN orders can be edited (this one is \(o.status.rawValue)).", x: 0, y: 1, role: .error)
+        } else if let target {
+            let n = view.issues.count
+            let verdict = n == 0 ? "passes its checks" : "\(n) problem\(n == 1 ? "" : "s")"
+            let x = g.put("Checked against \(target.name) (\(target.dialect.displayName)): ", x: 0, y: 1, role: .dim)
+            g.put(verdict, x: x, y: 1, role: n == 0 ? .outcomeAccepted : .fieldIssue)
+        }
+        g.put(summaryLine(view), x: 0, y: 2, role: view.rejection.isEmpty ? .dim : .outcomeRejected)
+
+        let rows = view.rows
+        let visible = Reducer.orderRowsVisible(s)
+        let labelWidth = min(34, max(14, s.width / 3))
+        for (i, index) in Table.visible(top: view.list.top, count: rows.count, lines: visible) {
+            let y = 3 + i
+            let row = rows[index]
+            let selected = index == view.list.cursor
+            if selected { g.fill(y: y, role: .selection) }
+            func role(_ r: Role) -> Role { selected ? .selection : r }
+            let hasIssue = !row.issues.isEmpty || (view.draftError?.field == row.path)
+            let marker = (row.changed ? "*" : " ") + (hasIssue || !row.rejected.isEmpty ? "!" : " ")
+            g.put(marker, x: 0, y: y, role: role(hasIssue ? .fieldIssue : .fieldChanged))
+            g.put(row.path, x: 2, y: y, role: role(.header), maxWidth: labelWidth - 1)
+            let valueX = 2 + labelWidth
+            let notes = notes(for: row, view)
+            let room = s.width - valueX
+            var value = row.missing && !row.changed ? "(missing)" : (row.value.isEmpty ? "\"\"" : row.value)
+            if selected, let input = view.input { value = input + "▏" }
+            let valueWidth = notes.isEmpty ? room : min(DisplayWidth.of(SafeText.escape(value)), max(10, room / 2))
+            let valueRole: Role = selected && view.input != nil ? .input : (row.missing && !row.changed ? .dim : (row.changed ? .fieldChanged : .normal))
+            let used = g.put(value, x: valueX, y: y, role: selected && view.input == nil ? .selection : valueRole, maxWidth: valueWidth)
+            var x = valueX + used + 2
+            for (text, r) in notes where x < s.width {
+                x += g.put(text, x: x, y: y, role: role(r)) + 2
+            }
+        }
+    }
+
+    /// What the store's last batch said of the order, and the rules' words
+    /// about the order as a whole (not one field).
+    static func summaryLine(_ view: OrderView) -> String {
+        var parts: [String] = []
+        if let latest = view.latest {
+            let n = latest.outcome.errors.count
+            parts.append("Last sent: \(latest.outcome.outcome.rawValue) by \(latest.target) in \(latest.batch)"
+                         + (n > 0 ? " (\(n) error\(n == 1 ? "" : "s"), marked !)" : ""))
+        } else {
+            parts.append("Never sent.")
+        }
+        let general = view.issues.filter { $0.field == nil } + view.rejection.filter { $0.field == nil }
+        parts += general.map(\.message)
+        return parts.joined(separator: " · ")
+    }
+
+    static func notes(for row: OrderRow, _ view: OrderView) -> [(String, Role)] {
+        var out: [(String, Role)] = []
+        if let e = view.draftError, e.field == row.path { out.append(("✗ " + e.message, .fieldIssue)) }
+        out += row.issues.map { ("← " + $0.message, .fieldIssue) }
+        // A rejection about a field since changed is history, shown quieter.
+        out += row.rejected.map { ("rejected: " + $0.message, row.changed ? .dim : .outcomeRejected) }
+        return out
+    }
+}

@@ -1,0 +1,180 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+@testable import DocketTUI
+
+/// The order editor against a real store: edit, check as you type, save,
+/// and a save refused because someone else saved first.
+@Suite struct OrderEditorTests {
+    let omnia = [TargetChoice(name: "cropster", dialect: .cropster), TargetChoice(name: "omnia", dialect: .omnia)]
+
+    func open(_ id: String, in s: SQLiteOrderStore, width: Int = 120, height: Int = 40) -> (EffectRunner, AppState) {
+        let runner = EffectRunner(store: s)
+        var state = AppState(width: width, height: height)
+        runner.start(&state)
+        state.targets = omnia
+        runner.apply(.key(.char(":")), to: &state)
+        type("open \(id)", runner, &state)
+        runner.apply(.key(.enter), to: &state)
+        return (runner, state)
+    }
+
+    func type(_ text: String, _ runner: EffectRunner, _ state: inout AppState) {
+        for c in text { runner.apply(.key(.char(c)), to: &state) }
+    }
+
+    /// Moves the order screen's cursor onto the field `path`.
+    func select(_ path: String, _ runner: EffectRunner, _ state: inout AppState) throws {
+        let view = try #require(state.orderView)
+        let target = try #require(view.rows.firstIndex { $0.path == path }, "no row \(path)")
+        let delta = target - view.list.cursor
+        for _ in 0..<abs(delta) { runner.apply(.key(delta > 0 ? .down : .up), to: &state) }
+        #expect(state.orderView?.selectedRow?.path == path)
+    }
+
+    /// Replaces the selected field's text and keeps it.
+    func edit(_ text: String, _ runner: EffectRunner, _ state: inout AppState) {
+        runner.apply(.key(.enter), to: &state)
+        runner.apply(.key(.char("\u{15}")), to: &state)
+        type(text, runner, &state)
+        runner.apply(.key(.enter), to: &state)
+    }
+
+    @Test func editAndSaveAnOpenOrder() throws {
+        let s = try store(3)
+        var (runner, state) = open("ORD-0000001", in: s)
+        #expect(state.screen == .order)
+        try select("customer.name", runner, &state)
+        edit("Jane Roe", runner, &state)
+        var text = Render.draw(state).text
+        #expect(text.contains("1 change not saved"))
+        #expect(text.contains("*  customer.name") || text.contains("* customer.name"))
+        runner.apply(.key(.char("s")), to: &state)
+        #expect(state.message?.hasPrefix("Saved 1 change") == true)
+        let stored = try #require(try s.order(externalId: "ORD-0000001"))
+        #expect(stored.order.customer?.name == "Jane Roe")
+        #expect(stored.version == 2)
+        text = Render.draw(state).text
+        #expect(text.contains("version 2"))
+        #expect(!text.contains("not saved"))
+        // The table behind shows the new name at once.
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.orders.rows.first { $0.externalId == "ORD-0000001" }?.customer == "Jane Roe")
+    }
+
+    @Test func closedOrdersAreReadOnlyAndSaySo() throws {
+        let s = try store(0)
+        var closed = Order(externalId: "C-1")
+        closed.status = .closed
+        _ = try s.importOrders([closed])
+        var (runner, state) = open("C-1", in: s, width: 80, height: 24)
+        #expect(Render.draw(state).text.contains("Read-only: only OPEN orders can be edited (this one is CLOSED)"))
+        runner.apply(.key(.enter), to: &state)
+        #expect(state.orderView?.input == nil)
+        #expect(state.message?.contains("only OPEN orders can be edited") == true)
+    }
+
+    @Test func theDraftIsCheckedAgainstTheChosenTargetAsItIsTyped() throws {
+        let s = try store(0)
+        var g = OrderGenerator(seed: 3)
+        var o = g.order(1, prefix: "V-")
+        o.currency = "EURO"
+        _ = try s.importOrders([o])
+        var (runner, state) = open("V-0000001", in: s)
+        // Never sent: checked against the first target until t picks another.
+        while state.orderView.map({ omnia[$0.checkTarget].name }) != "omnia" { runner.apply(.key(.char("t")), to: &state) }
+        var text = Render.draw(state).text
+        #expect(text.contains("Checked against omnia (Omnia Retail)"))
+        let currency = try #require(text.split(separator: "\n").first { $0.contains(" currency ") })
+        #expect(currency.contains("EURO"))
+        #expect(currency.contains("ISO 4217"))
+        try select("currency", runner, &state)
+        runner.apply(.key(.enter), to: &state)
+        runner.apply(.key(.backspace), to: &state)
+        // "EUR" typed, not yet kept: the problem is gone already.
+        #expect(state.orderView?.issues.contains { $0.field == "currency" } == false)
+        runner.apply(.key(.char("X")), to: &state)
+        #expect(state.orderView?.issues.contains { $0.field == "currency" } == true)
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.orderView?.edit.isEmpty == true)
+        text = Render.draw(state).text
+        #expect(text.contains("ISO 4217"))
+    }
+
+    @Test func aValueThatDoesNotFitIsShownAndNotSaved() throws {
+        let s = try store(2)
+        var (runner, state) = open("ORD-0000000", in: s)
+        try select("items[0].quantity", runner, &state)
+        edit("two", runner, &state)
+        #expect(Render.draw(state).text.contains("\"two\" is not a number"))
+        runner.apply(.key(.char("s")), to: &state)
+        #expect(state.message?.contains("Not saved: items[0].quantity") == true)
+        #expect(try s.order(externalId: "ORD-0000000")?.version == 1)
+        runner.apply(.key(.char("x")), to: &state)
+        #expect(state.orderView?.edit.isEmpty == true)
+    }
+
+    @Test func theLastRejectionsErrorsSitNextToTheirFields() throws {
+        let s = try store(2)
+        try s.createBatch(id: "B-R", target: "omnia", dialect: .omnia, externalIds: ["ORD-0000000"])
+        try s.recordOutcomes(batch: "B-R", target: "omnia", [
+            OrderOutcome(externalId: "ORD-0000000", outcome: .rejected,
+                         errors: [OrderIssue(code: "unknown_product", message: "not a product of this contract", field: "items[0].productId"),
+                                  OrderIssue(code: "invalid", message: "the order was refused as a whole")]),
+        ])
+        var (runner, state) = open("ORD-0000000", in: s)
+        let text = Render.draw(state).text
+        #expect(text.contains("Last sent: rejected by omnia in B-R (2 errors, marked !)"))
+        #expect(text.contains("the order was refused as a whole"))
+        let line = try #require(text.split(separator: "\n").first { $0.contains("items[0].productId") })
+        #expect(line.contains("rejected: not a product of this contract"))
+        // Checked against the target that refused it.
+        #expect(state.orderView.map { omnia[$0.checkTarget].name } == "omnia")
+        try select("items[0].productId", runner, &state)
+        #expect(state.orderView?.selectedRow?.rejected.count == 1)
+    }
+
+    @Test func aSaveAfterSomeoneElsesIsRefusedAndNothingTypedIsLost() throws {
+        let s = try store(2)
+        var (runner, state) = open("ORD-0000000", in: s)
+        try select("customer.name", runner, &state)
+        edit("Mine", runner, &state)
+        // Someone else saves the same order meanwhile.
+        var theirs = try #require(try s.order(externalId: "ORD-0000000")).order
+        theirs.currency = "SEK"
+        _ = try s.save(theirs, expectedVersion: 1)
+
+        runner.apply(.key(.char("s")), to: &state)
+        #expect(state.message?.contains("someone else saved this order (now version 2)") == true)
+        #expect(state.orderView?.edit.text(for: "customer.name") == "Mine")
+        #expect(Render.draw(state).text.contains("Mine"))
+        #expect(try s.order(externalId: "ORD-0000000")?.order.customer?.name != "Mine")
+
+        runner.apply(.key(.char("u")), to: &state)
+        #expect(state.orderView?.stored.version == 2)
+        runner.apply(.key(.char("s")), to: &state)
+        let saved = try #require(try s.order(externalId: "ORD-0000000"))
+        #expect(saved.version == 3)
+        #expect(saved.order.customer?.name == "Mine")
+        #expect(saved.order.currency == "SEK")
+    }
+
+    @Test func leavingWithUnsavedChangesAsksFirst() throws {
+        let s = try store(2)
+        var (runner, state) = open("ORD-0000000", in: s)
+        try select("customer.name", runner, &state)
+        edit("Someone", runner, &state)
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.screen == .order)
+        #expect(state.message?.contains("1 change not saved") == true)
+        runner.apply(.key(.char(":")), to: &state)
+        type("batches", runner, &state)
+        runner.apply(.key(.enter), to: &state)
+        #expect(state.screen == .order)
+        runner.apply(.key(.escape), to: &state)
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.screen == .orders)
+        #expect(try s.order(externalId: "ORD-0000000")?.version == 1)
+    }
+}

@@ -1,0 +1,154 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+@testable import DocketTUI
+
+/// Every screen drawn at 80×24 and 120×40, compared with the text of the
+/// cell grid kept in `Snapshots/`. A missing snapshot is written and the
+/// test fails, so a new one is looked at before it is committed;
+/// `DOCKET_UPDATE_SNAPSHOTS=1 swift test` rewrites them all after a change
+/// to a screen that was meant.
+@Suite struct SnapshotTests {
+    static let sizes = [(80, 24), (120, 40)]
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+    func check(_ state: AppState, _ name: String) {
+        let text = Render.draw(state).text + "\n"
+        let file = Self.folder.appendingPathComponent("\(name)-\(state.width)x\(state.height).txt")
+        let update = ProcessInfo.processInfo.environment["DOCKET_UPDATE_SNAPSHOTS"] == "1"
+        guard !update, let expected = try? String(contentsOf: file, encoding: .utf8) else {
+            try? text.write(to: file, atomically: true, encoding: .utf8)
+            if !update { Issue.record("no snapshot \(file.lastPathComponent) yet; written, look at it and commit it") }
+            return
+        }
+        #expect(text == expected, "\(file.lastPathComponent) differs:\n\(text)")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == state.height)
+        #expect(lines.allSatisfy { DisplayWidth.of(String($0)) <= state.width })
+    }
+
+    static func targets() -> [TargetChoice] {
+        [TargetChoice(name: "cropster", dialect: .cropster), TargetChoice(name: "omnia", dialect: .omnia)]
+    }
+
+    func ordersState(_ w: Int, _ h: Int, _ store: SQLiteOrderStore) -> (EffectRunner, AppState) {
+        let runner = EffectRunner(store: store)
+        var state = AppState(width: w, height: h)
+        runner.start(&state)
+        state.targets = Self.targets()
+        return (runner, state)
+    }
+
+    func keys(_ keys: [Key], _ runner: EffectRunner, _ state: inout AppState) {
+        for k in keys { runner.apply(.key(k), to: &state) }
+    }
+
+    func chars(_ text: String) -> [Key] { text.map { .char($0) } }
+
+    @Test(arguments: sizes)
+    func orders(width: Int, height: Int) throws {
+        let s = try store(300)
+        var (runner, state) = ordersState(width, height, s)
+        check(state, "orders")
+        keys([.down, .down, .char("m"), .char("m")], runner, &state)
+        keys([.char(":")] + chars("status OPEN") + [.enter], runner, &state)
+        check(state, "orders-filtered-marked")
+        keys([.char("/")] + chars("ORD-00001"), runner, &state)
+        check(state, "orders-search-typing")
+        keys([.escape, .char("?")], runner, &state)
+        check(state, "orders-help")
+    }
+
+    func orderState(_ w: Int, _ h: Int, status: OrderStatus = .open) throws -> (EffectRunner, AppState) {
+        let s = try store(0)
+        var g = OrderGenerator(seed: 11)
+        var o = g.order(7, prefix: "SNAP-")
+        o.currency = "EURO"
+        o.status = status
+        _ = try s.importOrders([o])
+        try s.createBatch(id: "B20261125T101500-snap01", target: "omnia", dialect: .omnia, externalIds: [o.externalId])
+        try s.recordOutcomes(batch: "B20261125T101500-snap01", target: "omnia", [
+            OrderOutcome(externalId: o.externalId, outcome: .rejected,
+                         errors: [OrderIssue(code: "unknown_product", message: "not a product of contract qbcxvb", field: "items[0].productId")]),
+        ])
+        var (runner, state) = ordersState(w, h, s)
+        keys([.enter], runner, &state)
+        return (runner, state)
+    }
+
+    @Test(arguments: sizes)
+    func order(width: Int, height: Int) throws {
+        var (runner, state) = try orderState(width, height)
+        check(state, "order")
+        let rows = try #require(state.orderView?.rows)
+        let currency = try #require(rows.firstIndex { $0.path == "currency" })
+        keys(Array(repeating: .down, count: currency) + [.enter, .backspace], runner, &state)
+        check(state, "order-editing")
+        keys([.enter, .char("?")], runner, &state)
+        check(state, "order-help")
+        (runner, state) = try orderState(width, height, status: .closed)
+        check(state, "order-read-only")
+    }
+
+    static func batch() -> (BatchSummary, BatchReport, [RequestRecord]) {
+        let summary = BatchSummary(id: "B20261125T101500-snap02", target: "omnia", dialect: .omnia, createdAt: "2026-11-25T10:15:00Z",
+                                   finishedAt: "2026-11-25T10:15:02Z", orderCount: 4,
+                                   counts: [.accepted: 2, .rejected: 1, .skipped: 1])
+        let report = BatchReport(summary: summary, outcomes: [
+            OrderOutcome(externalId: "DEMO-0000001", outcome: .accepted, remoteIds: ["o-1"]),
+            OrderOutcome(externalId: "DEMO-0000021", outcome: .skipped,
+                         errors: [OrderIssue(code: "range", message: "must be at least 1", field: "items[0].quantity")]),
+            OrderOutcome(externalId: "DEMO-0000033", outcome: .rejected,
+                         errors: [OrderIssue(code: "unknown_product", message: "RETIRED-33 is not a product of contract qbcxvb", field: "items[0].productId"),
+                                  OrderIssue(code: "unknown_product", message: "RETIRED-34 is not a product", field: "items[1].productId")]),
+            OrderOutcome(externalId: "DEMO-0000034", outcome: .accepted, remoteIds: ["o-2"]),
+        ])
+        let request = RequestRecord(sequence: 1, attempt: 1, method: "PUT", url: "http://127.0.0.1:8080/omnia/api/v3/vendor/contracts/qbcxvb/orders",
+                                    requestBody: Array(#"{"version":"3","orders":[{"orderId":"DEMO-0000033","currency":"EUR"}]}"#.utf8),
+                                    status: 400, responseBody: Array(#"{"errors":[{"orderId":"DEMO-0000033","message":"unknown item"}]}"#.utf8),
+                                    error: nil, startedAt: "2026-11-25T10:15:01Z", milliseconds: 14, orderIds: ["DEMO-0000033"])
+        return (summary, report, [request])
+    }
+
+    @Test(arguments: sizes)
+    func batches(width: Int, height: Int) throws {
+        var (runner, state) = ordersState(width, height, try store(0))
+        let (summary, report, requests) = Self.batch()
+        state.screen = .batches
+        var running = summary
+        running.id = "B20261125T102000-snap03"
+        running.finishedAt = nil
+        running.counts = [.accepted: 1, .pending: 3]
+        state.batches.items = [running, summary]
+        check(state, "batches")
+        state.screen = .batch
+        state.batch = report
+        state.batchRequests = requests
+        check(state, "batch-outcomes")
+        keys([.char("/")] + chars("rejected") + [.enter], runner, &state)
+        check(state, "batch-outcomes-filtered")
+        keys([.char("/"), .char("\u{15}"), .enter, .tab], runner, &state)
+        check(state, "batch-requests")
+        keys([.enter], runner, &state)
+        check(state, "exchange")
+    }
+
+    @Test(arguments: sizes)
+    func compose(width: Int, height: Int) throws {
+        var (_, state) = ordersState(width, height, try store(0))
+        state.screen = .compose
+        state.targetCursor = 1
+        state.plan = ComposePlan(target: "omnia", orderCount: 120, requestSizes: [119], skipped: [
+            OrderOutcome(externalId: "DEMO-0000041", outcome: .skipped,
+                         errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")]),
+        ], firstRequest: "{\n  \"version\": \"3\",\n  \"orders\": [\n    {\n      \"orderId\": \"DEMO-0000000\"\n    }\n  ]\n}")
+        check(state, "compose")
+    }
+
+    @Test func tooSmall() throws {
+        var (runner, state) = ordersState(120, 40, try store(3))
+        keys([.resize(width: 30, height: 6)], runner, &state)
+        check(state, "too-small")
+    }
+}
