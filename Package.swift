@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(
             name: "DocketTUITests",
             dependencies: ["DocketCore", "DocketStore", "DocketTUI"],
+            exclude: ["Snapshots"],
             swiftSettings: strict),
         .testTarget(
             name: "DocketSandboxTests",

@@ -1,0 +1,91 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+@testable import DocketTUI
+
+/// SplitMix64: random keys that a failing seed reproduces.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random key sequences from every screen: whatever is pressed, the state
+/// keeps its invariants and every frame draws.
+@Suite struct RandomKeyTests {
+    static let keys: [Key] = [.up, .down, .left, .right, .pageUp, .pageDown, .home, .end, .enter, .escape, .backspace, .tab]
+        + "/?:gGjkhlqmcbsxtueRr \u{15}a1.-".map { .char($0) }
+        + [.char("\u{1b}"), .char("王"), .resize(width: 30, height: 5), .resize(width: 100, height: 30), .resize(width: 80, height: 24)]
+
+    /// How to reach each screen from the orders table.
+    static let routes: [(String, [Key])] = [
+        ("orders", []),
+        ("order", [.down, .enter]),
+        ("batches", [.char("b")]),
+        ("batch", [.char("b"), .enter]),
+        ("exchange", [.char("b"), .enter, .tab, .enter]),
+        ("compose", [.char("c")]),
+    ]
+
+    func storeWithBatch() throws -> SQLiteOrderStore {
+        let s = try store(250)
+        try s.createBatch(id: "B1", target: "omnia", dialect: .omnia, externalIds: ["ORD-0000000", "ORD-0000001"])
+        let record = RequestRecord(sequence: 1, attempt: 1, method: "PUT", url: "http://127.0.0.1:1/omnia/x",
+                                   requestBody: Array(#"{"orders":[]}"#.utf8), status: 400,
+                                   responseBody: Array("{\"message\":\"Evil\u{1b}]0;x\u{07}\"}".utf8),
+                                   error: nil, startedAt: "2026-11-25T10:00:00Z", milliseconds: 3, orderIds: ["ORD-0000000"])
+        try s.recordResponse(batch: "B1", target: "omnia", record, settled: [
+            OrderOutcome(externalId: "ORD-0000000", outcome: .rejected, errors: [OrderIssue(code: "x", message: "bad", field: "currency")]),
+        ])
+        return s
+    }
+
+    func checkInvariants(_ s: AppState, _ context: @autoclosure () -> String) {
+        let grid = Render.draw(s)
+        #expect(grid.width == s.width && grid.height == s.height, "\(context())")
+        #expect(!grid.text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "a control character reached the grid: \(context())")
+        if !s.orders.rows.isEmpty {
+            #expect(s.orders.rows.indices.contains(s.orders.cursor), "\(context())")
+            #expect(s.orders.top <= s.orders.cursor, "\(context())")
+        }
+        #expect(s.batches.cursor >= 0 && (s.visibleBatches.isEmpty || s.batches.cursor < s.visibleBatches.count), "\(context())")
+        let batchRows = Reducer.batchRowCount(s)
+        #expect(s.batchList.cursor >= 0 && (batchRows == 0 || s.batchList.cursor < batchRows), "\(context())")
+        if let view = s.orderView {
+            let rows = view.rows.count
+            #expect(view.list.cursor >= 0 && (rows == 0 || view.list.cursor < rows), "\(context())")
+            #expect(view.list.top <= view.list.cursor, "\(context())")
+        }
+        #expect(s.targets.isEmpty || s.targets.indices.contains(s.targetCursor), "\(context())")
+    }
+
+    @Test(arguments: routes.map(\.0))
+    func randomKeysFromEveryScreen(screen: String) throws {
+        let s = try storeWithBatch()
+        let composer = RecordingComposer(store: s)
+        let runner = EffectRunner(store: s, composer: composer)
+        let route = Self.routes.first { $0.0 == screen }!.1
+        let seed = UInt64(screen.unicodeScalars.reduce(7) { $0 &* 31 &+ UInt64($1.value) })
+        var random = SeededGenerator(state: seed)
+        for run in 0..<4 {
+            var state = AppState(width: 80, height: 24)
+            runner.start(&state)
+            for k in route { runner.apply(.key(k), to: &state) }
+            #expect(String(describing: state.screen) == screen)
+            var pressed: [Key] = []
+            for _ in 0..<300 {
+                let key = Self.keys.randomElement(using: &random)!
+                pressed.append(key)
+                runner.apply(.key(key), to: &state)
+                if state.quit { break }
+                checkInvariants(state, "seed \(seed) run \(run) from \(screen) after \(pressed.suffix(12))")
+            }
+        }
+    }
+}
