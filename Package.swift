@@ -50,7 +50,13 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "DocketConfig",
-            dependencies: ["DocketCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["DocketCore", "DocketTUI", "DocketThemes", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict),
+        // The console's theme files, shipped beside the binary as resources.
+        .target(
+            name: "DocketThemes",
+            path: "themes",
+            resources: [.copy("default.toml"), .copy("light.toml"), .copy("high-contrast.toml"), .copy("mono.toml")],
             swiftSettings: strict),
         .target(
             name: "DocketTUI",

@@ -19,6 +19,8 @@ static inline int docket_colors(void) { return COLORS; }
 static inline SCREEN *docket_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline int docket_attrset(int attrs) { return attrset(attrs); }
 static inline int docket_color_pair(int n) { return COLOR_PAIR(n); }
+/* Colour numbers past 255 (true colour terminals) need the extended call. */
+static inline int docket_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
 static inline int docket_a_bold(void) { return A_BOLD; }
 static inline int docket_a_reverse(void) { return A_REVERSE; }
 static inline int docket_a_dim(void) { return A_DIM; }

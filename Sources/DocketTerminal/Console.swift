@@ -7,8 +7,8 @@ import Foundation
 public enum Console {
     /// `message` shows in the status bar until the first key.
     public static func run(store: any OrderStoring, composer: (any Composer)? = nil, query: OrderQuery = OrderQuery(),
-                           message: String? = nil) throws {
-        let backend = try NCursesBackend()
+                           theme: Theme = .fallback, message: String? = nil) throws {
+        let backend = try NCursesBackend(theme: theme)
         defer { backend.end() }
         let stop = StopFlag()
         let sources = [SIGTERM, SIGHUP, SIGINT].map { sig -> any DispatchSourceSignal in

@@ -11,7 +11,8 @@ public final class NCursesBackend {
     private var attributes: [Role: Int32] = [:]
     public let colors: Bool
 
-    public init(noColor: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false) throws {
+    public init(theme: Theme = .fallback,
+                noColor: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError("the console needs a terminal; for scripts use docket orders, docket submit and the other commands")
         }
@@ -32,30 +33,29 @@ public final class NCursesBackend {
             start_color()
             use_default_colors()
         }
-        setUpTheme()
+        depth = ColorDepth(colors: colors ? Int(docket_colors()) : 0, noColor: noColor)
+        setUp(theme)
     }
 
-    /// The default theme: roles to colour pairs (or plain attributes with
-    /// NO_COLOR or a terminal without colours).
-    func setUpTheme() {
-        let bold = Int32(docket_a_bold()), reverse = Int32(docket_a_reverse()), dim = Int32(docket_a_dim())
-        let plain: [Role: Int32] = [.normal: 0, .header: bold, .selection: reverse, .statusBar: reverse, .statusKey: reverse | bold,
-                                    .title: bold, .dim: dim, .error: bold, .help: reverse, .outcomeAccepted: 0,
-                                    .outcomeRejected: bold, .outcomeOther: 0, .fieldChanged: bold, .fieldIssue: bold,
-                                    .marked: bold, .input: 0]
-        guard colors else { attributes = plain; return }
-        let pairs: [(Role, Int16, Int16, Int32)] = [
-            (.header, Int16(COLOR_CYAN), -1, bold), (.selection, Int16(COLOR_BLACK), Int16(COLOR_CYAN), 0),
-            (.statusBar, Int16(COLOR_BLACK), Int16(COLOR_WHITE), 0), (.statusKey, Int16(COLOR_BLUE), Int16(COLOR_WHITE), bold),
-            (.title, Int16(COLOR_WHITE), Int16(COLOR_BLUE), bold), (.error, Int16(COLOR_RED), -1, bold),
-            (.help, Int16(COLOR_BLACK), Int16(COLOR_YELLOW), 0), (.outcomeAccepted, Int16(COLOR_GREEN), -1, 0),
-            (.outcomeRejected, Int16(COLOR_RED), -1, bold), (.outcomeOther, Int16(COLOR_YELLOW), -1, 0),
-        ]
-        attributes = plain
-        attributes[.dim] = dim
-        for (i, (role, fg, bg, extra)) in pairs.enumerated() {
-            init_pair(Int16(i + 1), fg, bg)
-            attributes[role] = Int32(docket_color_pair(Int32(i + 1))) | extra
+    /// What the terminal shows: true colour, 256, 16, 8 or none.
+    public let depth: ColorDepth
+
+    /// Roles to attributes and colour pairs, at the terminal's colour depth.
+    func setUp(_ theme: Theme) {
+        let bold = Int32(docket_a_bold()), reverse = Int32(docket_a_reverse()), dim = Int32(docket_a_dim()),
+            underline = Int32(docket_a_underline())
+        for (i, role) in Role.allCases.enumerated() {
+            let r = theme.style(role).resolved(for: depth)
+            var attr: Int32 = 0
+            if r.bold { attr |= bold }
+            if r.dim { attr |= dim }
+            if r.reverse { attr |= reverse }
+            if r.underline { attr |= underline }
+            if depth != .none, r.foreground != -1 || r.background != -1 {
+                _ = docket_init_pair(Int32(i + 1), Int32(r.foreground), Int32(r.background))
+                attr |= Int32(docket_color_pair(Int32(i + 1)))
+            }
+            attributes[role] = attr
         }
     }
 

@@ -26,6 +26,8 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Set everything up and print how to use it, without opening the console.")
     var noConsole = false
 
+    @OptionGroup var themeOptions: ThemeOptions
+
     func run() async throws {
         do {
             let base = folder ?? ((DocketPaths.defaultStore() as NSString).deletingLastPathComponent + "/demo")
@@ -58,8 +60,10 @@ struct Demo: AsyncParsableCommand {
             } else {
                 let note = "Demo: sandbox at \(sandbox.baseURL); commands to try are in \(base)/README.txt"
                 let config = try ConfigLoader.load(path: configPath, explicit: true)
+                let (theme, themeNote) = try themeOptions.load(config)
                 do {
-                    try Console.run(store: store, composer: ConsoleComposer(config: config, store: store), message: note)
+                    try Console.run(store: store, composer: ConsoleComposer(config: config, store: store), theme: theme,
+                                    message: themeNote ?? note)
                 } catch let e as TerminalError {
                     await sandbox.stop()
                     throw DocketError(e.description)
