@@ -27,6 +27,13 @@ struct Tmux {
     }
 
     func screen() throws -> String { try run("capture-pane", "-t", session, "-p") }
+    /// The screen with its colour and attribute escapes, as tmux holds it.
+    func styledScreen() throws -> String { try run("capture-pane", "-t", session, "-p", "-e") }
+
+    /// Starts `command` in a new session of this server, at a size.
+    func start(_ command: String, width: Int = 120, height: Int = 35) throws {
+        try run("new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command)
+    }
 
     /// Waits until the screen shows `text` (the console draws asynchronously).
     func wait(for text: String, timeout: Double = 10) throws -> String {
@@ -53,7 +60,10 @@ struct Tmux {
         lines.append(#"{"externalId":"EVIL-1","customer":{"name":"Evil\u001b]0;pwned\u0007"},"items":[]}"#)
         try docket.run("import", try docket.write("orders.jsonl", lines.joined(separator: "\n")))
         let tmux = Tmux()
-        let command = "DOCKET_STORE='\(docket.storePath)' XDG_CONFIG_HOME='\(docket.path("config"))' '\(DocketBinary.url.path)'; echo CONSOLE-EXITED-$?; sleep 5"
+        // After the console, the shell's terminal must be as it was: line
+        // editing (icanon) and echo back on.
+        let command = "DOCKET_STORE='\(docket.storePath)' XDG_CONFIG_HOME='\(docket.path("config"))' '\(DocketBinary.url.path)'; "
+            + "echo CONSOLE-EXITED-$?; echo TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | tr '\\n' '-'); sleep 5"
         try tmux.run("new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "35", command)
         defer { _ = try? tmux.run("kill-server") }
 
@@ -82,5 +92,97 @@ struct Tmux {
         screen = try tmux.wait(for: "EXTERNAL ID")
         try tmux.keys("q")
         screen = try tmux.wait(for: "CONSOLE-EXITED-0")
+        screen = try tmux.wait(for: "TTY-icanon-echo-")
+    }
+
+    /// The console's command in a shell that reports how it ended.
+    static func console(_ docket: DocketBinary, _ arguments: String = "", environment: String = "") -> String {
+        "\(environment) TERM=xterm-256color DOCKET_STORE='\(docket.storePath)' XDG_CONFIG_HOME='\(docket.path("config"))' "
+            + "'\(DocketBinary.url.path)' \(arguments); echo CONSOLE-EXITED-$?; sleep 5"
+    }
+
+    @Test func editAnOrderAndSaveIt() throws {
+        let docket = try DocketBinary()
+        var g = OrderGenerator(seed: 5)
+        let lines = (0..<50).map { JSONWriter.string(CanonicalCodec.encode(g.order($0))) }
+        try docket.run("import", try docket.write("orders.jsonl", lines.joined(separator: "\n")))
+        let tmux = Tmux()
+        try tmux.start(Self.console(docket))
+        defer { _ = try? tmux.run("kill-server") }
+        _ = try tmux.wait(for: "50 orders")
+        try tmux.keys(":")
+        try tmux.keys("open ORD-0000005", "Enter")
+        _ = try tmux.wait(for: "Order ORD-0000005  OPEN  version 1")
+        try tmux.keys("/")
+        try tmux.keys("customer.name", "Enter")
+        try tmux.keys("Enter", "C-u")
+        try tmux.keys("Zoë 王 Edited", "Enter")
+        _ = try tmux.wait(for: "1 change not saved")
+        try tmux.keys("s")
+        _ = try tmux.wait(for: "Saved 1 change: ORD-0000005 is now version 2")
+        try tmux.keys("Escape", "q")
+        _ = try tmux.wait(for: "CONSOLE-EXITED-0")
+        let shown = try docket.run("order", "show", "ORD-0000005", "--json")
+        #expect(shown.stdout.contains("Zoë 王 Edited"))
+        #expect(shown.stdout.contains("\"version\":2") || shown.stdout.contains("\"version\": 2"))
+    }
+
+    @Test func theDemoSendsABatchComposedInTheConsoleToItsSandbox() throws {
+        let docket = try DocketBinary()
+        let tmux = Tmux()
+        try tmux.start(Self.console(docket, "demo --folder '\(docket.path("demo"))'"), width: 120, height: 35)
+        defer { _ = try? tmux.run("kill-server") }
+        _ = try tmux.wait(for: "3000 orders", timeout: 30)
+        try tmux.keys(":")
+        try tmux.keys("compose omnia", "Enter")
+        var screen = try tmux.wait(for: "not yet taken by omnia")
+        #expect(screen.contains("fail local validation") || screen.contains("fails local validation"))
+        try tmux.keys("s")
+        screen = try tmux.wait(for: "Batch B")
+        // Wait for the batch to finish: its outcomes fill in as answers arrive.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, screen.contains("not finished") || !screen.contains("accepted") {
+            Thread.sleep(forTimeInterval: 0.3)
+            screen = try tmux.screen()
+        }
+        #expect(screen.contains("to omnia (Omnia Retail)"))
+        #expect(!screen.contains("not finished"))
+        #expect(screen.contains("accepted"))
+        #expect(screen.contains("skipped"))
+        // The refused ones: the sandbox's own words, by canonical field.
+        try tmux.keys("/")
+        try tmux.keys("rejected", "Enter")
+        screen = try tmux.wait(for: "filter: rejected")
+        #expect(screen.contains("RETIRED") || screen.contains("items[0]"))
+        try tmux.keys("Tab", "Enter", "/")
+        try tmux.keys("Response:", "Enter")
+        screen = try tmux.wait(for: "Response: HTTP")
+        try tmux.keys("Escape", "Escape", "Escape", "q")
+        _ = try tmux.wait(for: "CONSOLE-EXITED-0", timeout: 15)
+    }
+
+    @Test func themesColourTheScreenAndNoColorKeepsAttributesOnly() throws {
+        let docket = try DocketBinary()
+        try docket.run("import", try docket.write("o.jsonl", JSONWriter.string(CanonicalCodec.encode(Order(externalId: "T-1")))))
+        // Explicit either way: the test runner may pass NO_COLOR down.
+        for (environment, theme) in [("env -u NO_COLOR", "light"), ("env NO_COLOR=1", "light")] {
+            let tmux = Tmux()
+            try tmux.start(Self.console(docket, "--theme \(theme)", environment: environment), width: 80, height: 12)
+            defer { _ = try? tmux.run("kill-server") }
+            _ = try tmux.wait(for: "1 order")
+            let styled = try tmux.styledScreen()
+            if environment.contains("-u") {
+                // light.toml's selection, #afd7ff, is xterm colour 153.
+                #expect(styled.contains("48;5;153"))
+            } else {
+                #expect(!styled.contains("48;5;") && !styled.contains("38;5;"))
+                #expect(styled.contains(";7m") || styled.contains("[7m"))
+            }
+            try tmux.keys("q")
+            _ = try tmux.wait(for: "CONSOLE-EXITED-0")
+        }
+        let wrong = try docket.run("tui", "--theme", "nope")
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("there is no theme \"nope\""))
     }
 }
