@@ -79,7 +79,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "docket-bench",
-            dependencies: ["DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox"],
+            dependencies: ["DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox", "DocketTUI"],
             path: "Benchmarks/docket-bench",
             swiftSettings: strict),
         .testTarget(

@@ -40,18 +40,35 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
         return list
     }
 
+    /// The target, the orders that fail local validation, and the requests
+    /// the rest go out in: what `docket submit` would do.
+    func split(target name: String, query: OrderQuery) throws -> (TargetConfig, Int, [OrderOutcome], [[Order]]) {
+        let target = try config.target(name)
+        let engine = try SubmissionEngine.forTarget(target, transport: NoTransport())
+        let orders = try orders(query)
+        let (skipped, requests) = engine.plan(orders)
+        return (target, orders.count, skipped, requests)
+    }
+
     func plan(target name: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
+        catching {
+            let (target, count, skipped, requests) = try split(target: name, query: query)
+            let first = try requests.first.map { JSONWriter.string(try target.dialect.codec.encodeRequest($0, options: target.encodeOptions), pretty: true) }
+            return ComposePlan(target: name, orderCount: count, requestSizes: requests.map(\.count), skipped: skipped, firstRequest: first ?? "")
+        }
+    }
+
+    func request(_ index: Int, target name: String, query: OrderQuery) -> Result<String, DocketError> {
+        catching {
+            let (target, _, _, requests) = try split(target: name, query: query)
+            guard requests.indices.contains(index) else { throw DocketError("the batch has \(requests.count) requests now; compose it again") }
+            return JSONWriter.string(try target.dialect.codec.encodeRequest(requests[index], options: target.encodeOptions), pretty: true)
+        }
+    }
+
+    func catching<T>(_ body: () throws -> T) -> Result<T, DocketError> {
         do {
-            let target = try config.target(name)
-            let engine = try SubmissionEngine.forTarget(target, transport: NoTransport())
-            let orders = try orders(query)
-            let (skipped, requests) = engine.plan(orders)
-            var first = ""
-            if let r = requests.first {
-                first = JSONWriter.string(try target.dialect.codec.encodeRequest(r, options: target.encodeOptions), pretty: true)
-            }
-            return .success(ComposePlan(target: name, orderCount: orders.count, requestSizes: requests.map(\.count),
-                                        skipped: skipped, firstRequest: first))
+            return .success(try body())
         } catch let e as DocketError {
             return .failure(e)
         } catch {

@@ -17,8 +17,13 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         let count = (try? store.count(query)) ?? 0
         let skipped = target == "omnia" ? [OrderOutcome(externalId: "ORD-0000001", outcome: .skipped,
                                                          errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")])] : []
-        return .success(ComposePlan(target: target, orderCount: count, requestSizes: [min(50, count)], skipped: skipped,
+        let sizes = stride(from: 0, to: count, by: 5).map { min(5, count - $0) }
+        return .success(ComposePlan(target: target, orderCount: count, requestSizes: sizes, skipped: skipped,
                                     firstRequest: "{\n  \"data\": []\n}"))
+    }
+
+    func request(_ index: Int, target: String, query: OrderQuery) -> Result<String, DocketError> {
+        .success("{\n  \"request\": \(index + 1)\n}")
     }
 
     func send(target: String, query: OrderQuery) -> Result<String, DocketError> {
@@ -94,5 +99,27 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         runner.apply(.key(.char("s")), to: &state)
         #expect(composer.sent.last?.0 == "cropster")
         #expect(composer.sent.last?.1.ids == ["ORD-0000000", "ORD-0000002"])
+    }
+
+    @Test func everyRequestOfThePlanCanBeRead() throws {
+        let s = try store(12)
+        let runner = EffectRunner(store: s, composer: RecordingComposer(store: s))
+        var state = AppState(width: 100, height: 30)
+        runner.start(&state)
+        runner.apply(.key(.char("c")), to: &state)
+        #expect(Render.draw(state).text.contains("Request 1 of 3 (5 orders), as it will be sent"))
+        runner.apply(.key(.char("]")), to: &state)
+        runner.apply(.key(.char("]")), to: &state)
+        var text = Render.draw(state).text
+        #expect(text.contains("Request 3 of 3 (2 orders)"))
+        #expect(text.contains("\"request\": 3"))
+        runner.apply(.key(.char("]")), to: &state)
+        #expect(state.message == "That is the last request.")
+        runner.apply(.key(.char("[")), to: &state)
+        text = Render.draw(state).text
+        #expect(text.contains("Request 2 of 3"))
+        // Another target plans afresh, from its first request.
+        runner.apply(.key(.right), to: &state)
+        #expect(Render.draw(state).text.contains("Request 1 of 3"))
     }
 }

@@ -139,10 +139,10 @@ import Testing
         var (_, state) = ordersState(width, height, try store(0))
         state.screen = .compose
         state.targetCursor = 1
-        state.plan = ComposePlan(target: "omnia", orderCount: 120, requestSizes: [119], skipped: [
+        _ = Reducer.reduce(&state, .planned(ComposePlan(target: "omnia", orderCount: 120, requestSizes: [119], skipped: [
             OrderOutcome(externalId: "DEMO-0000041", outcome: .skipped,
                          errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")]),
-        ], firstRequest: "{\n  \"version\": \"3\",\n  \"orders\": [\n    {\n      \"orderId\": \"DEMO-0000000\"\n    }\n  ]\n}")
+        ], firstRequest: "{\n  \"version\": \"3\",\n  \"orders\": [\n    {\n      \"orderId\": \"DEMO-0000000\"\n    }\n  ]\n}")))
         check(state, "compose")
     }
 

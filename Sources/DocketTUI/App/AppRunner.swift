@@ -18,14 +18,14 @@ public struct EffectRunner: Sendable {
     public func run(_ effect: Effect) -> Action {
         do {
             switch effect {
-            case .loadFirst(let q):
+            case .loadFirst(let q, let known):
                 let rows = try store.page(q, after: nil, limit: pageSize)
-                return .window(rows, total: try store.count(q), atStart: true, atEnd: rows.count < pageSize, cursorAtEnd: false)
-            case .loadLast(let q):
+                return .window(rows, total: try known ?? store.count(q), atStart: true, atEnd: rows.count < pageSize, cursorAtEnd: false)
+            case .loadLast(let q, let known):
                 var reversed = q
                 reversed.descending.toggle()
                 let rows = try store.page(reversed, after: nil, limit: pageSize)
-                return .window(rows.reversed(), total: try store.count(q), atStart: rows.count < pageSize, atEnd: true, cursorAtEnd: true)
+                return .window(rows.reversed(), total: try known ?? store.count(q), atStart: rows.count < pageSize, atEnd: true, cursorAtEnd: true)
             case .loadAfter(let q, let cursor):
                 let rows = try store.page(q, after: cursor, limit: pageSize)
                 return .more(rows, atEnd: rows.count < pageSize)
@@ -50,6 +50,9 @@ public struct EffectRunner: Sendable {
             case .plan(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
                 return try .planned(composer.plan(target: target, query: query).get())
+            case .showRequest(let index, let target, let query):
+                guard let composer else { return .failed("Sending is not available here.") }
+                return try .requestShown(index, composer.request(index, target: target, query: query).get())
             case .send(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
                 return try .sent(batch: composer.send(target: target, query: query).get())

@@ -32,6 +32,9 @@ public struct AppState: Sendable {
     public var targetCursor = 0
     public var plan: ComposePlan?
     public var planScroll = 0
+    /// The request Compose shows: its index and its JSON's lines, split
+    /// once (a request may hold thousands of orders).
+    public var shownRequest: (index: Int, lines: [String])?
     /// Set by the runner before each key: batches still being sent here.
     public var sending = 0
     /// `q` was pressed while sending; a second `q` quits.
@@ -120,6 +123,7 @@ public enum Action: Sendable {
     case batchesLoaded([BatchSummary])
     case batchLoaded(BatchReport?, [RequestRecord])
     case planned(ComposePlan)
+    case requestShown(Int, String)
     case sent(batch: String)
     /// Time passed with no key: screens that follow other processes reload.
     case tick
@@ -128,8 +132,10 @@ public enum Action: Sendable {
 
 /// Work the reducer asks for; the runner does it and answers with an action.
 public enum Effect: Sendable, Equatable {
-    case loadFirst(OrderQuery)
-    case loadLast(OrderQuery)
+    /// `knownTotal`: the count is known already (a jump within the same
+    /// query), so a million orders are not counted again.
+    case loadFirst(OrderQuery, knownTotal: Int? = nil)
+    case loadLast(OrderQuery, knownTotal: Int? = nil)
     case loadAfter(OrderQuery, PageCursor)
     case loadBefore(OrderQuery, PageCursor)
     case loadOrder(String)
@@ -137,5 +143,6 @@ public enum Effect: Sendable, Equatable {
     case loadBatches
     case loadBatch(String)
     case plan(target: String, query: OrderQuery)
+    case showRequest(Int, target: String, query: OrderQuery)
     case send(target: String, query: OrderQuery)
 }

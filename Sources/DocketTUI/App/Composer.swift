@@ -43,6 +43,8 @@ public struct ComposePlan: Sendable, Equatable {
 public protocol Composer: Sendable {
     var targets: [TargetChoice] { get }
     func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError>
+    /// Request `index` (from 0) of the plan, as it would be sent, pretty.
+    func request(_ index: Int, target: String, query: OrderQuery) -> Result<String, DocketError>
     /// Starts sending; returns the new batch's id at once.
     func send(target: String, query: OrderQuery) -> Result<String, DocketError>
     /// Batches this process is still sending.

@@ -53,6 +53,11 @@ public enum Reducer {
         case .planned(let plan):
             s.plan = plan
             s.planScroll = 0
+            s.shownRequest = plan.firstRequest.isEmpty ? nil : (0, plan.firstRequest.components(separatedBy: "\n"))
+        case .requestShown(let index, let json):
+            s.shownRequest = (index, json.components(separatedBy: "\n"))
+            // Straight to the request: the plan's summary is above it.
+            s.planScroll = ComposeScreen.lines(s).firstIndex { $0.1 == .header } ?? 0
         case .sent(let batch):
             s.screen = .batch
             s.batch = nil
@@ -170,12 +175,12 @@ public enum Reducer {
         case .home, .char("g"):
             if s.orders.atStart { s.orders.cursor = 0; s.orders.top = 0 } else {
                 s.orders.loading = true
-                return [.loadFirst(s.orders.query)]
+                return [.loadFirst(s.orders.query, knownTotal: s.orders.total)]
             }
         case .end, .char("G"):
             if s.orders.atEnd { s.orders.cursor = max(0, s.orders.rows.count - 1); clampTop(&s) } else {
                 s.orders.loading = true
-                return [.loadLast(s.orders.query)]
+                return [.loadLast(s.orders.query, knownTotal: s.orders.total)]
             }
         case .enter:
             if let row = s.orders.selected { return openOrder(&s, row.externalId, fromBatch: false) }
@@ -217,6 +222,16 @@ public enum Reducer {
             s.targetCursor = (s.targetCursor + step + s.targets.count) % s.targets.count
             s.plan = nil
             return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
+        case .char("]"), .char("["), .char("n"), .char("p"):
+            guard let plan = s.plan, !plan.requestSizes.isEmpty else { return [] }
+            let current = s.shownRequest?.index ?? 0
+            let step = (key == .char("]") || key == .char("n")) ? 1 : -1
+            let next = min(max(0, current + step), plan.requestSizes.count - 1)
+            guard next != current else {
+                s.message = step > 0 ? "That is the last request." : "That is the first request."
+                return []
+            }
+            return [.showRequest(next, target: plan.target, query: composeQuery(s))]
         case .down, .char("j"): s.planScroll += 1
         case .up, .char("k"): s.planScroll = max(0, s.planScroll - 1)
         case .pageDown, .char(" "): s.planScroll += s.height - 4

@@ -42,10 +42,12 @@ enum ComposeScreen {
             lines.append(("  \(o.externalId)", .outcomeRejected))
             for e in o.errors.prefix(6) { lines.append(("    \(e.field ?? "(order)")  \(e.message)", .normal)) }
         }
-        if !plan.firstRequest.isEmpty {
+        if let (index, json) = s.shownRequest {
             lines.append(("", .normal))
-            lines.append(("The first request, as it will be sent:", .header))
-            lines += plan.firstRequest.components(separatedBy: "\n").prefix(400).map { ($0, .dim) }
+            let count = plan.requestSizes.count
+            lines.append((count > 1 ? "Request \(index + 1) of \(count) (\(plan.requestSizes[index]) orders), as it will be sent; ] and [ for the others:"
+                          : "The request, as it will be sent:", .header))
+            lines += json.map { ($0, .dim) }
         }
         return lines
     }

@@ -79,7 +79,7 @@ public enum Render {
         case .exchange:
             return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("/", "find"), ("Esc", "back"), ("?", "help")]
         case .compose:
-            return [("←→", "target"), ("s", "send"), ("↑↓", "scroll"), ("Esc", "back"), ("?", "help")]
+            return [("←→", "target"), ("s", "send"), ("↑↓", "scroll"), ("[ ]", "requests"), ("/", "find"), ("Esc", "back"), ("?", "help")]
         }
     }
 }

@@ -1,0 +1,246 @@
+import DocketCore
+import DocketStore
+import DocketTUI
+import Foundation
+
+/// The console on a store of N orders (1,000,000 by default).
+///
+/// In process: opening the store to the first frame, and each key's trip
+/// through the reducer, the store and the renderer, for scrolling, paging,
+/// jumping to either end and searching by external id.
+///
+/// The real binary in tmux (when tmux and a `docket` built beside this
+/// benchmark are there): wall time from launch until the table shows, the
+/// console's own per-key timings from key read to frame drawn by ncurses
+/// (DOCKET_FRAME_LOG), and the process's peak resident memory.
+///
+/// Baselines in the same run: sqlite3 printing the first screen of rows
+/// from the same store, and visidata showing the first rows of the same
+/// orders as CSV, when `vd` is installed.
+struct ConsoleBenchmark {
+    var orders: Int
+    let width = 120, height = 35
+
+    func run() throws {
+        try withTemporaryDirectory(run(in:))
+    }
+
+    func run(in dir: URL) throws {
+        let path = dir.appendingPathComponent("console.sqlite").path
+        let build = try seconds {
+            let store = try SQLiteOrderStore(path: path)
+            _ = try store.importOrders { emit in
+                var g = OrderGenerator(seed: 2026, itemsPerOrder: 1...4, lean: true)
+                for i in 0..<orders { try emit(g.order(i), nil) }
+            }
+        }
+        report("console.orders", Double(orders), "orders")
+        report("console.store_build_seconds", build, "s")
+
+        var state = AppState(width: width, height: height)
+        var runner: EffectRunner?
+        let first = try seconds {
+            let store = try SQLiteOrderStore(path: path)
+            runner = EffectRunner(store: store)
+            runner!.start(&state)
+            _ = Render.draw(state)
+        }
+        report("console.in_process.first_frame_ms", first * 1000, "ms")
+        guard let runner, state.orders.total == orders else { throw DocketError("the console shows \(state.orders.total) of \(orders) orders") }
+
+        func measure(_ name: String, _ keys: [Key], only: ((Key) -> Bool)? = nil) {
+            var times: [Double] = []
+            for key in keys {
+                let t = seconds {
+                    runner.apply(.key(key), to: &state)
+                    _ = Render.draw(state)
+                }
+                if only?(key) ?? true { times.append(t * 1000) }
+            }
+            reportPercentiles("console.in_process.\(name)", times)
+        }
+        measure("scroll", Array(repeating: .down, count: 3000) + Array(repeating: .up, count: 3000))
+        measure("page", Array(repeating: .pageDown, count: 600) + Array(repeating: .pageUp, count: 600))
+        measure("jump", Array([Key.end, .home].repeated(50)))
+        var random = SystemRandomNumberGenerator()
+        let searches = (0..<100).flatMap { _ -> [Key] in
+            let id = String(format: "ORD-%07d", Int.random(in: 0..<orders, using: &random))
+            return [.char("/"), .char("\u{15}")] + id.map { .char($0) } + [.enter]
+        }
+        measure("search", searches, only: { $0 == .enter })
+        guard state.orders.total == 1 else { throw DocketError("a search by external id found \(state.orders.total) orders") }
+        report("console.in_process.peak_rss", peakResidentMB(), "MiB")
+
+        sqliteBaseline(path)
+        try realBinary(path, dir: dir)
+        try visidataBaseline(path, dir: dir)
+    }
+
+    /// sqlite3 starting, opening the store and printing the first screen of
+    /// the table's rows and the count the title shows.
+    func sqliteBaseline(_ path: String) {
+        guard let sqlite3 = which("sqlite3") else { return }
+        let sql = "SELECT external_id, status, order_date, customer, item_count, total, currency, last_outcome FROM orders ORDER BY external_id LIMIT \(height - 3); SELECT count(*) FROM orders;"
+        let times = (0..<5).map { _ in
+            seconds {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: sqlite3)
+                p.arguments = ["-readonly", path, sql]
+                p.standardOutput = FileHandle.nullDevice
+                try? p.run()
+                p.waitUntilExit()
+            } * 1000
+        }
+        report("console.baseline_sqlite3_first_screen_ms", times.sorted()[2], "ms")
+    }
+
+    /// The docket binary beside this benchmark, in tmux at 120×35.
+    func realBinary(_ path: String, dir: URL) throws {
+        let docket = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("docket").path
+        guard which("tmux") != nil, FileManager.default.isExecutableFile(atPath: docket) else {
+            report("console.real_binary_skipped", 1, "tmux or the docket binary missing")
+            return
+        }
+        let log = dir.appendingPathComponent("frames.log").path
+        let tmux = BenchTmux()
+        defer { tmux.run(["kill-server"]) }
+        var firstFrames: [Double] = []
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            tmux.run(["new-session", "-d", "-s", "b", "-x", String(width), "-y", String(height),
+                      "exec env DOCKET_STORE='\(path)' XDG_CONFIG_HOME='\(dir.path)' DOCKET_FRAME_LOG='\(log)' '\(docket)'"])
+            try tmux.wait(for: "ORD-0000001")
+            firstFrames.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            tmux.run(["send-keys", "-t", "b", "q"])
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        report("console.real.first_frame_from_launch_ms", firstFrames.sorted()[1], "ms")
+
+        tmux.run(["new-session", "-d", "-s", "b", "-x", String(width), "-y", String(height),
+                  "exec env DOCKET_STORE='\(path)' XDG_CONFIG_HOME='\(dir.path)' DOCKET_FRAME_LOG='\(log)' '\(docket)'"])
+        try tmux.wait(for: "ORD-0000001")
+        let pid = tmux.output(["display-message", "-p", "-t", "b", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Keys in small bursts, as fast as a held-down key repeats.
+        func send(_ keys: [String], times: Int) throws {
+            for _ in 0..<times {
+                tmux.run(["send-keys", "-t", "b"] + keys)
+                Thread.sleep(forTimeInterval: 0.03)
+            }
+        }
+        try send(Array(repeating: "Down", count: 10), times: 150)
+        try send(Array(repeating: "Up", count: 10), times: 150)
+        try send(["PageDown", "PageDown", "PageDown", "PageDown", "PageDown"], times: 100)
+        try send(["PageUp", "PageUp", "PageUp", "PageUp", "PageUp"], times: 100)
+        try send(["End"], times: 30)
+        try send(["Home"], times: 30)
+        try send(["End"], times: 1)
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<40 {
+            let id = String(format: "ORD-%07d", Int.random(in: 0..<orders, using: &random))
+            tmux.run(["send-keys", "-t", "b", "/", "C-u"])
+            tmux.run(["send-keys", "-t", "b", "-l", id])
+            tmux.run(["send-keys", "-t", "b", "Enter"])
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> Double {
+            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+                .flatMap { $0.split(separator: " ").compactMap { Double($0) }.first }.map { $0 / 1024 } ?? 0
+        }
+        report("console.real.peak_rss", field("VmHWM"), "MiB")
+        report("console.real.rss_after", field("VmRSS"), "MiB")
+        tmux.run(["send-keys", "-t", "b", "Escape", "q"])
+        Thread.sleep(forTimeInterval: 0.3)
+
+        var byKind: [String: [Double]] = [:]
+        for line in ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let ms = Double(parts[1]) { byKind[String(parts[0]), default: []].append(ms) }
+        }
+        if let first = byKind["first"]?.first { report("console.real.first_frame_in_console_ms", first, "ms") }
+        for kind in ["scroll", "page", "jump", "search"] { reportPercentiles("console.real.\(kind)", byKind[kind] ?? []) }
+    }
+
+    /// visidata (pip install visidata) showing the first rows of the same
+    /// orders written as CSV: the comparison the issue names.
+    func visidataBaseline(_ path: String, dir: URL) throws {
+        guard let vd = which("vd"), let sqlite3 = which("sqlite3") else {
+            report("console.baseline_visidata_skipped", 1, "vd not installed")
+            return
+        }
+        let csv = dir.appendingPathComponent("orders.csv").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: sqlite3)
+        p.arguments = ["-readonly", "-csv", "-header", path,
+                       "SELECT external_id, status, order_date, customer, item_count, total, currency FROM orders ORDER BY external_id"]
+        _ = FileManager.default.createFile(atPath: csv, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: csv)
+        try p.run()
+        p.waitUntilExit()
+        let tmux = BenchTmux()
+        defer { tmux.run(["kill-server"]) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        tmux.run(["new-session", "-d", "-s", "b", "-x", String(width), "-y", String(height), "exec '\(vd)' '\(csv)'"])
+        try tmux.wait(for: "ORD-0000001", timeout: 60)
+        report("console.baseline_visidata_first_rows_ms", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, "ms")
+    }
+
+    func reportPercentiles(_ name: String, _ values: [Double]) {
+        guard !values.isEmpty else { return }
+        let sorted = values.sorted()
+        func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] }
+        report(name + ".p50_ms", at(0.5), "ms")
+        report(name + ".p99_ms", at(0.99), "ms")
+        report(name + ".max_ms", sorted.last!, "ms")
+        report(name + ".count", Double(values.count), "keys")
+    }
+}
+
+extension Array {
+    func repeated(_ n: Int) -> [Element] { (0..<n).flatMap { _ in self } }
+}
+
+/// A private tmux server for the benchmark.
+struct BenchTmux {
+    let socket = "docket-bench-\(UUID().uuidString.prefix(8))"
+
+    /// tmux with every inherited descriptor above stderr closed: the tmux
+    /// server forks from its first client and would otherwise hold this
+    /// process's pipes open for ever.
+    func process(_ args: [String]) -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let quoted = (["-L", socket] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        p.arguments = ["-c", "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done 2>/dev/null; exec tmux \(quoted)"]
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        return p
+    }
+
+    func run(_ args: [String]) {
+        let p = process(args)
+        p.standardOutput = FileHandle.nullDevice
+        try? p.run()
+        p.waitUntilExit()
+    }
+
+    func output(_ args: [String]) -> String {
+        let p = process(args)
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try? p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func wait(for text: String, timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if output(["capture-pane", "-t", "b", "-p"]).contains(text) { return }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        throw DocketError("the screen never showed \(text)")
+    }
+}
