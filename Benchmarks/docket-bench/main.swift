@@ -5,14 +5,16 @@ import Foundation
 /// Docket's benchmarks. Each prints JSON lines {"name","value","unit"}.
 /// Run: swift run -c release docket-bench [NAME] [--orders N]
 let arguments = Array(CommandLine.arguments.dropFirst())
-let names = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
 let ordersFlag = arguments.firstIndex(of: "--orders").flatMap { i in i + 1 < arguments.count ? Int(arguments[i + 1]) : nil }
+
+let storeFlag = arguments.firstIndex(of: "--store").flatMap { i in i + 1 < arguments.count ? arguments[i + 1] : nil }
+let names = arguments.enumerated().filter { i, a in !a.hasPrefix("--") && Int(a) == nil && (i == 0 || arguments[i - 1] != "--store") }.map(\.element)
 
 let benchmarks: [String: () async throws -> Void] = [
     "import": { try ImportBenchmark(orders: ordersFlag ?? 1_000_000).run() },
     "import-phases": { try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run() },
     "submit": { try await SubmitBenchmark(orders: ordersFlag ?? 100_000).run() },
-    "console": { try ConsoleBenchmark(orders: ordersFlag ?? 1_000_000).run() },
+    "console": { try ConsoleBenchmark(orders: ordersFlag ?? 1_000_000, storePath: storeFlag).run() },
 ]
 
 let selected = names.isEmpty ? benchmarks.keys.sorted() : names

@@ -185,4 +185,24 @@ struct Tmux {
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("there is no theme \"nope\""))
     }
+
+    @Test func aTerminateSignalRestoresTheTerminal() throws {
+        let docket = try DocketBinary()
+        try docket.run("import", try docket.write("o.jsonl", JSONWriter.string(CanonicalCodec.encode(Order(externalId: "SIG-1")))))
+        let tmux = Tmux()
+        try tmux.start(Self.console(docket) .replacingOccurrences(of: "; sleep 5", with:
+            "; echo TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | tr '\\n' '-'); sleep 5"), width: 80, height: 12)
+        defer { _ = try? tmux.run("kill-server") }
+        _ = try tmux.wait(for: "1 order")
+        // The docket process is the shell's child in the pane.
+        let shell = try tmux.run("display-message", "-p", "-t", tmux.session, "#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)
+        let kill = Process()
+        kill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        kill.arguments = ["-TERM", "-P", shell]
+        try kill.run()
+        kill.waitUntilExit()
+        #expect(kill.terminationStatus == 0)
+        _ = try tmux.wait(for: "CONSOLE-EXITED-")
+        _ = try tmux.wait(for: "TTY-icanon-echo-")
+    }
 }
