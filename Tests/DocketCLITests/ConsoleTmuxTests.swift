@@ -141,12 +141,12 @@ struct Tmux {
         screen = try tmux.wait(for: "Batch B")
         // Wait for the batch to finish: its outcomes fill in as answers arrive.
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, screen.contains("not finished") || !screen.contains("accepted") {
+        while Date() < deadline, screen.contains("(sending)") || !screen.contains("accepted") {
             Thread.sleep(forTimeInterval: 0.3)
             screen = try tmux.screen()
         }
         #expect(screen.contains("to omnia (Omnia Retail)"))
-        #expect(!screen.contains("not finished"))
+        #expect(!screen.contains("(sending)"))
         #expect(screen.contains("accepted"))
         #expect(screen.contains("skipped"))
         // The refused ones: the sandbox's own words, by canonical field.

@@ -123,6 +123,10 @@ import Testing
         state.batches.items = [running, summary]
         check(state, "batches")
         state.screen = .batch
+        state.batch = BatchReport(summary: running, outcomes: [
+            OrderOutcome(externalId: "DEMO-0000001", outcome: .accepted, remoteIds: ["o-1"]),
+        ] + (2...4).map { OrderOutcome(externalId: "DEMO-000000\($0)", outcome: .pending) })
+        check(state, "batch-sending")
         state.batch = report
         state.batchRequests = requests
         check(state, "batch-outcomes")

@@ -232,10 +232,12 @@ public enum Reducer {
                 return []
             }
             return [.showRequest(next, target: plan.target, query: composeQuery(s))]
-        case .down, .char("j"): s.planScroll += 1
+        case .down, .char("j"): s.planScroll = min(s.planScroll + 1, max(0, ComposeScreen.lines(s).count - (s.height - 4)))
         case .up, .char("k"): s.planScroll = max(0, s.planScroll - 1)
-        case .pageDown, .char(" "): s.planScroll += s.height - 4
+        case .pageDown, .char(" "): s.planScroll = min(s.planScroll + s.height - 4, max(0, ComposeScreen.lines(s).count - (s.height - 4)))
         case .pageUp: s.planScroll = max(0, s.planScroll - (s.height - 4))
+        case .home, .char("g"): s.planScroll = 0
+        case .end, .char("G"): s.planScroll = max(0, ComposeScreen.lines(s).count - (s.height - 4))
         case .char("s"):
             guard let plan = s.plan, plan.orderCount > plan.skipped.count else {
                 s.message = "Nothing to send: no order of this selection passes the target's checks."

@@ -46,8 +46,17 @@ enum BatchScreen {
         }
         let b = report.summary
         g.put("Docket · Batch \(b.id) to \(b.target) (\(b.dialect.displayName))", x: 0, y: 0, role: .title)
-        g.put("\(b.orderCount) orders: \(countsText(b.counts))\(b.finishedAt == nil ? "  (not finished)" : "")"
-              + (s.batchFilter.map { "  filter: \($0) (\(s.visibleOutcomes.count))" } ?? ""), x: 0, y: 1, role: .dim)
+        var x = 0
+        if b.finishedAt == nil {
+            // While it goes out: how much has a definite answer.
+            let settled = b.orderCount - (b.counts[.pending] ?? 0)
+            let fraction = b.orderCount == 0 ? 0 : Double(settled) / Double(b.orderCount)
+            let filled = Int(fraction * 20)
+            x += g.put("[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled) + "] ", x: 0, y: 1, role: .outcomeAccepted)
+            x += g.put("\(Int(fraction * 100))% · ", x: x, y: 1, role: .dim)
+        }
+        g.put("\(b.orderCount) orders: \(countsText(b.counts))\(b.finishedAt == nil ? "  (sending)" : "")"
+              + (s.batchFilter.map { "  filter: \($0) (\(s.visibleOutcomes.count))" } ?? ""), x: x, y: 1, role: .dim)
         let visible = s.tableRows - 1
         if s.batchTab == .outcomes {
             let table = Table([("EXTERNAL ID", 22), ("OUTCOME", 11), ("FIELD", 26), ("WHAT THE TARGET OR DOCKET SAID", 200)])
