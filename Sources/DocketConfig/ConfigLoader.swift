@@ -27,14 +27,7 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, path: String?, ownerOnly: Bool = true, mode: Int = 0o600) throws(DocketError) -> DocketConfig {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw DocketError("this is not valid TOML: \(e.description)", file: path, line: e.source.begin.line, column: e.source.begin.column)
-        } catch {
-            throw DocketError("this is not valid TOML: \(error)", file: path)
-        }
+        let table = try TOMLText.table(text, path: path, what: "config")
         var config = DocketConfig(path: path)
         for key in table.keys {
             switch key {

@@ -36,14 +36,7 @@ public enum ThemeLoader {
     }
 
     public static func parse(_ text: String, name: String, path: String?) throws(DocketError) -> Theme {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw DocketError("this theme is not valid TOML: \(e.description)", file: path, line: e.source.begin.line, column: e.source.begin.column)
-        } catch {
-            throw DocketError("this theme is not valid TOML: \(error)", file: path)
-        }
+        let table = try TOMLText.table(text, path: path, what: "theme")
         var theme = Theme(name: name, styles: [:])
         for key in table.keys where key != "roles" {
             throw DocketError("unknown setting \"\(key)\": a theme holds only [roles]", file: path)

@@ -4,18 +4,6 @@ import Foundation
 import Testing
 @testable import DocketTUI
 
-/// SplitMix64: random keys that a failing seed reproduces.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random key sequences from every screen: whatever is pressed, the state
 /// keeps its invariants and every frame draws.
 @Suite struct RandomKeyTests {
@@ -72,7 +60,7 @@ struct SeededGenerator: RandomNumberGenerator {
         let runner = EffectRunner(store: s, composer: composer)
         let route = Self.routes.first { $0.0 == screen }!.1
         let seed = UInt64(screen.unicodeScalars.reduce(7) { $0 &* 31 &+ UInt64($1.value) })
-        var random = SeededGenerator(state: seed)
+        var random = SeededRandom(seed: seed)
         for run in 0..<4 {
             var state = AppState(width: 80, height: 24)
             runner.start(&state)

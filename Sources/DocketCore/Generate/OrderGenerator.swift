@@ -3,7 +3,7 @@ import Foundation
 /// Makes plausible orders, the same ones for the same seed: for tests,
 /// benchmarks and the demo store. Orders carry fields of every dialect.
 public struct OrderGenerator: Sendable {
-    var state: UInt64
+    var random: SeededRandom
     public var itemsPerOrder: ClosedRange<Int>
     /// Only what a typical shop order carries (id, date, customer, one
     /// address, money, items with SKU, name, quantity and price), instead of
@@ -11,19 +11,12 @@ public struct OrderGenerator: Sendable {
     public var lean: Bool
 
     public init(seed: UInt64 = 42, itemsPerOrder: ClosedRange<Int> = 1...4, lean: Bool = false) {
-        state = seed &+ 0x9E37_79B9_7F4A_7C15
+        random = SeededRandom(seed: seed)
         self.itemsPerOrder = itemsPerOrder
         self.lean = lean
     }
 
-    /// SplitMix64: small, fast and the same everywhere.
-    mutating func nextRandom() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func nextRandom() -> UInt64 { random.next() }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(nextRandom() % UInt64(range.count))
