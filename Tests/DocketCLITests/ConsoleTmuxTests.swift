@@ -184,6 +184,13 @@ struct Tmux {
         let wrong = try docket.run("tui", "--theme", "nope")
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("there is no theme \"nope\""))
+        // theme = in the config is what the console uses without --theme.
+        try FileManager.default.createDirectory(atPath: docket.path("config/docket"), withIntermediateDirectories: true)
+        _ = try docket.write("config/docket/config.toml", "theme = \"solarized-ish\"\n")
+        let fromConfig = try docket.run("tui")
+        #expect(fromConfig.status == 1)
+        #expect(fromConfig.stderr.contains("there is no theme \"solarized-ish\""))
+        #expect(fromConfig.stderr.contains("config/docket/themes/solarized-ish.toml"))
     }
 
     @Test func aTerminateSignalRestoresTheTerminal() throws {

@@ -135,4 +135,26 @@ func store(_ n: Int, prefix: String = "ORD-") throws -> SQLiteOrderStore {
             }
         }
     }
+
+    @Test func sortAndFilterFromKeysAndCommands() throws {
+        let runner = EffectRunner(store: try store(40))
+        var state = AppState(width: 120, height: 30)
+        runner.start(&state)
+        runner.apply(.key(.char("s")), to: &state)
+        #expect(state.orders.query.sort == .orderDate)
+        let dates = state.orders.rows.map(\.orderDate)
+        #expect(dates == dates.sorted())
+        runner.apply(.key(.char("S")), to: &state)
+        #expect(state.orders.rows.map(\.orderDate) == dates.sorted().reversed())
+        #expect(Render.draw(state).text.contains("sort: date desc"))
+        for c in ":outcome nonsense" { runner.apply(.key(.char(c)), to: &state) }
+        runner.apply(.key(.enter), to: &state)
+        #expect(state.message?.contains("\"nonsense\" is not an outcome") == true)
+        for c in ":status closed" { runner.apply(.key(.char(c)), to: &state) }
+        runner.apply(.key(.enter), to: &state)
+        #expect(state.orders.total == 0)
+        #expect(Render.draw(state).text.contains("No orders match: Esc shows every order again."))
+        runner.apply(.key(.escape), to: &state)
+        #expect(state.orders.total == 40)
+    }
 }

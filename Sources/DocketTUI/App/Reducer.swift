@@ -164,6 +164,17 @@ public enum Reducer {
                 s.orders.marked = []
                 s.message = "No order is marked now."
             }
+        case .char("s"), .char("S"):
+            // s: the next column to sort by; S: the other way round.
+            if key == .char("s") {
+                let all = OrderSort.allCases
+                s.orders.query.sort = all[((all.firstIndex(of: s.orders.query.sort) ?? 0) + 1) % all.count]
+            } else {
+                s.orders.query.descending.toggle()
+            }
+            s.message = "Sorted by \(s.orders.query.sort.rawValue)\(s.orders.query.descending ? ", largest or newest first" : "")."
+            s.orders.loading = true
+            return [.loadFirst(s.orders.query)]
         case .char("m"):
             guard let row = s.orders.selected else { return [] }
             if s.orders.marked.remove(row.externalId) == nil { s.orders.marked.insert(row.externalId) }

@@ -49,7 +49,7 @@ public enum Render {
         for (key, label) in keys(for: s) {
             guard x + DisplayWidth.of(key + " " + label) <= s.width else { break }
             x += g.put(key, x: x, y: y, role: .statusKey)
-            x += g.put(" \(label)  ", x: x, y: y, role: .statusBar)
+            x += g.put(" \(label)", x: x, y: y, role: .statusBar) + 2
         }
     }
 
@@ -62,7 +62,7 @@ public enum Render {
             let q = s.orders.query
             if q != OrderQuery(sort: q.sort, descending: q.descending) || !s.orders.marked.isEmpty { keys.append(("Esc", "show all")) }
             return keys + [("c", "compose"), ("m", "mark"), ("b", "batches"), (":", "command"), ("?", "help"), ("q", "quit"),
-                           ("g/G", "first/last"), ("PgUp/PgDn", "page")]
+                           ("s/S", "sort/reverse"), ("g/G", "first/last"), ("PgUp/PgDn", "page")]
         case .order:
             guard let view = s.orderView, view.editable else {
                 return [("↑↓", "move"), ("t", "check against"), ("/", "find field"), ("Esc", "back"), ("?", "help")]
