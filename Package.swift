@@ -65,9 +65,12 @@ let package = Package(
         .systemLibrary(
             name: "CNCurses",
             providers: [.apt(["libncursesw5-dev"])]),
+        // A crash handler that ends ncurses first: C, since a signal handler
+        // must not run Swift.
+        .target(name: "CCrashRestore", dependencies: ["CNCurses"]),
         .target(
             name: "DocketTerminal",
-            dependencies: ["CNCurses", "DocketTUI"],
+            dependencies: ["CNCurses", "CCrashRestore", "DocketTUI"],
             swiftSettings: strict),
         .executableTarget(
             name: "docket",

@@ -1,3 +1,4 @@
+import CCrashRestore
 import CNCurses
 import DocketTUI
 import Foundation
@@ -23,6 +24,7 @@ public final class NCursesBackend {
             throw TerminalError("ncurses does not know the terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\"")
         }
         screen = s
+        docket_restore_terminal_on_crash()
         raw()
         noecho()
         _ = docket_keypad()

@@ -193,11 +193,15 @@ struct Tmux {
         #expect(fromConfig.stderr.contains("config/docket/themes/solarized-ish.toml"))
     }
 
-    @Test func aTerminateSignalRestoresTheTerminal() throws {
+    /// SIGTERM ends the console as q does; a crash (SIGSEGV here, with
+    /// Swift's backtracer off so the default action follows) ends ncurses
+    /// before the process dies. Either way the shell gets its terminal back.
+    @Test(arguments: ["TERM", "SEGV"])
+    func aSignalOrACrashRestoresTheTerminal(signal: String) throws {
         let docket = try DocketBinary()
         try docket.run("import", try docket.write("o.jsonl", JSONWriter.string(CanonicalCodec.encode(Order(externalId: "SIG-1")))))
         let tmux = Tmux()
-        try tmux.start(Self.console(docket) .replacingOccurrences(of: "; sleep 5", with:
+        try tmux.start(Self.console(docket, environment: "SWIFT_BACKTRACE=enable=no").replacingOccurrences(of: "; sleep 5", with:
             "; echo TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | tr '\\n' '-'); sleep 5"), width: 80, height: 12)
         defer { _ = try? tmux.run("kill-server") }
         _ = try tmux.wait(for: "1 order")
@@ -205,11 +209,11 @@ struct Tmux {
         let shell = try tmux.run("display-message", "-p", "-t", tmux.session, "#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)
         let kill = Process()
         kill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-        kill.arguments = ["-TERM", "-P", shell]
+        kill.arguments = ["-\(signal)", "-P", shell]
         try kill.run()
         kill.waitUntilExit()
         #expect(kill.terminationStatus == 0)
-        _ = try tmux.wait(for: "CONSOLE-EXITED-")
+        _ = try tmux.wait(for: signal == "SEGV" ? "CONSOLE-EXITED-139" : "CONSOLE-EXITED-0")
         _ = try tmux.wait(for: "TTY-icanon-echo-")
     }
 }
