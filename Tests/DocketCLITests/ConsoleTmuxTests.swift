@@ -153,7 +153,9 @@ struct Tmux {
         try tmux.keys("/")
         try tmux.keys("rejected", "Enter")
         screen = try tmux.wait(for: "filter: rejected")
-        #expect(screen.contains("RETIRED") || screen.contains("items[0]"))
+        // Omnia names only the item id; Docket puts it on the field it came from.
+        #expect(screen.contains("items[0].productId"))
+        #expect(screen.contains("The itemId RETIRED-"))
         try tmux.keys("Tab", "Enter", "/")
         try tmux.keys("Response:", "Enter")
         screen = try tmux.wait(for: "Response: HTTP")

@@ -56,4 +56,29 @@ import Testing
         #expect(split?.0 == index)
         #expect(split?.1 == rest)
     }
+
+    @Test func omniaErrorsAboutOneOrdersItemNameItsField() {
+        var order = Order(externalId: "O-1")
+        var a = OrderItem(), b = OrderItem()
+        a.productId = "CUP-ESP-01"
+        b.sku = "RETIRED-33"
+        order.items = [a, b]
+        let body = #"{"errors":[{"code":"resource.invalid","message":"The itemId RETIRED-33 does not correspond to a customerProductId of this contract"},{"code":"request.invalid","message":"The provided request data is invalid"}]}"#
+        guard case .refusedUnnamed(let issues) = OmniaResponse().decode(response(400, body), orders: [order], options: EncodeOptions()) else {
+            Issue.record("not refused"); return
+        }
+        #expect(issues.map(\.field) == ["items[1].sku", nil])
+        // Several orders: the message cannot be pinned on one of them yet.
+        guard case .refusedUnnamed(let many) = OmniaResponse().decode(response(400, body), orders: [order, Order(externalId: "O-2")], options: EncodeOptions()) else {
+            Issue.record("not refused"); return
+        }
+        #expect(many.allSatisfy { $0.field == nil })
+        // An id that is only part of a longer word is not a match.
+        var other = order
+        other.items[1].sku = "RETIRED-3"
+        guard case .refusedUnnamed(let partial) = OmniaResponse().decode(response(400, body), orders: [other], options: EncodeOptions()) else {
+            Issue.record("not refused"); return
+        }
+        #expect(partial.first?.field == nil)
+    }
 }

@@ -50,7 +50,9 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         text = Render.draw(state).text
         #expect(text.contains("not yet taken by omnia"))
         #expect(text.contains("currency"))
+        state.batchFilter = "rejected"
         runner.apply(.key(.char("s")), to: &state)
+        #expect(state.batchFilter == nil)
         #expect(composer.sent.first?.0 == "omnia")
         #expect(composer.sent.first?.1.notTakenBy == "omnia")
         #expect(state.screen == .batch)

@@ -193,14 +193,39 @@ struct OmniaResponse: ResponseDecoder {
             return .perOrder(result)
         }
         let errors = (body?["errors"]?.arrayValue ?? []).map { e in
-            OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "error",
-                       message: e.objectValue?["message"]?.stringValue ?? "refused")
+            let issue = OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "error",
+                                   message: e.objectValue?["message"]?.stringValue ?? "refused")
+            return orders.count == 1 ? Self.field(for: issue, in: orders[0]) : issue
         }
         if let v = commonVerdict(r, message: errors.first?.message) { return v }
         if r.status == 400 || r.status == 422 {
             return .refusedUnnamed(errors.isEmpty ? [OrderIssue(code: "request.invalid", message: "refused (HTTP \(r.status))")] : errors)
         }
         return .failed(status: r.status, message: errors.first?.message ?? "HTTP \(r.status)")
+    }
+}
+
+extension OmniaResponse {
+    /// Omnia's errors name neither an order nor a field. Once a refusal is
+    /// down to one order (isolation sends the bad ones alone), a message that
+    /// names one of its item ids ("The itemId X does not correspond…") is
+    /// about that item's id: the field that became `itemId`.
+    static func field(for issue: OrderIssue, in order: Order) -> OrderIssue {
+        guard issue.field == nil else { return issue }
+        let words = Set(issue.message.split { !($0.isLetter || $0.isNumber || "-_./:".contains($0)) }
+            .map { word -> String in
+                // A sentence's full stop is not part of the id.
+                var w = word
+                while let last = w.last, ".:".contains(last) { w = w.dropLast() }
+                return String(w)
+            })
+        for (i, item) in order.items.enumerated() {
+            guard let id = item.productId ?? item.sku, !id.isEmpty, words.contains(id) else { continue }
+            var named = issue
+            named.field = "items[\(i)].\(item.productId != nil ? "productId" : "sku")"
+            return named
+        }
+        return issue
     }
 }
 

@@ -61,6 +61,7 @@ public enum Reducer {
         case .sent(let batch):
             s.screen = .batch
             s.batch = nil
+            s.batchFilter = nil
             s.batchRequests = []
             s.batchTab = .outcomes
             s.batchList = ListState()
