@@ -12,9 +12,12 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             Makes a demo store of a few thousand varied orders (some each target will refuse, \
             some no longer OPEN), starts the sandbox in this process on a free loopback port, \
-            writes a config for its five targets, and opens the console. In another terminal \
-            the printed commands send batches to the sandbox, which the console's Batches \
-            screen (b) shows as they run.
+            writes a config for its five targets, and opens the console. There, c composes a \
+            batch for a target (←/→ picks it) and s sends it to the sandbox; the Batch screen \
+            fills in with each order's outcome, / rejected lists the refused ones, Enter opens \
+            one to fix it, and R retries what failed. In another terminal the commands in the \
+            demo folder's README.txt send batches too, which the Batches screen (b) shows as \
+            they run.
             """)
 
     @Option(help: ArgumentHelp("Where the demo keeps its store and config.", valueName: "folder"))
