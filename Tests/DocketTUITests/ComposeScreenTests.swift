@@ -124,4 +124,27 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         runner.apply(.key(.right), to: &state)
         #expect(Render.draw(state).text.contains("Request 1 of 3"))
     }
+
+    @Test func aSelectionTooLargeToComposeSaysHowToNarrowIt() throws {
+        let s = try store(30)
+        let composer = RecordingComposer(store: s)
+        var runner = EffectRunner(store: s, composer: composer)
+        runner.composeLimit = 20
+        var state = AppState(width: 80, height: 24)
+        runner.start(&state)
+        runner.apply(.key(.char("c")), to: &state)
+        let text = Render.draw(state).text
+        #expect(text.contains("This selection has 30 orders; the console composes up to 20"))
+        #expect(text.contains("docket submit --target T"))
+        runner.apply(.key(.char("s")), to: &state)
+        #expect(composer.sent.isEmpty)
+        // Narrowed below the limit, it plans.
+        runner.apply(.key(.escape), to: &state)
+        runner.apply(.key(.char("/")), to: &state)
+        for c in "ORD-000000" { runner.apply(.key(.char(c)), to: &state) }
+        runner.apply(.key(.enter), to: &state)
+        runner.apply(.key(.char("c")), to: &state)
+        #expect(state.composeError == nil)
+        #expect(Render.draw(state).text.contains("10 OPEN orders"))
+    }
 }

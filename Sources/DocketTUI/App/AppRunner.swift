@@ -8,6 +8,10 @@ public struct EffectRunner: Sendable {
     public let history: (any BatchHistory)?
     public let composer: (any Composer)?
     public var pageSize = 200
+    /// The most orders Compose takes: planning reads and checks every order
+    /// of the selection while the console waits, so a whole million-order
+    /// store is refused with a way to narrow it, not loaded.
+    public var composeLimit = 20_000
 
     public init(store: any OrderStoring, history: (any BatchHistory)? = nil, composer: (any Composer)? = nil) {
         self.store = store
@@ -49,16 +53,30 @@ public struct EffectRunner: Sendable {
                 return .batchLoaded(try history?.batch(id), try history?.requests(batch: id) ?? [])
             case .plan(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
+                try checkComposeSize(query)
                 return try .planned(composer.plan(target: target, query: query).get())
             case .showRequest(let index, let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
+                try checkComposeSize(query)
                 return try .requestShown(index, composer.request(index, target: target, query: query).get())
             case .send(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
+                try checkComposeSize(query)
                 return try .sent(batch: composer.send(target: target, query: query).get())
             }
         } catch {
             return .failed("\(error)")
+        }
+    }
+
+    func checkComposeSize(_ query: OrderQuery) throws {
+        let count = try store.count(query)
+        guard count <= composeLimit else {
+            throw DocketError("""
+                This selection has \(count) orders; the console composes up to \(composeLimit) at a time. \
+                Narrow it (/ to search, :status, :outcome or :target to filter, m to mark orders), \
+                or send it with docket submit --target T.
+                """)
         }
     }
 

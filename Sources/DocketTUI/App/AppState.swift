@@ -31,6 +31,9 @@ public struct AppState: Sendable {
     public var targets: [TargetChoice] = []
     public var targetCursor = 0
     public var plan: ComposePlan?
+    /// Why Compose has no plan to show (the selection is too large, the
+    /// target's config is wrong).
+    public var composeError: String?
     public var planScroll = 0
     /// The request Compose shows: its index and its JSON's lines, split
     /// once (a request may hold thousands of orders).

@@ -52,6 +52,7 @@ public enum Reducer {
             s.batchList.move(by: 0, count: batchRowCount(s), visible: s.tableRows - 1)
         case .planned(let plan):
             s.plan = plan
+            s.composeError = nil
             s.planScroll = 0
             s.shownRequest = plan.firstRequest.isEmpty ? nil : (0, plan.firstRequest.components(separatedBy: "\n"))
         case .requestShown(let index, let json):
@@ -76,7 +77,7 @@ public enum Reducer {
             }
         case .failed(let message):
             s.orders.loading = false
-            s.message = message
+            if s.screen == .compose && s.plan == nil { s.composeError = message } else { s.message = message }
         }
         return []
     }
@@ -208,6 +209,7 @@ public enum Reducer {
             s.retryIds = nil
             s.targetCursor = min(s.targetCursor, s.targets.count - 1)
             s.plan = nil
+            s.composeError = nil
             return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
         default: break
         }
@@ -233,6 +235,7 @@ public enum Reducer {
             let step = (key == .left || key == .char("h")) ? -1 : 1
             s.targetCursor = (s.targetCursor + step + s.targets.count) % s.targets.count
             s.plan = nil
+            s.composeError = nil
             return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
         case .char("]"), .char("["), .char("n"), .char("p"):
             guard let plan = s.plan, !plan.requestSizes.isEmpty else { return [] }
@@ -323,6 +326,7 @@ public enum Reducer {
             s.retryIds = failed
             s.screen = .compose
             s.plan = nil
+            s.composeError = nil
             return [.plan(target: report.summary.target, query: composeQuery(s))]
         case .enter:
             if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor) {

@@ -13,7 +13,13 @@ enum ComposeScreen {
             x += g.put(" \(t.name) ", x: x, y: 1, role: i == s.targetCursor ? .selection : .normal) + 1
         }
         guard s.plan != nil else {
-            g.put("Working out the batch…", x: 0, y: 3, role: .dim)
+            if let error = s.composeError {
+                for (i, line) in wrap(error, width: s.width - 1).enumerated() where 3 + i < s.height - 1 {
+                    g.put(line, x: 0, y: 3 + i, role: .error)
+                }
+            } else {
+                g.put("Working out the batch…", x: 0, y: 3, role: .dim)
+            }
             return
         }
         let lines = lines(s)
@@ -51,4 +57,20 @@ enum ComposeScreen {
         }
         return lines
     }
+}
+
+/// Words to lines of at most `width` columns (a word longer than that is
+/// cut by the grid).
+func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+        if !line.isEmpty, DisplayWidth.of(line) + 1 + DisplayWidth.of(String(word)) > width {
+            lines.append(line)
+            line = ""
+        }
+        line += (line.isEmpty ? "" : " ") + word
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
 }
