@@ -330,6 +330,13 @@ public final class SQLiteOrderStore: OrderStoring {
         return try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM orders WHERE \(whereSQL)", arguments: args) ?? 0 }
     }
 
+    public func count(_ q: OrderQuery, atMost limit: Int) throws -> Int {
+        let (whereSQL, args) = Self.filter(q)
+        return try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM orders WHERE \(whereSQL) LIMIT \(max(0, limit)))", arguments: args) ?? 0
+        }
+    }
+
     public func forEachOrder(_ q: OrderQuery, _ body: (StoredOrder) throws -> Void) throws {
         var (whereSQL, args) = Self.filter(q)
         whereSQL += " AND external_id > ?"

@@ -82,6 +82,14 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         }
     }
 
+    @Test func aBoundedCountStopsAtItsLimit() throws {
+        let store = try temporaryStore()
+        _ = try store.importOrders(generated(50))
+        #expect(try store.count(OrderQuery(), atMost: 10) == 10)
+        #expect(try store.count(OrderQuery(), atMost: 500) == 50)
+        #expect(try store.count(OrderQuery(ids: ["ORD-0000003", "ORD-9"]), atMost: 10) == 1)
+    }
+
     @Test func searchFindsByIdCustomerAndSku() throws {
         let store = try temporaryStore()
         var a = Order(externalId: "PRC-ORD-101")

@@ -134,7 +134,7 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         runner.start(&state)
         runner.apply(.key(.char("c")), to: &state)
         let text = Render.draw(state).text
-        #expect(text.contains("This selection has 30 orders; the console composes up to 20"))
+        #expect(text.contains("This selection has more than 20 orders"))
         #expect(text.contains("docket submit --target T"))
         runner.apply(.key(.char("s")), to: &state)
         #expect(composer.sent.isEmpty)

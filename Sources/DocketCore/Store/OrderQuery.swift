@@ -144,6 +144,9 @@ public protocol OrderStoring: Sendable {
     func order(externalId: String) throws -> StoredOrder?
     func page(_ query: OrderQuery, after: PageCursor?, limit: Int) throws -> [OrderSummary]
     func count(_ query: OrderQuery) throws -> Int
+    /// The count, but no more than `limit`: a cheap "is it over" on a
+    /// million orders.
+    func count(_ query: OrderQuery, atMost limit: Int) throws -> Int
     /// Saves an edit, refused unless the stored order is still at
     /// `expectedVersion` and `OPEN`.
     func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder
@@ -152,6 +155,8 @@ public protocol OrderStoring: Sendable {
 }
 
 extension OrderStoring {
+    public func count(_ query: OrderQuery, atMost limit: Int) throws -> Int { min(try count(query), limit) }
+
     /// Imports orders held in memory, in one transaction.
     public func importOrders(_ orders: some Sequence<Order>) throws -> ImportSummary {
         try importOrders { emit in for order in orders { try emit(order, nil) } }

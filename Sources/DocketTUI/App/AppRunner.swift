@@ -70,10 +70,9 @@ public struct EffectRunner: Sendable {
     }
 
     func checkComposeSize(_ query: OrderQuery) throws {
-        let count = try store.count(query)
-        guard count <= composeLimit else {
+        guard try store.count(query, atMost: composeLimit + 1) <= composeLimit else {
             throw DocketError("""
-                This selection has \(count) orders; the console composes up to \(composeLimit) at a time. \
+                This selection has more than \(composeLimit) orders, the most the console composes at a time. \
                 Narrow it (/ to search, :status, :outcome or :target to filter, m to mark orders), \
                 or send it with docket submit --target T.
                 """)
