@@ -177,4 +177,23 @@ import Testing
         #expect(state.screen == .orders)
         #expect(try s.order(externalId: "ORD-0000000")?.version == 1)
     }
+
+    @Test func ctrlCQuitsEvenWhileTypingButAsksFirstWhenAnEditWouldBeLost() throws {
+        let s = try store(2)
+        var (runner, state) = open("ORD-0000000", in: s)
+        try select("customer.name", runner, &state)
+        runner.apply(.key(.enter), to: &state)
+        type("half typ", runner, &state)
+        runner.apply(.key(.char("\u{3}")), to: &state)
+        #expect(!state.quit)
+        #expect(state.message?.contains("Press Ctrl-C again") == true)
+        runner.apply(.key(.char("\u{3}")), to: &state)
+        #expect(state.quit)
+        // With nothing to lose, at once, even from the search line.
+        var (r2, plain) = open("ORD-0000001", in: s)
+        r2.apply(.key(.escape), to: &plain)
+        r2.apply(.key(.char("/")), to: &plain)
+        r2.apply(.key(.char("\u{3}")), to: &plain)
+        #expect(plain.quit)
+    }
 }

@@ -86,6 +86,20 @@ public enum Reducer {
         s.batchTab == .outcomes ? s.visibleOutcomes.count : s.batchRequests.count
     }
 
+    /// Ctrl-C quits from anywhere, even while typing, unless that would
+    /// drop unsaved edits or leave a batch half sent: then it asks once.
+    static func interrupt(_ s: inout AppState) -> [Effect] {
+        let unsaved = s.orderView.map { !$0.edit.isEmpty || $0.input != nil } ?? false
+        if (unsaved || s.sending > 0) && !s.confirmQuit {
+            s.confirmQuit = true
+            s.message = (unsaved ? "An order has changes not saved" : "A batch is still being sent")
+                + ". Press Ctrl-C again to quit anyway."
+        } else {
+            s.quit = true
+        }
+        return []
+    }
+
     /// Quitting while a batch is sent here would leave it half sent (resume
     /// finishes it, but the user should choose that knowingly).
     static func requestQuit(_ s: inout AppState) {
@@ -124,6 +138,7 @@ public enum Reducer {
             return []
         }
         s.message = nil
+        if key == .char("\u{3}") { return interrupt(&s) }
         if key != .char("q") { s.confirmQuit = false }
         if s.showHelp {
             // Any key closes help; q still quits.
@@ -136,7 +151,6 @@ public enum Reducer {
         if s.screen == .order, s.orderView?.input != nil { return orderKey(&s, key) }
         switch key {
         case .char("?"): s.showHelp = true; return []
-        case .char("\u{3}"): s.quit = true; return []
         case .char(":"): s.commandInput = ""; return []
         case .char("/"): s.searchInput = currentSearch(s); return []
         default: break

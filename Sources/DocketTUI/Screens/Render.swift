@@ -129,7 +129,7 @@ enum OrdersScreen {
 /// Orders screen the `:` commands too.
 enum HelpOverlay {
     static func draw(_ s: AppState, into g: inout Grid) {
-        let keys: [(String, String)] = Render.keys(for: s) + [("j/k", "down/up"), ("Ctrl-C", "quit at once")]
+        let keys: [(String, String)] = Render.keys(for: s) + [("j/k", "down/up"), ("Ctrl-C", "quit, from anywhere")]
             + (Render.keys(for: s).contains { $0.0 == ":" } ? [] : [(":", "command line")])
         let commands = s.screen == .orders ? Reducer.commands : []
         let width = min(s.width - 4, 76)
