@@ -146,18 +146,32 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
                             finishedAt: row[4], orderCount: row[5], counts: counts)
     }
 
-    /// Every request of a batch, in the order sent.
-    public func requests(batch: String) throws -> [RequestRecord] {
-        try read { db in
+    /// Every request of a batch, in the order sent; `withBodies: false`
+    /// leaves the bodies empty (a list of a large batch's requests need not
+    /// read megabytes of them).
+    public func requests(batch: String, withBodies: Bool = true) throws -> [RequestRecord] {
+        let bodies = withBodies ? "request_body, response_body" : "'' AS request_body, '' AS response_body"
+        return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT sequence, attempt, method, url, request_body, status, response_body, error, started_at, milliseconds, order_ids
+                SELECT sequence, attempt, method, url, \(bodies), status, error, started_at, milliseconds, order_ids
                 FROM requests WHERE batch_id = ? ORDER BY id
-                """, arguments: [batch]).map { r in
-                RequestRecord(sequence: r[0], attempt: r[1], method: r[2], url: r[3], requestBody: Array((r[4] as String).utf8),
-                              status: r[5], responseBody: Array((r[6] as String).utf8), error: r[7], startedAt: r[8],
-                              milliseconds: r[9],
-                              orderIds: (try? JSONParser.parse(r[10] as String))?.arrayValue?.compactMap(\.stringValue) ?? [])
-            }
+                """, arguments: [batch]).map(Self.request)
         }
+    }
+
+    public func request(batch: String, sequence: Int, attempt: Int) throws -> RequestRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT sequence, attempt, method, url, request_body, response_body, status, error, started_at, milliseconds, order_ids
+                FROM requests WHERE batch_id = ? AND sequence = ? AND attempt = ? ORDER BY id LIMIT 1
+                """, arguments: [batch, sequence, attempt]).map(Self.request)
+        }
+    }
+
+    static func request(_ r: Row) -> RequestRecord {
+        RequestRecord(sequence: r[0], attempt: r[1], method: r[2], url: r[3], requestBody: Array((r[4] as String).utf8),
+                      status: r[6], responseBody: Array((r[5] as String).utf8), error: r[7], startedAt: r[8],
+                      milliseconds: r[9],
+                      orderIds: (try? JSONParser.parse(r[10] as String))?.arrayValue?.compactMap(\.stringValue) ?? [])
     }
 }

@@ -90,6 +90,25 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         #expect(try store.count(OrderQuery(ids: ["ORD-0000003", "ORD-9"]), atMost: 10) == 1)
     }
 
+    @Test func aBatchsRequestsListWithoutBodiesAndOneWithThem() throws {
+        let store = try temporaryStore()
+        _ = try store.importOrders(generated(2))
+        try store.createBatch(id: "B", target: "t", dialect: .cropster, externalIds: ["ORD-0000000"])
+        for attempt in 1...2 {
+            try store.recordResponse(batch: "B", target: "t", RequestRecord(
+                sequence: 1, attempt: attempt, method: "POST", url: "http://x/y", requestBody: Array("{\"try\":\(attempt)}".utf8),
+                status: 503, responseBody: Array("busy \(attempt)".utf8), error: nil, startedAt: "2026-11-25T00:00:00Z",
+                milliseconds: 5, orderIds: ["ORD-0000000"]), settled: [])
+        }
+        let list = try store.requests(batch: "B", withBodies: false)
+        #expect(list.map(\.attempt) == [1, 2])
+        #expect(list.allSatisfy { $0.requestBody.isEmpty && $0.responseBody.isEmpty && $0.status == 503 })
+        let second = try #require(try store.request(batch: "B", sequence: 1, attempt: 2))
+        #expect(String(decoding: second.requestBody, as: UTF8.self) == "{\"try\":2}")
+        #expect(String(decoding: second.responseBody, as: UTF8.self) == "busy 2")
+        #expect(try store.request(batch: "B", sequence: 9, attempt: 1) == nil)
+    }
+
     @Test func searchFindsByIdCustomerAndSku() throws {
         let store = try temporaryStore()
         var a = Order(externalId: "PRC-ORD-101")

@@ -51,7 +51,11 @@ public struct BatchReport: Sendable {
 public protocol BatchHistory: Sendable {
     func batches(limit: Int) throws -> [BatchSummary]
     func batch(_ id: String) throws -> BatchReport?
-    func requests(batch: String) throws -> [RequestRecord]
+    /// Every request of a batch, in the order sent; without their bodies
+    /// (empty) when only the list is shown.
+    func requests(batch: String, withBodies: Bool) throws -> [RequestRecord]
+    /// One request with its bodies.
+    func request(batch: String, sequence: Int, attempt: Int) throws -> RequestRecord?
     /// The latest batch's word on one order (nil if it was never sent).
     func latestOutcome(of externalId: String) throws -> LatestOutcome?
 }

@@ -50,7 +50,9 @@ public struct EffectRunner: Sendable {
             case .loadBatches:
                 return .batchesLoaded(try history?.batches(limit: 1000) ?? [])
             case .loadBatch(let id):
-                return .batchLoaded(try history?.batch(id), try history?.requests(batch: id) ?? [])
+                return .batchLoaded(try history?.batch(id), try history?.requests(batch: id, withBodies: false) ?? [])
+            case .loadExchange(let batch, let sequence, let attempt):
+                return .exchangeLoaded(try history?.request(batch: batch, sequence: sequence, attempt: attempt))
             case .plan(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
                 try checkComposeSize(query)

@@ -26,6 +26,9 @@ public struct AppState: Sendable {
     public var batchTab: BatchTab = .outcomes
     public var batchList = ListState<Int>()
     public var exchangeScroll = 0
+    /// The open request and its response as lines, pretty-printed once
+    /// (a body may hold thousands of orders).
+    public var exchangeLines: [(String, Role)] = []
     /// The order screen was opened from a batch (Esc goes back there).
     public var cameFromBatch = false
     public var targets: [TargetChoice] = []
@@ -125,6 +128,7 @@ public enum Action: Sendable {
     case saveRefused(String, current: StoredOrder?)
     case batchesLoaded([BatchSummary])
     case batchLoaded(BatchReport?, [RequestRecord])
+    case exchangeLoaded(RequestRecord?)
     case planned(ComposePlan)
     case requestShown(Int, String)
     case sent(batch: String)
@@ -145,6 +149,7 @@ public enum Effect: Sendable, Equatable {
     case save(Order, expectedVersion: Int)
     case loadBatches
     case loadBatch(String)
+    case loadExchange(batch: String, sequence: Int, attempt: Int)
     case plan(target: String, query: OrderQuery)
     case showRequest(Int, target: String, query: OrderQuery)
     case send(target: String, query: OrderQuery)

@@ -50,6 +50,13 @@ public enum Reducer {
             s.batchRequests = requests
             if report == nil { s.message = "That batch is not in the store."; s.screen = .batches }
             s.batchList.move(by: 0, count: batchRowCount(s), visible: s.tableRows - 1)
+        case .exchangeLoaded(let record):
+            guard let record else {
+                s.message = "That request is no longer in the store."
+                s.screen = .batch
+                return []
+            }
+            s.exchangeLines = ExchangeScreen.lines(for: record)
         case .planned(let plan):
             s.plan = plan
             s.composeError = nil
@@ -343,9 +350,12 @@ public enum Reducer {
             s.composeError = nil
             return [.plan(target: report.summary.target, query: composeQuery(s))]
         case .enter:
-            if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor) {
+            if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor), let batch = s.batch?.summary.id {
+                let r = s.batchRequests[s.batchList.cursor]
                 s.screen = .exchange
                 s.exchangeScroll = 0
+                s.exchangeLines = []
+                return [.loadExchange(batch: batch, sequence: r.sequence, attempt: r.attempt)]
             } else if s.batchTab == .outcomes, case let outcomes = s.visibleOutcomes, outcomes.indices.contains(s.batchList.cursor) {
                 return openOrder(&s, outcomes[s.batchList.cursor].externalId, fromBatch: true)
             }

@@ -84,9 +84,9 @@ enum BatchScreen {
 /// One request and its response, bodies pretty-printed (headers are never
 /// kept, so no credential can show here).
 enum ExchangeScreen {
-    static func lines(_ s: AppState) -> [(String, Role)] {
-        guard s.batchRequests.indices.contains(s.batchList.cursor) else { return [] }
-        let r = s.batchRequests[s.batchList.cursor]
+    static func lines(_ s: AppState) -> [(String, Role)] { s.exchangeLines }
+
+    static func lines(for r: RequestRecord) -> [(String, Role)] {
         func pretty(_ bytes: [UInt8]) -> [String] {
             if bytes.isEmpty { return ["(empty)"] }
             if let v = try? JSONParser.parse(bytes) { return JSONWriter.string(v, pretty: true).components(separatedBy: "\n") }
@@ -104,6 +104,7 @@ enum ExchangeScreen {
         g.fill(y: 0, role: .title)
         g.put("Docket · Request and response", x: 0, y: 0, role: .title)
         let all = lines(s)
+        if all.isEmpty { g.put("loading…", x: 0, y: 1, role: .dim) }
         let visible = s.height - 2
         let start = min(s.exchangeScroll, max(0, all.count - visible))
         for (i, (text, role)) in all.dropFirst(start).prefix(visible).enumerated() {
