@@ -93,19 +93,32 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
     }
 
     public func finishBatch(_ id: String) throws {
-        try write { db in try db.execute(sql: "UPDATE batches SET finished_at = ? WHERE id = ?", arguments: [Self.now(), id]) }
+        try write { db in
+            let counts = try Self.counts(id, db)
+            let json = JSONWriter.string(.object(JSONObject(counts.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { .init($0.key.rawValue, .number(String($0.value))) })))
+            try db.execute(sql: "UPDATE batches SET finished_at = ?, final_counts = ? WHERE id = ?", arguments: [Self.now(), json, id])
+        }
+    }
+
+    static func counts(_ id: String, _ db: Database) throws -> [Outcome: Int] {
+        var counts: [Outcome: Int] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT outcome, count(*) FROM batch_orders WHERE batch_id = ? GROUP BY outcome", arguments: [id]) {
+            if let o = Outcome(rawValue: r[0]) { counts[o] = r[1] }
+        }
+        return counts
     }
 
     public func batches(limit: Int = 1000) throws -> [BatchSummary] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count FROM batches ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [limit])
+            let rows = try Row.fetchAll(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count, final_counts FROM batches ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [limit])
             return try rows.map { try Self.summary($0, db) }
         }
     }
 
     public func batch(_ id: String) throws -> BatchReport? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count FROM batches WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count, final_counts FROM batches WHERE id = ?", arguments: [id]) else { return nil }
             let summary = try Self.summary(row, db)
             let outcomes = try Row.fetchAll(db, sql: """
                 SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? ORDER BY position
@@ -138,9 +151,14 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
 
     static func summary(_ row: Row, _ db: Database) throws -> BatchSummary {
         let id: String = row[0]
-        var counts: [Outcome: Int] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT outcome, count(*) FROM batch_orders WHERE batch_id = ? GROUP BY outcome", arguments: [id]) {
-            if let o = Outcome(rawValue: r[0]) { counts[o] = r[1] }
+        var counts: [Outcome: Int]
+        if let stored: String = row[6], let object = (try? JSONParser.parse(stored))?.objectValue {
+            counts = [:]
+            for m in object {
+                if let o = Outcome(rawValue: m.key), case .number(let n) = m.value, let v = Int(n) { counts[o] = v }
+            }
+        } else {
+            counts = try Self.counts(id, db)
         }
         return BatchSummary(id: id, target: row[1], dialect: Dialect(rawValue: row[2]) ?? .cropster, createdAt: row[3],
                             finishedAt: row[4], orderCount: row[5], counts: counts)

@@ -96,6 +96,13 @@ enum Schema {
             // order with attempts but no outcome may have arrived.
             try db.execute(sql: "ALTER TABLE batch_orders ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v4-final-counts") { db in
+            // A finished batch's counts never change: kept with it, so the
+            // Batches screen does not recount every outcome ever recorded
+            // each time it refreshes. NULL: still sending, or finished
+            // before this column (counted as before).
+            try db.execute(sql: "ALTER TABLE batches ADD COLUMN final_counts TEXT")
+        }
         return migrator
     }
 }

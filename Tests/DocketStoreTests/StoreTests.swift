@@ -109,6 +109,24 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
         #expect(try store.request(batch: "B", sequence: 9, attempt: 1) == nil)
     }
 
+    @Test func aFinishedBatchKeepsItsCountsAndAnUnfinishedOneIsCounted() throws {
+        let store = try temporaryStore()
+        _ = try store.importOrders(generated(3))
+        let ids = ["ORD-0000000", "ORD-0000001", "ORD-0000002"]
+        try store.createBatch(id: "B", target: "t", dialect: .cropster, externalIds: ids)
+        try store.recordOutcomes(batch: "B", target: "t", [OrderOutcome(externalId: ids[0], outcome: .accepted)])
+        #expect(try store.batches().first?.counts == [.accepted: 1, .pending: 2])
+        try store.recordOutcomes(batch: "B", target: "t", [OrderOutcome(externalId: ids[1], outcome: .rejected),
+                                                           OrderOutcome(externalId: ids[2], outcome: .unknown)])
+        try store.finishBatch("B")
+        let finished = [Outcome.accepted: 1, .rejected: 1, .unknown: 1]
+        #expect(try store.batches().first?.counts == finished)
+        // Read from what was kept at the finish, not counted again.
+        try store.recordOutcomes(batch: "B", target: "t", [OrderOutcome(externalId: ids[2], outcome: .accepted)])
+        #expect(try store.batches().first?.counts == finished)
+        #expect(try store.batch("B")?.summary.counts == finished)
+    }
+
     @Test func searchFindsByIdCustomerAndSku() throws {
         let store = try temporaryStore()
         var a = Order(externalId: "PRC-ORD-101")
