@@ -157,4 +157,11 @@ func store(_ n: Int, prefix: String = "ORD-") throws -> SQLiteOrderStore {
         runner.apply(.key(.escape), to: &state)
         #expect(state.orders.total == 40)
     }
+
+    @Test func longFieldPathsAreCutInTheMiddle() {
+        #expect(DisplayWidth.middle("items[0].totalShippingPrice.amount", 25) == "items[0].tot…Price.amount")
+        #expect(DisplayWidth.middle("items[0].totalShippingPrice.currency", 25) == "items[0].tot…ice.currency")
+        #expect(DisplayWidth.middle("short", 25) == "short")
+        #expect(DisplayWidth.of(DisplayWidth.middle("王小明王小明王小明王小明", 9)) <= 9)
+    }
 }

@@ -57,6 +57,32 @@ public enum DisplayWidth {
         return 1
     }
 
+    /// `s` in at most `width` columns, cut in the middle when too long: for
+    /// field paths, whose start (the item) and end (the field) say the most.
+    public static func middle(_ s: String, _ width: Int) -> String {
+        guard width > 0 else { return "" }
+        guard of(s) > width else { return s }
+        let chars = Array(s)
+        var tail: [Character] = []
+        var used = 0
+        let tailWidth = (width - 1) / 2
+        for ch in chars.reversed() {
+            let w = of(String(ch))
+            if used + w > tailWidth { break }
+            tail.insert(ch, at: 0)
+            used += w
+        }
+        var head = ""
+        var headUsed = 0
+        for ch in chars {
+            let w = of(String(ch))
+            if headUsed + w > width - 1 - used { break }
+            head.append(ch)
+            headUsed += w
+        }
+        return head + "…" + String(tail)
+    }
+
     /// `s` cut to at most `width` columns, with `…` when cut, then padded.
     public static func fit(_ s: String, _ width: Int) -> String {
         guard width > 0 else { return "" }

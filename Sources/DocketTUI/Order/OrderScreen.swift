@@ -38,7 +38,7 @@ enum OrderScreen {
             let hasIssue = !row.issues.isEmpty || (view.draftError?.field == row.path)
             let marker = (row.changed ? "*" : " ") + (hasIssue || !row.rejected.isEmpty ? "!" : " ")
             g.put(marker, x: 0, y: y, role: role(hasIssue ? .fieldIssue : .fieldChanged))
-            g.put(row.path, x: 2, y: y, role: role(.header), maxWidth: labelWidth - 1)
+            g.put(DisplayWidth.middle(SafeText.escape(row.path), labelWidth - 1), x: 2, y: y, role: role(.header), maxWidth: labelWidth - 1)
             let valueX = 2 + labelWidth
             let notes = notes(for: row, view)
             let room = s.width - valueX
