@@ -307,10 +307,18 @@ public final class SQLiteOrderStore: OrderStoring {
     }
 
     public func page(_ q: OrderQuery, after cursor: PageCursor?, limit: Int) throws -> [OrderSummary] {
+        try page(q, cursor: cursor, inclusive: false, limit: limit)
+    }
+
+    public func page(_ q: OrderQuery, from cursor: PageCursor, limit: Int) throws -> [OrderSummary] {
+        try page(q, cursor: cursor, inclusive: true, limit: limit)
+    }
+
+    func page(_ q: OrderQuery, cursor: PageCursor?, inclusive: Bool, limit: Int) throws -> [OrderSummary] {
         var (whereSQL, args) = Self.filter(q)
         let col = q.sort.column
         let dir = q.descending ? "DESC" : "ASC"
-        let cmp = q.descending ? "<" : ">"
+        let cmp = (q.descending ? "<" : ">") + (inclusive ? "=" : "")
         if let cursor {
             if q.sort == .externalId {
                 whereSQL += " AND external_id \(cmp) ?"

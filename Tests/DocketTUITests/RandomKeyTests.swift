@@ -55,13 +55,13 @@ import Testing
 
     @Test(arguments: routes.map(\.0))
     func randomKeysFromEveryScreen(screen: String) throws {
-        let s = try storeWithBatch()
-        let composer = RecordingComposer(store: s)
-        let runner = EffectRunner(store: s, composer: composer)
         let route = Self.routes.first { $0.0 == screen }!.1
         let seed = UInt64(screen.unicodeScalars.reduce(7) { $0 &* 31 &+ UInt64($1.value) })
         var random = SeededRandom(seed: seed)
         for run in 0..<4 {
+            // Each run from the same store: keys may save edits and send batches.
+            let s = try storeWithBatch()
+            let runner = EffectRunner(store: s, composer: RecordingComposer(store: s))
             var state = AppState(width: 80, height: 24)
             runner.start(&state)
             for k in route { runner.apply(.key(k), to: &state) }
@@ -72,6 +72,8 @@ import Testing
                 pressed.append(key)
                 runner.apply(.key(key), to: &state)
                 if state.quit { break }
+                // Now and then the idle tick: screens reload what other processes wrote.
+                if pressed.count % 25 == 0 { runner.apply(.tick, to: &state) }
                 checkInvariants(state, "seed \(seed) run \(run) from \(screen) after \(pressed.suffix(12))")
             }
         }

@@ -164,4 +164,31 @@ func store(_ n: Int, prefix: String = "ORD-") throws -> SQLiteOrderStore {
         #expect(DisplayWidth.middle("short", 25) == "short")
         #expect(DisplayWidth.of(DisplayWidth.middle("王小明王小明王小明王小明", 9)) <= 9)
     }
+
+    @Test func theTableFollowsWhatOtherProcessesWrite() throws {
+        let s = try store(1500)
+        let runner = EffectRunner(store: s)
+        var state = AppState(width: 120, height: 30)
+        runner.start(&state)
+        // Far down the store, with rows trimmed above the window.
+        for _ in 0..<40 { runner.apply(.key(.pageDown), to: &state) }
+        let selected = try #require(state.orders.selected?.externalId)
+        #expect(!state.orders.atStart)
+        // Another docket process: an outcome for the selected order, and a new order.
+        let other = try SQLiteOrderStore(path: s.path)
+        try other.createBatch(id: "B-OTHER", target: "omnia", dialect: .omnia, externalIds: [selected])
+        try other.recordOutcomes(batch: "B-OTHER", target: "omnia", [OrderOutcome(externalId: selected, outcome: .rejected)])
+        _ = try other.importOrders([Order(externalId: "ZZZ-NEW")])
+        runner.apply(.tick, to: &state)
+        #expect(state.orders.total == 1501)
+        #expect(state.orders.selected?.externalId == selected)
+        #expect(state.orders.selected?.lastOutcome == "rejected")
+        let line = try #require(Render.draw(state).text.split(separator: "\n").first { $0.hasPrefix(selected) })
+        #expect(line.hasSuffix("rejected"))
+        // Not while typing a search.
+        runner.apply(.key(.char("/")), to: &state)
+        _ = try other.importOrders([Order(externalId: "ZZZ-NEWER")])
+        runner.apply(.tick, to: &state)
+        #expect(state.orders.total == 1501)
+    }
 }

@@ -143,6 +143,9 @@ public protocol OrderStoring: Sendable {
     func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary
     func order(externalId: String) throws -> StoredOrder?
     func page(_ query: OrderQuery, after: PageCursor?, limit: Int) throws -> [OrderSummary]
+    /// A page that starts at `from` itself (the console reloading the rows
+    /// it shows, as other processes change them).
+    func page(_ query: OrderQuery, from: PageCursor, limit: Int) throws -> [OrderSummary]
     func count(_ query: OrderQuery) throws -> Int
     /// The count, but no more than `limit`: a cheap "is it over" on a
     /// million orders.

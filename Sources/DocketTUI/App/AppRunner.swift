@@ -7,7 +7,8 @@ public struct EffectRunner: Sendable {
     public let store: any OrderStoring
     public let history: (any BatchHistory)?
     public let composer: (any Composer)?
-    public var pageSize = 200
+    public static let defaultPageSize = 200
+    public var pageSize = defaultPageSize
     /// The most orders Compose takes: planning reads and checks every order
     /// of the selection while the console waits, so a whole million-order
     /// store is refused with a way to narrow it, not loaded.
@@ -38,6 +39,9 @@ public struct EffectRunner: Sendable {
                 reversed.descending.toggle()
                 let rows = try store.page(reversed, after: cursor, limit: pageSize)
                 return .earlier(rows.reversed(), atStart: rows.count < pageSize)
+            case .refresh(let q, let from, let limit):
+                let rows = try from.map { try store.page(q, from: $0, limit: limit) } ?? store.page(q, after: nil, limit: limit)
+                return .refreshed(rows, total: try store.count(q), atEnd: rows.count < limit)
             case .loadOrder(let id):
                 return .orderLoaded(try store.order(externalId: id), try history?.latestOutcome(of: id))
             case .save(let order, let version):

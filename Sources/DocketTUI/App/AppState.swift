@@ -120,6 +120,8 @@ public enum Action: Sendable {
     /// A fresh window (the first page, or the last one after `G`).
     case window([OrderSummary], total: Int, atStart: Bool, atEnd: Bool, cursorAtEnd: Bool)
     case more([OrderSummary], atEnd: Bool)
+    /// The rows shown, read again from the first of them, and the count.
+    case refreshed([OrderSummary], total: Int, atEnd: Bool)
     case earlier([OrderSummary], atStart: Bool)
     case orderLoaded(StoredOrder?, LatestOutcome?)
     /// The store took the edit; the table's row for the order as it now is.
@@ -145,6 +147,7 @@ public enum Effect: Sendable, Equatable {
     case loadLast(OrderQuery, knownTotal: Int? = nil)
     case loadAfter(OrderQuery, PageCursor)
     case loadBefore(OrderQuery, PageCursor)
+    case refresh(OrderQuery, from: PageCursor?, limit: Int)
     case loadOrder(String)
     case save(Order, expectedVersion: Int)
     case loadBatches

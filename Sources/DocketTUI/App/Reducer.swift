@@ -27,6 +27,17 @@ public enum Reducer {
             s.orders.atEnd = atEnd
             s.orders.loading = false
             trim(&s, keepEnd: true)
+        case .refreshed(let rows, let total, let atEnd):
+            // Keep the cursor on the same order where it still is.
+            let selected = s.orders.selected?.externalId
+            let top = s.orders.top
+            s.orders.rows = rows
+            s.orders.total = total
+            s.orders.atEnd = atEnd
+            s.orders.loading = false
+            s.orders.cursor = selected.flatMap { id in rows.firstIndex { $0.externalId == id } } ?? min(s.orders.cursor, max(0, rows.count - 1))
+            s.orders.top = top
+            clampTop(&s)
         case .earlier(let rows, let atStart):
             s.orders.rows.insert(contentsOf: rows, at: 0)
             s.orders.cursor += rows.count
@@ -77,6 +88,13 @@ public enum Reducer {
             return [.loadBatch(batch)]
         case .tick:
             switch s.screen {
+            case .orders:
+                // Other docket processes import and send: the rows shown and
+                // the count follow, read again from the first row loaded.
+                guard !s.orders.loading, s.searchInput == nil, s.commandInput == nil else { return [] }
+                s.orders.loading = true
+                let from = s.orders.atStart ? nil : s.orders.rows.first?.cursor(s.orders.query.sort)
+                return [.refresh(s.orders.query, from: from, limit: max(s.orders.rows.count, EffectRunner.defaultPageSize))]
             case .batches: return [.loadBatches]
             case .batch:
                 if let id = s.batch?.summary.id, s.batch?.summary.finishedAt == nil { return [.loadBatch(id)] }
