@@ -33,10 +33,11 @@ public struct OrderView: Sendable {
 
     public var editable: Bool { stored.order.status.isEditable }
 
-    /// The order as it would be saved, or the change that does not fit.
-    public func draft(including input: Bool = true) -> Result<Order, DocketError> {
+    /// The order as it would be saved, with what is being typed, or the
+    /// change that does not fit.
+    public func draft() -> Result<Order, DocketError> {
         var edit = self.edit
-        if input, let text = self.input, let row = selectedRow { edit.set(row.path, to: text) }
+        if let text = input, let row = selectedRow { edit.set(row.path, to: text) }
         return edit.apply(to: stored.order)
     }
 
