@@ -94,9 +94,7 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
 
     public func finishBatch(_ id: String) throws {
         try write { db in
-            let counts = try Self.counts(id, db)
-            let json = JSONWriter.string(.object(JSONObject(counts.sorted { $0.key.rawValue < $1.key.rawValue }
-                .map { .init($0.key.rawValue, .number(String($0.value))) })))
+            let json = JSONWriter.string(BatchSummary.countsJSON(try Self.counts(id, db)))
             try db.execute(sql: "UPDATE batches SET finished_at = ?, final_counts = ? WHERE id = ?", arguments: [Self.now(), json, id])
         }
     }
@@ -155,7 +153,7 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         if let stored: String = row[6], let object = (try? JSONParser.parse(stored))?.objectValue {
             counts = [:]
             for m in object {
-                if let o = Outcome(rawValue: m.key), case .number(let n) = m.value, let v = Int(n) { counts[o] = v }
+                if let o = Outcome(rawValue: m.key), case .number(let n) = m.value, let v = Int(n), v > 0 { counts[o] = v }
             }
         } else {
             counts = try Self.counts(id, db)

@@ -38,7 +38,6 @@ public enum Console {
                 backend.draw(Render.draw(state))
                 frames?.write(kind, ContinuousClock.now - start)
                 idle = ContinuousClock.now
-                continue
             } else if ContinuousClock.now - idle > max(state.screen == .batch ? .milliseconds(500) : .seconds(2), lastTick * 20) {
                 // Other docket processes may have written to the store. A
                 // slow reload (a filter no index serves, on a million orders)
@@ -47,8 +46,8 @@ public enum Console {
                 runner.apply(.tick, to: &state)
                 lastTick = ContinuousClock.now - start
                 idle = ContinuousClock.now
+                backend.draw(Render.draw(state))
             }
-            backend.draw(Render.draw(state))
         }
     }
 }

@@ -19,7 +19,9 @@ public struct BatchSummary: Sendable, Equatable {
     }
 
     /// PRODUCT.md's counts object, every outcome present.
-    public var countsJSON: JSONValue {
+    public var countsJSON: JSONValue { Self.countsJSON(counts) }
+
+    public static func countsJSON(_ counts: [Outcome: Int]) -> JSONValue {
         .object(JSONObject(Outcome.allCases.map { .init($0.rawValue, .number(String(counts[$0] ?? 0))) }))
     }
 }

@@ -29,6 +29,13 @@ public struct OrderQuery: Sendable, Equatable {
     }
 }
 
+extension OrderQuery {
+    /// The same sort with no filter: every order.
+    public var unfiltered: OrderQuery { OrderQuery(sort: sort, descending: descending) }
+    /// Some filter or search narrows the listing.
+    public var isFiltered: Bool { self != unfiltered }
+}
+
 public enum OrderSort: String, Sendable, CaseIterable {
     case externalId = "id"
     case orderDate = "date"

@@ -30,13 +30,11 @@ public enum Reducer {
         case .refreshed(let rows, let total, let atEnd):
             // Keep the cursor on the same order where it still is.
             let selected = s.orders.selected?.externalId
-            let top = s.orders.top
             s.orders.rows = rows
             s.orders.total = total
             s.orders.atEnd = atEnd
             s.orders.loading = false
             s.orders.cursor = selected.flatMap { id in rows.firstIndex { $0.externalId == id } } ?? min(s.orders.cursor, max(0, rows.count - 1))
-            s.orders.top = top
             clampTop(&s)
         case .earlier(let rows, let atStart):
             s.orders.rows.insert(contentsOf: rows, at: 0)
@@ -76,7 +74,7 @@ public enum Reducer {
         case .requestShown(let index, let json):
             s.shownRequest = (index, json.components(separatedBy: "\n"))
             // Straight to the request: the plan's summary is above it.
-            s.planScroll = ComposeScreen.lines(s).firstIndex { $0.1 == .header } ?? 0
+            s.planScroll = ComposeScreen.summary(s).count - 1
         case .sent(let batch):
             s.screen = .batch
             s.batch = nil
@@ -111,29 +109,24 @@ public enum Reducer {
         s.batchTab == .outcomes ? s.visibleOutcomes.count : s.batchRequests.count
     }
 
-    /// Ctrl-C quits from anywhere, even while typing, unless that would
-    /// drop unsaved edits or leave a batch half sent: then it asks once.
+    /// Ctrl-C quits from anywhere, even while typing; unsaved edits count
+    /// as something to lose, as a batch being sent does.
     static func interrupt(_ s: inout AppState) -> [Effect] {
         let unsaved = s.orderView.map { !$0.edit.isEmpty || $0.input != nil } ?? false
-        if (unsaved || s.sending > 0) && !s.confirmQuit {
-            s.confirmQuit = true
-            s.message = (unsaved ? "An order has changes not saved" : "A batch is still being sent")
-                + ". Press Ctrl-C again to quit anyway."
-        } else {
-            s.quit = true
-        }
+        quit(&s, unless: unsaved ? "An order has changes not saved" : nil, again: "Ctrl-C")
         return []
     }
 
-    /// Quitting while a batch is sent here would leave it half sent (resume
-    /// finishes it, but the user should choose that knowingly).
-    static func requestQuit(_ s: inout AppState) {
-        if s.sending > 0 && !s.confirmQuit {
-            s.confirmQuit = true
-            s.message = "A batch is still being sent. Press q again to quit anyway (docket resume finishes it later)."
-        } else {
-            s.quit = true
-        }
+    static func requestQuit(_ s: inout AppState) { quit(&s, unless: nil, again: "q") }
+
+    /// Quits, unless something would be lost: then it says what and asks for
+    /// the key again. A batch sent from here would be left half sent
+    /// (resume finishes it, but the user should choose that knowingly).
+    static func quit(_ s: inout AppState, unless loss: String?, again key: String) {
+        let loss = loss ?? (s.sending > 0 ? "A batch is still being sent" : nil)
+        guard let loss, !s.confirmQuit else { s.quit = true; return }
+        s.confirmQuit = true
+        s.message = "\(loss). Press \(key) again to quit anyway" + (s.sending > 0 ? " (docket resume finishes the batch later)." : ".")
     }
 
     /// Keeps the window bounded: drops rows far from the cursor.
@@ -195,8 +188,8 @@ public enum Reducer {
         switch key {
         case .char("q"): requestQuit(&s)
         case .escape:
-            if s.orders.query.search != nil || s.orders.query != OrderQuery(sort: s.orders.query.sort, descending: s.orders.query.descending) {
-                s.orders.query = OrderQuery(sort: s.orders.query.sort, descending: s.orders.query.descending)
+            if s.orders.query.isFiltered {
+                s.orders.query = s.orders.query.unfiltered
                 s.orders.loading = true
                 s.message = "Showing every order."
                 return [.loadFirst(s.orders.query)]
@@ -286,12 +279,12 @@ public enum Reducer {
                 return []
             }
             return [.showRequest(next, target: plan.target, query: composeQuery(s))]
-        case .down, .char("j"): s.planScroll = min(s.planScroll + 1, max(0, ComposeScreen.lines(s).count - (s.height - 4)))
+        case .down, .char("j"): s.planScroll = min(s.planScroll + 1, ComposeScreen.maxScroll(s))
         case .up, .char("k"): s.planScroll = max(0, s.planScroll - 1)
-        case .pageDown, .char(" "): s.planScroll = min(s.planScroll + s.height - 4, max(0, ComposeScreen.lines(s).count - (s.height - 4)))
+        case .pageDown, .char(" "): s.planScroll = min(s.planScroll + s.height - 4, ComposeScreen.maxScroll(s))
         case .pageUp: s.planScroll = max(0, s.planScroll - (s.height - 4))
         case .home, .char("g"): s.planScroll = 0
-        case .end, .char("G"): s.planScroll = max(0, ComposeScreen.lines(s).count - (s.height - 4))
+        case .end, .char("G"): s.planScroll = ComposeScreen.maxScroll(s)
         case .char("s"):
             guard let plan = s.plan, plan.orderCount > plan.skipped.count else {
                 s.message = "Nothing to send: no order of this selection passes the target's checks."

@@ -81,7 +81,7 @@ extension Reducer {
                 s.message = "\"\(text)\" is not in this request or its response."
             }
         case .compose:
-            if let i = ComposeScreen.lines(s).firstIndex(where: { $0.0.lowercased().contains(needle) }), !needle.isEmpty {
+            if !needle.isEmpty, let i = ComposeScreen.find(needle, in: s) {
                 s.planScroll = i
             } else if !needle.isEmpty {
                 s.message = "\"\(text)\" is not on this screen."

@@ -6,7 +6,12 @@ import DocketCore
 /// into it until the store accepts the save: a refused save (someone else
 /// saved first, the order left OPEN) loses nothing.
 public struct OrderView: Sendable {
-    public var stored: StoredOrder
+    public var stored: StoredOrder {
+        didSet { fields = OrderRow.fields(of: stored.order) }
+    }
+    /// The stored order's fields in screen order: flattened once per
+    /// version, not at every key (the edit and the issues lie over them).
+    public private(set) var fields: [OrderFields.Field]
     /// What the latest batch this order went in said about it.
     public var latest: LatestOutcome?
     public var edit = OrderEdit()
@@ -29,6 +34,7 @@ public struct OrderView: Sendable {
     public init(stored: StoredOrder, latest: LatestOutcome? = nil) {
         self.stored = stored
         self.latest = latest
+        fields = OrderRow.fields(of: stored.order)
     }
 
     public var editable: Bool { stored.order.status.isEditable }
@@ -68,14 +74,18 @@ public struct OrderRow: Sendable, Equatable {
 
     public var changed: Bool { original != nil }
 
-    static func rows(for view: OrderView) -> [OrderRow] {
-        let all = OrderFields.flatten(view.stored.order).filter { !["externalId", "status"].contains($0.path) }
-        // The order's own fields, then its items, then addresses and the
-        // rest: what support staff look at first comes first.
+    /// The order's own fields, then its items, then addresses and the rest:
+    /// what support staff look at first comes first.
+    static func fields(of order: Order) -> [OrderFields.Field] {
+        let all = OrderFields.flatten(order).filter { !["externalId", "status"].contains($0.path) }
         let plain = all.filter { !$0.path.contains(".") && !$0.path.contains("[") }
         let items = all.filter { $0.path.hasPrefix("items[") }
         let rest = all.filter { ($0.path.contains(".") || $0.path.contains("[")) && !$0.path.hasPrefix("items[") }
-        var rows = (plain + items + rest).map { f in
+        return plain + items + rest
+    }
+
+    static func rows(for view: OrderView) -> [OrderRow] {
+        var rows = view.fields.map { f in
             OrderRow(path: f.path, value: f.value, container: (f.value == "[]" || f.value == "{}"))
         }
         for change in view.edit.changes {

@@ -22,16 +22,18 @@ enum ComposeScreen {
             }
             return
         }
-        let lines = lines(s)
-        let visible = s.height - 4
-        let start = min(s.planScroll, max(0, lines.count - visible))
-        for (i, (text, role)) in lines.dropFirst(start).prefix(visible).enumerated() {
+        let summary = summary(s)
+        let start = min(s.planScroll, maxScroll(s))
+        for i in 0..<max(0, s.height - 4) {
+            guard let (text, role) = line(start + i, of: s, summary: summary) else { break }
             g.put(text, x: 0, y: 3 + i, role: role)
         }
     }
 
-    /// The plan as lines: what will be sent, what fails and why, the JSON.
-    static func lines(_ s: AppState) -> [(String, Role)] {
+    /// What will be sent, what fails and why, and the heading of the request
+    /// shown; the request's own lines follow it (`s.shownRequest`, split
+    /// once, not copied per frame: a request may hold thousands of orders).
+    static func summary(_ s: AppState) -> [(String, Role)] {
         guard let plan = s.plan else { return [] }
         var lines: [(String, Role)] = []
         let sendable = plan.orderCount - plan.skipped.count
@@ -48,14 +50,32 @@ enum ComposeScreen {
             lines.append(("  \(o.externalId)", .outcomeRejected))
             for e in o.errors.prefix(6) { lines.append(("    \(e.field ?? "(order)")  \(e.message)", .normal)) }
         }
-        if let (index, json) = s.shownRequest {
+        if let index = s.shownRequest?.index {
             lines.append(("", .normal))
             let count = plan.requestSizes.count
             lines.append((count > 1 ? "Request \(index + 1) of \(count) (\(plan.requestSizes[index]) orders), as it will be sent; ] and [ for the others:"
                           : "The request, as it will be sent:", .header))
-            lines += json.map { ($0, .dim) }
         }
         return lines
+    }
+
+    /// Line `i` of the screen's text: the summary, then the request's JSON.
+    static func line(_ i: Int, of s: AppState, summary: [(String, Role)]) -> (String, Role)? {
+        if i < summary.count { return summary[i] }
+        guard let json = s.shownRequest?.lines, json.indices.contains(i - summary.count) else { return nil }
+        return (json[i - summary.count], .dim)
+    }
+
+    static func lineCount(_ s: AppState) -> Int { summary(s).count + (s.shownRequest?.lines.count ?? 0) }
+
+    /// The farthest the text scrolls: its last line at the bottom.
+    static func maxScroll(_ s: AppState) -> Int { max(0, lineCount(s) - (s.height - 4)) }
+
+    /// The first line at or after the top that holds `needle` (lower case).
+    static func find(_ needle: String, in s: AppState) -> Int? {
+        let summary = summary(s)
+        if let i = summary.firstIndex(where: { $0.0.lowercased().contains(needle) }) { return i }
+        return s.shownRequest?.lines.firstIndex { $0.lowercased().contains(needle) }.map { summary.count + $0 }
     }
 }
 

@@ -60,7 +60,7 @@ public enum Render {
             // Most used first: a narrow status bar cuts from the end.
             var keys = [("↑↓", "move"), ("Enter", "open"), ("/", "search")]
             let q = s.orders.query
-            if q != OrderQuery(sort: q.sort, descending: q.descending) || !s.orders.marked.isEmpty { keys.append(("Esc", "show all")) }
+            if q.isFiltered || !s.orders.marked.isEmpty { keys.append(("Esc", "show all")) }
             return keys + [("c", "compose"), ("m", "mark"), ("b", "batches"), (":", "command"), ("?", "help"), ("q", "quit"),
                            ("s/S", "sort/reverse"), ("g/G", "first/last"), ("PgUp/PgDn", "page")]
         case .order:
@@ -110,7 +110,7 @@ enum OrdersScreen {
         g.put(title, x: 0, y: 0, role: .title)
         table.header(y: 1, into: &g)
         if s.orders.rows.isEmpty && !s.orders.loading {
-            g.put(s.orders.query == OrderQuery(sort: q.sort, descending: q.descending) ? "No orders yet: docket import FILE adds some."
+            g.put(!q.isFiltered ? "No orders yet: docket import FILE adds some."
                   : "No orders match: Esc shows every order again.",
                   x: 1, y: 3, role: .dim)
             return
