@@ -26,8 +26,14 @@ struct SubmitBenchmark {
             let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
             _ = try store.importOrders(batch)
             var taken = 0
+            var selection: [StoredOrder] = []
+            try store.forEachOrder(OrderQuery()) { selection.append($0) }
+            let owner = BatchOwner.current()
             let elapsed = try await secondsAsync {
-                _ = try await BatchRunner.run(engine: engine, journal: store, id: "bench", orders: batch)
+                // As docket submit does: claim the orders, then send them.
+                let (_, claimed) = try BatchRunner.claim(journal: store, id: "bench", target: target, selection: selection,
+                                                         owner: owner, recheck: nil)
+                _ = try await BatchRunner.run(engine: engine, journal: store, id: "bench", orders: claimed, owner: owner)
                 taken = try store.batch("bench")?.outcomes.filter { $0.outcome.isTaken }.count ?? 0
             }
             guard taken == orders else { throw DocketError("only \(taken) of \(orders) orders were accepted") }

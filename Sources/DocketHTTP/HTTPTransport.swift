@@ -33,13 +33,27 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for h in request.headers { r.headers.add(name: h.name, value: h.value) }
         r.headers.replaceOrAdd(name: "User-Agent", value: "docket/0.1")
         if !request.body.isEmpty { r.body = .bytes(ByteBuffer(bytes: request.body)) }
-        let deadline = TimeAmount.milliseconds(Int64(timeout * 1000))
+        // The timeout bounds the whole exchange: connecting, the headers and
+        // every byte of the body. AsyncHTTPClient's own deadline stops at
+        // the headers, so a body that drips in would hold the batch forever.
+        let client = self.client, limit = maxResponseBytes, prepared = r
         do {
-            let response = try await client.execute(r, timeout: deadline)
-            let body = try await response.body.collect(upTo: maxResponseBytes)
-            return HTTPResponseData(status: Int(response.status.code),
-                                    headers: response.headers.map { (name: $0.name, value: $0.value) },
-                                    body: Array(buffer: body))
+            return try await withThrowingTaskGroup(of: HTTPResponseData?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(prepared, timeout: .milliseconds(Int64(timeout * 1000)))
+                    let body = try await response.body.collect(upTo: limit)
+                    return HTTPResponseData(status: Int(response.status.code),
+                                            headers: response.headers.map { (name: $0.name, value: $0.value) },
+                                            body: Array(buffer: body))
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else { throw HTTPClientError.deadlineExceeded }
+                return response
+            }
         } catch {
             throw Self.classify(error)
         }

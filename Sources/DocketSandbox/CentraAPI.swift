@@ -24,9 +24,11 @@ extension SandboxState {
         guard let o else { return no(-7, "The order must be an object") }
         let products = o["products"]?.arrayValue ?? []
         if products.isEmpty { return no(-3, "Order is empty") }
-        let issues = OrderValidator.vendorIssues(.centra, order: o, request: nil).filter { $0.path != "orderId" }
+        let issues = OrderValidator.vendorIssues(.centra, order: o, request: nil).filter { $0.path != "orderId" && $0.path != "orderNumber" }
         if let first = issues.first { return no(-4, "\(first.path) \(first.text)") }
-        let number = o["orderId"]?.stringValue
+        // Centra compares its integer orderNumber; orderId is what earlier
+        // Docket versions sent.
+        let number = o["orderNumber"].flatMap(scalar) ?? o["orderId"]?.stringValue
         if let number, centraOrders[number] != nil { return no(-5, "An order with order number \(number) already exists") }
         var needed: [String: Int] = [:]
         for p in products {

@@ -10,16 +10,105 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         return "B\(stamp.prefix(15))-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
     }
 
-    /// Writes the batch and its orders, all `pending`, before anything is sent.
-    public func createBatch(id: String, target: String, dialect: Dialect, externalIds: [String]) throws {
+    /// Writes the batch, its orders (all `pending`, with the version sent)
+    /// and their claims before anything is sent, in one transaction: two
+    /// processes claiming at once are serialised by SQLite's write lock,
+    /// and the second sees the first's claims.
+    public func createBatch(id: String, target: String, dialect: Dialect, orders: [(externalId: String, version: Int)],
+                            owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim {
         try write { db in
-            let now = Self.now()
-            try db.execute(sql: "INSERT INTO batches (id, target, dialect, created_at, order_count) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, target, dialect.rawValue, now, externalIds.count])
-            let insert = try db.makeStatement(sql: """
-                INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at) VALUES (?, ?, ?, 'pending', ?)
+            try db.execute(sql: """
+                CREATE TEMP TABLE IF NOT EXISTS claim_candidates(external_id TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
+                DELETE FROM temp.claim_candidates;
                 """)
-            for (i, externalId) in externalIds.enumerated() { try insert.execute(arguments: [id, externalId, i, now]) }
+            let add = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.claim_candidates VALUES (?, ?, ?)")
+            for (i, o) in orders.enumerated() { try add.execute(arguments: [o.externalId, o.version, i]) }
+            var claim = BatchClaim()
+            for row in try Row.fetchAll(db, sql: """
+                SELECT c.external_id, cl.batch_id FROM temp.claim_candidates c
+                JOIN claims cl ON cl.external_id = c.external_id AND cl.target = ?
+                """, arguments: [target]) {
+                claim.busy[row[0]] = row[1]
+            }
+            // Still there, at the version read, and (for a selection by
+            // filter) still selected by it.
+            var (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
+            args += [target]
+            claim.changed = try String.fetchAll(db, sql: """
+                SELECT c.external_id FROM temp.claim_candidates c
+                WHERE NOT EXISTS (SELECT 1 FROM orders WHERE orders.external_id = c.external_id AND orders.version = c.version AND (\(filterSQL)))
+                  AND NOT EXISTS (SELECT 1 FROM claims cl WHERE cl.external_id = c.external_id AND cl.target = ?)
+                ORDER BY c.position
+                """, arguments: args)
+            let excluded = Set(claim.changed).union(claim.busy.keys)
+            claim.claimed = orders.map(\.externalId).filter { !excluded.contains($0) }
+            try db.execute(sql: "DELETE FROM temp.claim_candidates")
+            guard !claim.claimed.isEmpty else { return claim }
+            let now = Self.now()
+            try db.execute(sql: """
+                INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, target, dialect.rawValue, now, claim.claimed.count, owner.host, owner.pid, owner.heartbeat])
+            let insert = try db.makeStatement(sql: """
+                INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version) VALUES (?, ?, ?, 'pending', ?, ?)
+                """)
+            let claimRow = try db.makeStatement(sql: "INSERT INTO claims (external_id, target, batch_id) VALUES (?, ?, ?)")
+            let versions = Dictionary(orders.map { ($0.externalId, $0.version) }, uniquingKeysWith: { a, _ in a })
+            for (i, externalId) in claim.claimed.enumerated() {
+                try insert.execute(arguments: [id, externalId, i, now, versions[externalId]])
+                try claimRow.execute(arguments: [externalId, target, id])
+            }
+            return claim
+        }
+    }
+
+    /// A batch of these orders, as they are now, owned by this process:
+    /// for tools and tests that journal a batch of their own.
+    @discardableResult
+    public func createBatch(id: String, target: String, dialect: Dialect, externalIds: [String]) throws -> BatchClaim {
+        let versions = try read { db in
+            try externalIds.map { ($0, try Int.fetchOne(db, sql: "SELECT version FROM orders WHERE external_id = ?", arguments: [$0]) ?? 0) }
+        }
+        return try createBatch(id: id, target: target, dialect: dialect, orders: versions, owner: .current(), recheck: nil)
+    }
+
+    public func heartbeat(batch: String, owner: BatchOwner) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE batches SET heartbeat = ? WHERE id = ? AND owner_host = ? AND owner_pid = ? AND finished_at IS NULL",
+                           arguments: [owner.heartbeat, batch, owner.host, owner.pid])
+        }
+    }
+
+    public func owner(of batch: String) throws -> BatchOwner? {
+        try read { db in try Self.owner(batch, db) }
+    }
+
+    static func owner(_ batch: String, _ db: Database) throws -> BatchOwner? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT owner_host, owner_pid, heartbeat FROM batches WHERE id = ? AND finished_at IS NULL",
+                                         arguments: [batch]),
+              let host: String = row[0], let pid: Int32 = row[1], let beat: Double = row[2] else { return nil }
+        return BatchOwner(host: host, pid: pid, heartbeat: beat)
+    }
+
+    public func takeOver(batch: String, owner: BatchOwner, force: Bool) throws -> BatchOwner? {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT finished_at FROM batches WHERE id = ?", arguments: [batch]) else {
+                throw DocketError("there is no batch \(batch) in the store", file: path)
+            }
+            if let finished: String = row[0] {
+                throw DocketError("batch \(batch) finished at \(finished); there is nothing to resume")
+            }
+            let before = try Self.owner(batch, db)
+            if let before, before.isAlive, !force {
+                throw DocketError("""
+                    batch \(batch) is still being sent by \(before.description); \
+                    resuming it now could send its orders twice. Wait for it to finish, or stop that process \
+                    (resume --force takes it over anyway).
+                    """)
+            }
+            try db.execute(sql: "UPDATE batches SET owner_host = ?, owner_pid = ?, heartbeat = ? WHERE id = ?",
+                           arguments: [owner.host, owner.pid, owner.heartbeat, batch])
+            return before
         }
     }
 
@@ -56,9 +145,17 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         }
     }
 
-    /// Batches that never finished (the process stopped), newest first.
-    public func unfinishedBatches() throws -> [BatchSummary] {
-        try batches().filter { $0.finishedAt == nil }
+    /// Batches that never finished, newest first, each with who is (or
+    /// was) sending it.
+    public func unfinishedBatches() throws -> [(summary: BatchSummary, owner: BatchOwner?)] {
+        try batches().filter { $0.finishedAt == nil }.map { ($0, try owner(of: $0.id)) }
+    }
+
+    /// The owners of these batches, for saying who holds a claim.
+    public func owners(_ batches: some Sequence<String>) throws -> [String: BatchOwner?] {
+        var result: [String: BatchOwner?] = [:]
+        for b in Set(batches) { result[b] = try owner(of: b) }
+        return result
     }
 
     static func insertRequest(_ db: Database, batch: String, _ r: RequestRecord) throws {
@@ -85,10 +182,19 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         let latest = try db.cachedStatement(sql: """
             UPDATE orders SET last_outcome = ?, last_target = ?, last_batch = ? WHERE external_id = ?
             """)
+        // The version is the one the batch sent (older batches: the order's
+        // own, the best that is known).
+        let perTarget = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO order_targets (external_id, target, outcome, batch_id, version, hold, updated_at)
+            SELECT ?1, ?2, ?3, ?4, coalesce((SELECT version FROM batch_orders WHERE batch_id = ?4 AND external_id = ?1),
+                                            (SELECT version FROM orders WHERE external_id = ?1), 0), ?5, ?6
+            """)
         for o in outcomes {
             try update.execute(arguments: [o.outcome.rawValue, JSONWriter.string(.array(o.remoteIds.map { .string($0) })),
                                            JSONWriter.string(.array(o.errors.map(\.json))), now, batch, o.externalId])
             try latest.execute(arguments: [o.outcome.rawValue, target, batch, o.externalId])
+            guard o.outcome != .pending else { continue }
+            try perTarget.execute(arguments: [o.externalId, target, o.outcome.rawValue, batch, o.isHeld, now])
         }
     }
 
@@ -96,6 +202,7 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         try write { db in
             let json = JSONWriter.string(BatchSummary.countsJSON(try Self.counts(id, db)))
             try db.execute(sql: "UPDATE batches SET finished_at = ?, final_counts = ? WHERE id = ?", arguments: [Self.now(), json, id])
+            try db.execute(sql: "DELETE FROM claims WHERE batch_id = ?", arguments: [id])
         }
     }
 

@@ -240,7 +240,16 @@ public final class SQLiteOrderStore: OrderStoring {
                 SELECT body, version, last_outcome, last_target, created_at, updated_at, status
                 FROM orders WHERE external_id = ?
                 """, arguments: [externalId]) else { return nil }
-            return try Self.stored(row)
+            var stored = try Self.stored(row)
+            stored.targets = try Row.fetchAll(db, sql: """
+                SELECT ot.target, b.dialect, ot.outcome, ot.batch_id, ot.version, ot.hold, ot.updated_at
+                FROM order_targets ot LEFT JOIN batches b ON b.id = ot.batch_id
+                WHERE ot.external_id = ? ORDER BY ot.updated_at DESC, ot.target
+                """, arguments: [externalId]).map { r in
+                TargetOutcome(target: r[0], dialect: (r[1] as String?).flatMap(Dialect.init(rawValue:)),
+                              outcome: Outcome(rawValue: r[2]) ?? .unknown, batch: r[3], version: r[4], held: r[5], at: r[6])
+            }
+            return stored
         }
     }
 
@@ -266,12 +275,39 @@ public final class SQLiteOrderStore: OrderStoring {
             clauses.append("status IN (\(placeholders(q.statuses.count)))")
             args += StatementArguments(q.statuses.map(\.rawValue))
         }
-        if !q.outcomes.isEmpty {
+        // One order's row for a target: `ot` in the subqueries below.
+        let atTarget = "SELECT 1 FROM order_targets ot WHERE ot.external_id = orders.external_id AND ot.target = ?"
+        if let t = q.target {
+            let named = q.outcomes.filter { $0 != "none" }
+            var parts: [String] = []
+            if q.outcomes.isEmpty || !named.isEmpty {
+                parts.append("EXISTS (\(atTarget)\(named.isEmpty ? "" : " AND ot.outcome IN (\(placeholders(named.count)))"))")
+                args += [t]
+                args += StatementArguments(named)
+            }
+            if q.outcomes.contains("none") {
+                parts.append("NOT EXISTS (\(atTarget))")
+                args += [t]
+            }
+            clauses.append("(" + parts.joined(separator: " OR ") + ")")
+        } else if !q.outcomes.isEmpty {
             clauses.append("last_outcome IN (\(placeholders(q.outcomes.count)))")
             args += StatementArguments(q.outcomes.map { $0 == "none" ? "" : $0 })
         }
-        if let t = q.target {
-            clauses.append("last_target = ?")
+        if q.changed {
+            if let t = q.target {
+                clauses.append("EXISTS (\(atTarget) AND ot.version < orders.version)")
+                args += [t]
+            } else {
+                clauses.append("EXISTS (SELECT 1 FROM order_targets ot WHERE ot.external_id = orders.external_id AND ot.version < orders.version)")
+            }
+        }
+        if let t = q.target, q.skipUnchangedRefusals {
+            clauses.append("NOT EXISTS (\(atTarget) AND ot.outcome = 'rejected' AND ot.version >= orders.version)")
+            args += [t]
+        }
+        if let t = q.target ?? q.notTakenBy, q.skipHeld || q.notTakenBy != nil {
+            clauses.append("NOT EXISTS (\(atTarget) AND ot.hold = 1)")
             args += [t]
         }
         if !q.ids.isEmpty {
@@ -279,12 +315,10 @@ public final class SQLiteOrderStore: OrderStoring {
             args += StatementArguments(q.ids)
         }
         if let t = q.notTakenBy {
-            // The latest definitive word from this target, whatever other
-            // targets said since.
+            // Taken: this target's latest word was accepted or exists, and
+            // (when it can update orders) about the version there is now.
             clauses.append("""
-                coalesce((SELECT bo.outcome FROM batch_orders bo JOIN batches b ON b.id = bo.batch_id
-                          WHERE bo.external_id = orders.external_id AND b.target = ? AND bo.outcome != 'pending'
-                          ORDER BY b.rowid DESC LIMIT 1), '') NOT IN ('accepted', 'exists')
+                NOT EXISTS (\(atTarget) AND ot.outcome IN ('accepted', 'exists')\(q.notTakenByUpdates ? " AND ot.version >= orders.version" : ""))
                 """)
             args += [t]
         }
@@ -329,7 +363,8 @@ public final class SQLiteOrderStore: OrderStoring {
             }
         }
         let order = q.sort == .externalId ? "external_id \(dir)" : "\(col) \(dir), external_id \(dir)"
-        let sql = "SELECT \(OrderSummary.columns) FROM orders WHERE \(whereSQL) ORDER BY \(order) LIMIT \(max(0, limit))"
+        let sql = "SELECT \(OrderSummary.columns(outcomeAt: q.target)) FROM orders WHERE \(whereSQL) ORDER BY \(order) LIMIT \(max(0, limit))"
+        if let t = q.target { args = [t] + args }
         return try read { db in try Row.fetchAll(db, sql: sql, arguments: args).map(OrderSummary.init(row:)) }
     }
 

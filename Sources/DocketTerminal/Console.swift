@@ -34,8 +34,11 @@ public enum Console {
             if let key = backend.readKey() {
                 let start = ContinuousClock.now
                 let kind = FrameLog.kind(of: key, in: state)
+                let asking = state.confirmSend
                 runner.apply(.key(key), to: &state)
                 backend.draw(Render.draw(state))
+                // Keys typed ahead of a question never answer it.
+                if state.confirmSend && !asking { backend.dropTypedAhead() }
                 frames?.write(kind, ContinuousClock.now - start)
                 idle = ContinuousClock.now
             } else if ContinuousClock.now - idle > max(state.screen == .batch ? .milliseconds(500) : .seconds(2), lastTick * 20) {

@@ -84,6 +84,12 @@ public final class NCursesBackend {
     }
 
     /// The next key, or nil when none came within 100 ms.
+    /// Drops every key typed but not yet read: a question just drawn must
+    /// not be answered by keys typed before anyone could see it.
+    public func dropTypedAhead() {
+        _ = flushinp()
+    }
+
     public func readKey() -> Key? {
         var ch: wint_t = 0
         let result = docket_get_wch(&ch)

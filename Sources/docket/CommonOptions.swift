@@ -33,8 +33,11 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only orders with this local status: OPEN, PROCESSING, CLOSED, CANCELLED (comma-separated for several).", valueName: "status"))
     var status: String?
 
-    @Option(help: ArgumentHelp("Only orders whose last outcome is this: accepted, exists, rejected, not_saved, skipped, unknown, pending, or none (never sent); comma-separated for several.", valueName: "outcome"))
+    @Option(help: ArgumentHelp("Only orders whose latest outcome is this: accepted, exists, rejected, not_saved, skipped, unknown, pending, or none (never sent); comma-separated for several. With a target, what that target said last.", valueName: "outcome"))
     var outcome: String?
+
+    @Flag(help: "Only orders changed (edited or imported again) since their outcome: at the target when one is given, else at any.")
+    var changed = false
 
     @Option(help: ArgumentHelp("Only orders with these external ids (comma-separated).", valueName: "A,B,C"))
     var ids: String?
@@ -64,20 +67,23 @@ struct SelectionOptions: ParsableArguments {
         }
         if let ids { q.ids = list(ids) }
         if let search, !search.trimmingCharacters(in: .whitespaces).isEmpty { q.search = search }
+        q.changed = changed
         return q
     }
 
     /// No selection flag given: the command's default selection applies.
-    var isEmpty: Bool { status == nil && outcome == nil && ids == nil && search == nil }
+    var isEmpty: Bool { status == nil && outcome == nil && ids == nil && search == nil && !changed }
 
-    /// The selection, or with no flags PRODUCT.md's default for sending to
-    /// `target`: every OPEN order that target has not yet taken.
-    func query(defaultFor target: String) throws -> OrderQuery {
+    /// The selection, with `--outcome` and `--changed` read at `target`;
+    /// with no flags, PRODUCT.md's default for sending to it: every OPEN
+    /// order it has not yet taken, or took before a change when it can
+    /// update orders. `skipUnchanged`: an `--outcome` that names rejected
+    /// takes only the refused orders changed since.
+    func query(for target: TargetConfig, skipUnchanged: Bool = false) throws -> OrderQuery {
+        if isEmpty { return .sendable(to: target.name, canUpdate: target.dialect.updatesOrders) }
         var q = try query()
-        if isEmpty {
-            q.statuses = [.open]
-            q.notTakenBy = target
-        }
+        if !q.outcomes.isEmpty || changed { q.target = target.name }
+        q.skipUnchangedRefusals = skipUnchanged && q.outcomes.contains("rejected")
         return q
     }
 

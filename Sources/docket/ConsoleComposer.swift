@@ -34,35 +34,44 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
         config.targets.values.sorted { $0.name < $1.name }.map { TargetChoice(name: $0.name, dialect: $0.dialect, validator: try? $0.validator) }
     }
 
-    func orders(_ query: OrderQuery) throws -> [Order] {
-        var list: [Order] = []
-        try store.forEachOrder(query) { list.append($0.order) }
-        return list
-    }
-
-    /// The target, the orders that fail local validation, and the requests
-    /// the rest go out in: what `docket submit` would do.
-    func split(target name: String, query: OrderQuery) throws -> (TargetConfig, Int, [OrderOutcome], [[Order]]) {
-        let target = try config.target(name)
-        let engine = try SubmissionEngine.forTarget(target, transport: NoTransport())
-        let orders = try orders(query)
-        let (skipped, requests) = engine.plan(orders)
-        return (target, orders.count, skipped, requests)
-    }
-
+    /// The selection, read once, checked and split as `docket submit`
+    /// would.
     func plan(target name: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
         catching {
-            let (target, count, skipped, requests) = try split(target: name, query: query)
+            let target = try config.target(name)
+            let engine = try SubmissionEngine.forTarget(target, transport: NoTransport())
+            var selection: [StoredOrder] = []
+            try store.forEachOrder(query) { selection.append($0) }
+            let (skipped, requests) = engine.plan(selection.map(\.order))
+            var unchanged = 0
+            if query.skipUnchangedRefusals {
+                var all = query
+                all.skipUnchangedRefusals = false
+                unchanged = try store.count(all) - selection.count
+            }
             let first = try requests.first.map { JSONWriter.string(try target.dialect.codec.encodeRequest($0, options: target.encodeOptions), pretty: true) }
-            return ComposePlan(target: name, orderCount: count, requestSizes: requests.map(\.count), skipped: skipped, firstRequest: first ?? "")
+            return ComposePlan(target: name, dialect: target.dialect, query: query, orderCount: selection.count,
+                               requests: requests.map { $0.map(\.externalId) },
+                               versions: Dictionary(selection.map { ($0.order.externalId, $0.version) }, uniquingKeysWith: { a, _ in a }),
+                               skipped: skipped, unchangedRefused: unchanged, firstRequest: first ?? "")
         }
     }
 
-    func request(_ index: Int, target name: String, query: OrderQuery) -> Result<String, DocketError> {
+    /// The plan's orders by id, as stored now.
+    func orders(_ ids: [String]) throws -> [StoredOrder] {
+        var found: [String: StoredOrder] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            try store.forEachOrder(OrderQuery(ids: chunk)) { found[$0.order.externalId] = $0 }
+        }
+        return ids.compactMap { found[$0] }
+    }
+
+    func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError> {
         catching {
-            let (target, _, _, requests) = try split(target: name, query: query)
-            guard requests.indices.contains(index) else { throw DocketError("the batch has \(requests.count) requests now; compose it again") }
-            return JSONWriter.string(try target.dialect.codec.encodeRequest(requests[index], options: target.encodeOptions), pretty: true)
+            let target = try config.target(plan.target)
+            guard plan.requests.indices.contains(index) else { throw DocketError("the batch has \(plan.requests.count) requests") }
+            let orders = try orders(plan.requests[index]).map(\.order)
+            return JSONWriter.string(try target.dialect.codec.encodeRequest(orders, options: target.encodeOptions), pretty: true)
         }
     }
 
@@ -76,14 +85,27 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
         }
     }
 
-    func send(target name: String, query: OrderQuery) -> Result<String, DocketError> {
-        do {
-            let target = try config.target(name)
+    /// Claims exactly the plan's orders at the versions it showed (those
+    /// another batch holds or someone changed since are left out, and the
+    /// answer says so) and sends them in the background.
+    func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError> {
+        catching {
+            let target = try config.target(plan.target)
             _ = try SubmissionEngine.url(for: target)
-            let orders = try orders(query)
+            let ids = plan.requests.flatMap { $0 } + plan.skipped.map(\.externalId)
+            // Each order as it was when planned: a newer version is not what
+            // the screen showed, and the claim leaves it out.
+            let selection = try orders(ids).map { stored -> StoredOrder in
+                var s = stored
+                s.version = plan.versions[s.order.externalId] ?? s.version
+                return s
+            }
             let id = SQLiteOrderStore.newBatchId()
-            // The batch exists before the first request, as the journal requires.
-            try store.createBatch(id: id, target: target.name, dialect: target.dialect, externalIds: orders.map(\.externalId))
+            let owner = BatchOwner.current()
+            let (claim, orders) = try BatchRunner.claim(journal: store, id: id, target: target, selection: selection,
+                                                        owner: owner, recheck: plan.query)
+            let leftOut = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values))
+            guard !orders.isEmpty else { return SendStarted(batch: nil, leftOut: leftOut) }
             let store = self.store
             adjust(1)
             Task.detached { [self] in
@@ -91,8 +113,15 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
                 let transport = AsyncHTTPTransport()
                 do {
                     let engine = try SubmissionEngine.forTarget(target, transport: transport)
-                    _ = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, resuming: true)
+                    // Only the journal can fail from here, after requests went
+                    // out: their outcomes stand, and the batch is ended.
+                    do {
+                        _ = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, owner: owner)
+                    } catch {
+                        try? store.finishBatch(id)
+                    }
                 } catch {
+                    // Nothing was sent: the target's settings are not usable.
                     try? store.recordOutcomes(batch: id, target: target.name, orders.map {
                         OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [OrderIssue(code: "error", message: "\(error)")])
                     })
@@ -100,11 +129,7 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
                 }
                 await transport.shutdown()
             }
-            return .success(id)
-        } catch let e as DocketError {
-            return .failure(e)
-        } catch {
-            return .failure(DocketError("\(error)"))
+            return SendStarted(batch: id, leftOut: leftOut)
         }
     }
 }

@@ -20,6 +20,9 @@ struct Export: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var selection: SelectionOptions
 
+    @Option(help: ArgumentHelp("Only orders sent to this target; --outcome and --changed then read what it said last.", valueName: "target"))
+    var target: String?
+
     @Option(help: ArgumentHelp("json, docket, csv, cropster, centra, mirakl, omnia or dropday.", valueName: "format"))
     var format: String = "json"
 
@@ -37,7 +40,8 @@ struct Export: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try common.openStore()
-            let q = try selection.query()
+            var q = try selection.query()
+            q.target = target
             var out = try Output(path: output)
             var count = 0
             switch format {

@@ -9,6 +9,8 @@ struct Orders: ParsableCommand {
         discussion: """
             Filters combine. Examples:
               docket orders --status OPEN --outcome rejected
+              docket orders --target cropster --outcome rejected   # what Cropster refused last
+              docket orders --changed                              # edited since they were sent
               docket orders --search "müller" --sort date --desc --limit 20
               docket orders --csv > orders.csv
             """)
@@ -16,7 +18,7 @@ struct Orders: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: ArgumentHelp("Only orders whose last submission went to this target.", valueName: "target"))
+    @Option(help: ArgumentHelp("Only orders sent to this target; --outcome and --changed then read what it said last, and the OUTCOME column shows it.", valueName: "target"))
     var target: String?
 
     @Option(help: ArgumentHelp("Sort by id, date, customer, status, updated or outcome.", valueName: "key"))
@@ -66,7 +68,7 @@ struct Orders: ParsableCommand {
                     } else if csv {
                         out.write(CSV.row(Self.csvRow(o)))
                     } else {
-                        out.write(Self.tableRow(o) + "\n")
+                        out.write(Self.tableRow(o, target: q.target) + "\n")
                     }
                     first = false
                 }
@@ -102,16 +104,16 @@ struct Orders: ParsableCommand {
         ]))
     }
 
-    static let widths = [20, 10, 20, 24, 5, 12, 10]
+    static let widths = [20, 10, 20, 24, 5, 12, 22]
 
     static func tableHeader() -> String {
         zip(["EXTERNAL ID", "STATUS", "ORDER DATE", "CUSTOMER", "ITEMS", "TOTAL", "OUTCOME"], widths)
             .map { DisplayWidth.fit($0, $1) }.joined(separator: " ").trimmingCharacters(in: .whitespaces)
     }
 
-    static func tableRow(_ o: OrderSummary) -> String {
+    static func tableRow(_ o: OrderSummary, target: String?) -> String {
         let total = o.total.isEmpty ? "" : (o.currency.isEmpty ? o.total : "\(o.total) \(o.currency)")
-        let cells = [o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.lastOutcome ?? "—"]
+        let cells = [o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.outcomeText(listingTarget: target)]
         var line = ""
         for (i, (cell, width)) in zip(cells, widths).enumerated() {
             let safe = SafeText.escape(cell)

@@ -12,7 +12,13 @@ struct Resume: AsyncParsableCommand {
             target acknowledged is not sent again. Orders that were on their way when the \
             batch stopped are sent again, which is safe for upserts; on create-only targets \
             (Centra, Dropday) an "already exists" for them is that first send's success and \
-            is recorded as accepted. With no batch id: the newest unfinished batch.
+            is recorded as accepted; Centra orders without an order number are not sent \
+            again but end unknown, to be looked up at Centra first.
+
+            A batch another live docket process is still sending is refused (that would \
+            send its orders twice). One whose process is gone, or whose process has not \
+            been heard from for \(Int(BatchOwner.staleAfter)) s, is taken over; --force takes \
+            over any. With no batch id: the newest unfinished batch nobody is sending.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -22,6 +28,9 @@ struct Resume: AsyncParsableCommand {
 
     @Flag(help: "Print the finished batch as one JSON object.")
     var json = false
+
+    @Flag(help: "Take the batch over even though its process still seems to be sending it.")
+    var force = false
 
     func run() async throws {
         var code: Int32 = 0
@@ -41,12 +50,20 @@ struct Resume: AsyncParsableCommand {
         if let batchId {
             id = batchId
         } else {
-            guard let newest = try store.unfinishedBatches().first else {
-                print("No unfinished batches: nothing to resume.")
+            let unfinished = try store.unfinishedBatches()
+            guard let free = unfinished.first(where: { !($0.owner?.isAlive ?? false) }) else {
+                if let busy = unfinished.first, let owner = busy.owner {
+                    print("Nothing to resume: batch \(busy.summary.id) is still being sent by \(owner.description).")
+                } else {
+                    print("No unfinished batches: nothing to resume.")
+                }
                 return 0
             }
-            id = newest.id
+            id = free.summary.id
         }
+        let owner = BatchOwner.current()
+        let before = try store.takeOver(batch: id, owner: owner, force: force)
+        if let before, !json { print("Taking batch \(id) over from \(before.description).") }
         guard let report = try store.batch(id) else { throw DocketError("there is no batch \(id) in the store", file: store.path) }
         let target = try config.target(report.summary.target)
         let pending = try store.pendingOrders(batch: id)
@@ -56,13 +73,13 @@ struct Resume: AsyncParsableCommand {
         }
         let settings = try SubmissionSettings(target: target)
         return try await withTransport(settings) { transport in
-            try await finish(id, report, target, orders, pending, store, transport)
+            try await finish(id, report, target, orders, pending, store, transport, owner: owner)
         }
     }
 
     func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig,
                 _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: SQLiteOrderStore,
-                _ transport: AsyncHTTPTransport) async throws -> Int32 {
+                _ transport: AsyncHTTPTransport, owner: BatchOwner) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.possiblySent = Set(pending.filter { $0.attempts > 0 }.map(\.externalId))
         if !json {
@@ -70,7 +87,7 @@ struct Resume: AsyncParsableCommand {
                   + (engine.possiblySent.isEmpty ? "." : " (\(engine.possiblySent.count) were on their way when it stopped)."))
         }
         let bar = ProgressBar(enabled: !json)
-        let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, resuming: true) { bar.show($0) }
+        let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         guard let done = try store.batch(id) else { throw DocketError("the batch \(id) is missing from the store") }

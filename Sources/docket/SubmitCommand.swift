@@ -13,9 +13,17 @@ struct Submit: AsyncParsableCommand {
             that refuse a whole request for one bad order (Cropster, Mirakl, Omnia), Docket \
             finds the bad orders and sends the rest again, so every good order gets in.
 
-            With no selection flags: every OPEN order this target has not yet taken, so \
-            running it again after fixing orders resends only what still needs to go. \
-            Retry what failed with --outcome rejected,not_saved,unknown.
+            With no selection flags: every OPEN order this target has not yet taken, plus \
+            those changed since an upsert target (Cropster, Mirakl, Omnia) took them, so \
+            running it again resends only what still needs to go. Orders Centra may hold \
+            without having said so are left out until settled. Retry what failed with \
+            --outcome rejected,not_saved,unknown: --outcome reads this target's latest word, \
+            and a refused order goes again only once it changed (--include-unchanged sends \
+            the others too).
+
+            Two docket processes never send an order to a target at once: each batch \
+            claims its orders in the store before sending, and a second process leaves \
+            claimed orders out and says which batch holds them.
 
             Outcomes: accepted, exists (the target already had it), rejected (with the \
             target's errors), not_saved, skipped, unknown (no definitive answer). Exit \
@@ -35,6 +43,9 @@ struct Submit: AsyncParsableCommand {
 
     @Flag(help: "Send orders even if they fail local validation, to hear the target's own verdict.")
     var skipValidation = false
+
+    @Flag(help: "With --outcome rejected: also send refused orders nobody changed since (by default only changed ones go, as the rest would be refused again).")
+    var includeUnchanged = false
 
     @Flag(help: "Print one JSON object: the batch, its counts and every order's outcome.")
     var json = false
@@ -56,28 +67,43 @@ struct Submit: AsyncParsableCommand {
         let settings = try SubmissionSettings(target: target)
         _ = try SubmissionEngine.url(for: target)
         let store = try SQLiteOrderStore(path: common.storePath)
-        let q = try selection.query(defaultFor: target.name)
-        var orders: [Order] = []
-        try store.forEachOrder(q) { orders.append($0.order) }
+        let q = try selection.query(for: target, skipUnchanged: !includeUnchanged)
+        var orders: [StoredOrder] = []
+        try store.forEachOrder(q) { orders.append($0) }
+        if q.skipUnchangedRefusals {
+            var all = q
+            all.skipUnchangedRefusals = false
+            let unchanged = try store.count(all) - orders.count
+            if unchanged > 0 {
+                printError("\(Plural.orders(unchanged)) refused by \(target.name) and unchanged since left out: they would be refused again. --include-unchanged sends them too.")
+            }
+        }
         if orders.isEmpty {
             if json {
-                let empty = BatchReport(summary: BatchSummary(id: "", target: target.name, dialect: target.dialect, createdAt: "",
-                                                              finishedAt: nil, orderCount: 0, counts: [:]), outcomes: [])
-                var value = empty.json.objectValue!
-                value["batch"] = .null
-                print(JSONWriter.string(.object(value), pretty: true))
+                print(JSONWriter.string(Self.emptyReport(target), pretty: true))
             } else {
                 print("No orders to send to \(target.name)\(selection.isEmpty ? ": every OPEN order has been taken there" : " match the selection").")
             }
             return 0
         }
-        return try await withTransport(settings) { transport in try await send(orders, target, settings, store, transport) }
+        return try await withTransport(settings) { transport in
+            try await send(orders, target, settings, store, transport, recheck: q)
+        }
     }
 
-    func send(_ orders: [Order], _ target: TargetConfig, _ settings: SubmissionSettings,
-              _ store: SQLiteOrderStore, _ transport: AsyncHTTPTransport) async throws -> Int32 {
+    static func emptyReport(_ target: TargetConfig) -> JSONValue {
+        let empty = BatchReport(summary: BatchSummary(id: "", target: target.name, dialect: target.dialect, createdAt: "",
+                                                      finishedAt: nil, orderCount: 0, counts: [:]), outcomes: [])
+        var value = empty.json.objectValue!
+        value["batch"] = .null
+        return .object(value)
+    }
+
+    func send(_ selection: [StoredOrder], _ target: TargetConfig, _ settings: SubmissionSettings,
+              _ store: SQLiteOrderStore, _ transport: AsyncHTTPTransport, recheck: OrderQuery) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation
+        let orders = selection.map(\.order)
 
         if dryRun {
             let (skipped, requests) = engine.plan(orders)
@@ -99,8 +125,16 @@ struct Submit: AsyncParsableCommand {
         }
 
         let batchId = SQLiteOrderStore.newBatchId()
+        let owner = BatchOwner.current()
+        let (claim, claimed) = try BatchRunner.claim(journal: store, id: batchId, target: target, selection: selection,
+                                                     owner: owner, recheck: recheck)
+        if let why = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values)) { printError(why) }
+        guard !claimed.isEmpty else {
+            if json { print(JSONWriter.string(Self.emptyReport(target), pretty: true)) } else { print("Nothing sent.") }
+            return 0
+        }
         let bar = ProgressBar(enabled: !json)
-        let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, orders: orders) { bar.show($0) }
+        let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, orders: claimed, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         guard let report = try store.batch(batchId) else { throw DocketError("the batch \(batchId) is missing from the store") }

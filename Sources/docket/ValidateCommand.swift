@@ -36,7 +36,7 @@ struct Validate: ParsableCommand {
             let target = try config.target(self.target)
             let validator = try target.validator
             let store = try SQLiteOrderStore(path: common.storePath)
-            let q = try selection.query(defaultFor: target.name)
+            let q = try selection.query(for: target)
             var check = OrderValidator.Selection(validator: validator)
             var failing: [(String, [OrderIssue])] = []
             var checked = 0

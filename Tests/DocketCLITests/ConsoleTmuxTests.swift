@@ -135,9 +135,17 @@ struct Tmux {
         _ = try tmux.wait(for: "3000 orders", timeout: 30)
         try tmux.keys(":")
         try tmux.keys("compose omnia", "Enter")
-        var screen = try tmux.wait(for: "not yet taken by omnia")
+        var screen = try tmux.wait(for: "not yet at omnia")
         #expect(screen.contains("fail local validation") || screen.contains("fails local validation"))
-        try tmux.keys("s")
+        // s asks first, naming the target; a y typed ahead of the question
+        // (in the same keystrokes) does not answer it.
+        try tmux.keys("sy")
+        screen = try tmux.wait(for: "to omnia (Omnia Retail)? y sends")
+        Thread.sleep(forTimeInterval: 0.5)
+        screen = try tmux.screen()
+        #expect(screen.contains("to omnia (Omnia Retail)? y sends"))
+        #expect(!screen.contains("Batch B"))
+        try tmux.keys("y")
         screen = try tmux.wait(for: "Batch B")
         // Wait for the batch to finish: its outcomes fill in as answers arrive.
         let deadline = Date().addingTimeInterval(60)

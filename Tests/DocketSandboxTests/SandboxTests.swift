@@ -236,19 +236,44 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
 }
 
 @Suite(.serialized) struct LosesNothingTests {
-    @Test func centraThroughErrorsLimitsAndDroppedConnectionsHoldsEachOrderOnce() async throws {
+    static var centraFaults: Faults {
         var faults = Faults()
         faults.serverErrors = 0.3
         faults.rateLimited = 0.1
         faults.drop = 0.15
         faults.retryAfter = 0
         faults.seed = 11
-        let rig = try await Rig.start(faults: faults)
-        let batch = orders(40, prefix: "CF-")
-        // The target's defaults: one request of 40, five attempts.
-        let result = try await rig.submit(.centra, batch)
+        return faults
+    }
+
+    @Test func centraWithOrderNumbersThroughErrorsLimitsAndDroppedConnectionsHoldsEachOrderOnce() async throws {
+        let rig = try await Rig.start(faults: Self.centraFaults)
+        // All-digit external ids go as Centra's integer orderNumber, which
+        // Centra refuses to create twice (-5): resending is safe.
+        let batch = orders(40, prefix: "CF-").enumerated().map { i, o in
+            var order = o
+            order.externalId = String(7000 + i)
+            return order
+        }
+        let result = try await rig.submit(.centra, batch) { $0.settings["order_number_field"] = "orderNumber" }
         #expect(result.values.allSatisfy { $0.outcome.isTaken }, "\(result.values.filter { !$0.outcome.isTaken })")
         #expect(await rig.sandbox.state.orderIds(.centra) == batch.map(\.externalId).sorted())
+        await rig.stop()
+    }
+
+    @Test func centraWithoutOrderNumbersIsNeverSentTwiceAfterAnUnansweredSend() async throws {
+        let rig = try await Rig.start(faults: Self.centraFaults)
+        let batch = orders(40, prefix: "CF-")
+        let result = try await rig.submit(.centra, batch)
+        let held = result.values.filter { $0.outcome == .unknown }
+        // Each order is accepted, or may exist and says so; none is created
+        // twice, so Centra holds no more orders than could have arrived.
+        #expect(result.values.allSatisfy { $0.outcome == .accepted || $0.errors.first?.code == OrderOutcome.mayExistCode })
+        #expect(held.allSatisfy { $0.isHeld && $0.errors[0].message.contains("may exist at Centra") })
+        #expect(!held.isEmpty, "the faults were meant to leave some sends unanswered")
+        let created = await rig.sandbox.state.orderIds(.centra).count
+        let accepted = result.values.filter { $0.outcome == .accepted }.count
+        #expect(created >= accepted && created <= accepted + held.count)
         await rig.stop()
     }
 

@@ -7,29 +7,35 @@ import Testing
 /// A composer that plans from the store and "sends" by recording a batch.
 final class RecordingComposer: Composer, @unchecked Sendable {
     let store: SQLiteOrderStore
-    var sent: [(String, OrderQuery)] = []
+    var sent: [ComposePlan] = []
     var sending = 0
     init(store: SQLiteOrderStore) { self.store = store }
 
     var targets: [TargetChoice] { [TargetChoice(name: "cropster", dialect: .cropster), TargetChoice(name: "omnia", dialect: .omnia)] }
 
     func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
-        let count = (try? store.count(query)) ?? 0
-        let skipped = target == "omnia" ? [OrderOutcome(externalId: "ORD-0000001", outcome: .skipped,
+        var ids: [String] = []
+        try? store.forEachOrder(query) { ids.append($0.order.externalId) }
+        let skipped = target == "omnia" && ids.contains("ORD-0000001") ? [OrderOutcome(externalId: "ORD-0000001", outcome: .skipped,
                                                          errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")])] : []
-        let sizes = stride(from: 0, to: count, by: 5).map { min(5, count - $0) }
-        return .success(ComposePlan(target: target, orderCount: count, requestSizes: sizes, skipped: skipped,
+        let sendable = ids.filter { id in !skipped.contains { $0.externalId == id } }
+        let requests = stride(from: 0, to: sendable.count, by: 5).map { Array(sendable[$0..<min($0 + 5, sendable.count)]) }
+        var all = query
+        all.skipUnchangedRefusals = false
+        let unchanged = ((try? store.count(all)) ?? 0) - ids.count
+        return .success(ComposePlan(target: target, dialect: target == "omnia" ? .omnia : .cropster, query: query, orderCount: ids.count,
+                                    requests: requests, versions: [:], skipped: skipped, unchangedRefused: unchanged,
                                     firstRequest: "{\n  \"data\": []\n}"))
     }
 
-    func request(_ index: Int, target: String, query: OrderQuery) -> Result<String, DocketError> {
+    func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError> {
         .success("{\n  \"request\": \(index + 1)\n}")
     }
 
-    func send(target: String, query: OrderQuery) -> Result<String, DocketError> {
-        sent.append((target, query))
-        try? store.createBatch(id: "B-SENT", target: target, dialect: .cropster, externalIds: ["ORD-0000000"])
-        return .success("B-SENT")
+    func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError> {
+        sent.append(plan)
+        try? store.createBatch(id: "B-SENT", target: plan.target, dialect: plan.dialect, externalIds: ["ORD-0000000"])
+        return .success(SendStarted(batch: "B-SENT", leftOut: nil))
     }
 }
 
@@ -48,13 +54,17 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         #expect(text.contains("\"data\""))
         runner.apply(.key(.right), to: &state)
         text = Render.draw(state).text
-        #expect(text.contains("not yet taken by omnia"))
+        #expect(text.contains("not yet at omnia"))
         #expect(text.contains("currency"))
         state.batchFilter = "rejected"
         runner.apply(.key(.char("s")), to: &state)
+        // Nothing goes before the question is answered, and it names the target.
+        #expect(composer.sent.isEmpty)
+        #expect(Render.draw(state).text.contains("Send 11 orders to omnia (Omnia Retail)? y sends"))
+        runner.apply(.key(.char("y")), to: &state)
         #expect(state.batchFilter == nil)
-        #expect(composer.sent.first?.0 == "omnia")
-        #expect(composer.sent.first?.1.notTakenBy == "omnia")
+        #expect(composer.sent.first?.target == "omnia")
+        #expect(composer.sent.first?.query.notTakenBy == "omnia")
         #expect(state.screen == .batch)
         #expect(Render.draw(state).text.contains("Batch B-SENT"))
     }
@@ -97,10 +107,19 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         runner.apply(.key(.enter), to: &state)
         runner.apply(.key(.char("R")), to: &state)
         #expect(state.screen == .compose)
-        #expect(Render.draw(state).text.contains("2 of the batch's failed orders"))
+        // The refused order nobody changed would be refused again: left out
+        // and counted, until R again.
+        var text = Render.draw(state).text
+        #expect(text.contains("1 of the batch's failed orders"))
+        #expect(text.contains("1 order refused by cropster and unchanged since left out: R again"))
+        #expect(state.plan?.requests.flatMap { $0 } == ["ORD-0000002"])
+        runner.apply(.key(.char("R")), to: &state)
+        text = Render.draw(state).text
+        #expect(text.contains("2 of the batch's failed orders"))
         runner.apply(.key(.char("s")), to: &state)
-        #expect(composer.sent.last?.0 == "cropster")
-        #expect(composer.sent.last?.1.ids == ["ORD-0000000", "ORD-0000002"])
+        runner.apply(.key(.char("y")), to: &state)
+        #expect(composer.sent.last?.target == "cropster")
+        #expect(composer.sent.last?.requests.flatMap { $0 } == ["ORD-0000000", "ORD-0000002"])
     }
 
     @Test func everyRequestOfThePlanCanBeRead() throws {
@@ -137,6 +156,7 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         #expect(text.contains("This selection has more than 20 orders"))
         #expect(text.contains("docket submit --target T"))
         runner.apply(.key(.char("s")), to: &state)
+        runner.apply(.key(.char("y")), to: &state)
         #expect(composer.sent.isEmpty)
         // Narrowed below the limit, it plans.
         runner.apply(.key(.escape), to: &state)

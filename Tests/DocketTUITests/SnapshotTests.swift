@@ -145,7 +145,8 @@ import Testing
         var (_, state) = ordersState(width, height, try store(0))
         state.screen = .compose
         state.targetCursor = 1
-        _ = Reducer.reduce(&state, .planned(ComposePlan(target: "omnia", orderCount: 120, requestSizes: [119], skipped: [
+        _ = Reducer.reduce(&state, .planned(ComposePlan(target: "omnia", dialect: .omnia, query: OrderQuery(), orderCount: 120,
+                                                                 requests: [(0..<119).map { String(format: "DEMO-%07d", $0) }], versions: [:], skipped: [
             OrderOutcome(externalId: "DEMO-0000041", outcome: .skipped,
                          errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")]),
         ], firstRequest: "{\n  \"version\": \"3\",\n  \"orders\": [\n    {\n      \"orderId\": \"DEMO-0000000\"\n    }\n  ]\n}")))

@@ -11,4 +11,11 @@ public enum Dialect: String, Sendable, Codable, CaseIterable {
         case .dropday: "Dropday"
         }
     }
+
+    /// Sending an order again replaces what the target holds (an upsert).
+    /// Centra and Dropday create once: a changed order cannot be sent over.
+    public var updatesOrders: Bool { self != .centra && self != .dropday }
+
+    /// One bad order makes the target refuse the whole request.
+    public var allOrNothing: Bool { self == .cropster || self == .mirakl || self == .omnia }
 }

@@ -4,9 +4,22 @@
 /// offset, so the millionth row costs what the first does.
 public struct OrderQuery: Sendable, Equatable {
     public var statuses: [OrderStatus] = []
-    /// Last outcome at any target; `"none"` matches orders never sent.
+    /// The latest outcome: at `target` when one is given, else at any
+    /// target. `"none"` matches orders never sent (there).
     public var outcomes: [String] = []
+    /// Orders sent to this target at least once; with `outcomes`, what it
+    /// said last.
     public var target: String?
+    /// Only orders changed since the outcome they have (at `target`, or at
+    /// any target): edited or re-imported after they were sent.
+    public var changed = false
+    /// With `target`: leave out orders it refused that nobody changed since
+    /// (they would be refused again).
+    public var skipUnchangedRefusals = false
+    /// With `target`: leave out orders it may hold unbeknown (sent, no
+    /// answer, and no way to send them again safely) until someone settles
+    /// them.
+    public var skipHeld = false
     /// Free text: external id, customer or SKU (prefix match on words).
     public var search: String?
     public var ids: [String] = []
@@ -14,6 +27,10 @@ public struct OrderQuery: Sendable, Equatable {
     /// not `accepted` or `exists`): what `submit` and `validate` take by
     /// default.
     public var notTakenBy: String?
+    /// Whether `notTakenBy` updates what it holds (an upsert): an order
+    /// changed since it took it goes again. A create-only target keeps its
+    /// first version.
+    public var notTakenByUpdates = true
     public var sort: OrderSort = .externalId
     public var descending = false
 
@@ -32,6 +49,16 @@ public struct OrderQuery: Sendable, Equatable {
 extension OrderQuery {
     /// The same sort with no filter: every order.
     public var unfiltered: OrderQuery { OrderQuery(sort: sort, descending: descending) }
+
+    /// What `submit` and `validate` take with no selection: every OPEN order
+    /// `target` has not yet taken, or took at an older version when it can
+    /// update it, and none it may hold unbeknown.
+    public static func sendable(to target: String, canUpdate: Bool) -> OrderQuery {
+        var q = OrderQuery(statuses: [.open])
+        q.notTakenBy = target
+        q.notTakenByUpdates = canUpdate
+        return q
+    }
     /// Some filter or search narrows the listing.
     public var isFiltered: Bool { self != unfiltered }
 }
@@ -104,6 +131,14 @@ public struct OrderSummary: Sendable, Equatable {
         }
     }
 
+    /// The OUTCOME column: the outcome at the listing's target, or the
+    /// latest at any target with that target's name ("rejected@cropster").
+    public func outcomeText(listingTarget: String?) -> String {
+        guard let lastOutcome else { return "—" }
+        guard listingTarget == nil, let lastTarget else { return lastOutcome }
+        return "\(lastOutcome)@\(lastTarget)"
+    }
+
     public func cursor(_ sort: OrderSort) -> PageCursor {
         PageCursor(sortValue: sortValue(sort), externalId: externalId)
     }
@@ -117,6 +152,9 @@ public struct StoredOrder: Sendable, Equatable {
     public var lastTarget: String?
     public var createdAt: String
     public var updatedAt: String
+    /// The latest outcome at each target it was sent to (filled in where
+    /// one order is read, not in bulk reads).
+    public var targets: [TargetOutcome] = []
 
     public init(order: Order, version: Int, lastOutcome: String?, lastTarget: String?, createdAt: String, updatedAt: String) {
         self.order = order
@@ -125,6 +163,42 @@ public struct StoredOrder: Sendable, Equatable {
         self.lastTarget = lastTarget
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+/// An order's latest outcome at one target, and the version it was about.
+public struct TargetOutcome: Sendable, Equatable {
+    public var target: String
+    public var dialect: Dialect?
+    public var outcome: Outcome
+    public var batch: String
+    /// The version of the order the outcome was for.
+    public var version: Int
+    /// The target may hold the order although it never said so (Centra
+    /// without an order number): kept out of sends until settled.
+    public var held: Bool
+    public var at: String
+
+    public init(target: String, dialect: Dialect?, outcome: Outcome, batch: String, version: Int, held: Bool, at: String) {
+        self.target = target
+        self.dialect = dialect
+        self.outcome = outcome
+        self.batch = batch
+        self.version = version
+        self.held = held
+        self.at = at
+    }
+
+    /// What a person should know about it, given the order's version now:
+    /// "changed since accepted", or that a create-only target keeps its old
+    /// version. Nil when nothing needs saying.
+    public func note(currentVersion: Int) -> String? {
+        if held { return "may exist at \(target) without its answer: look it up there before sending it again" }
+        guard currentVersion > version else { return nil }
+        if outcome.isTaken, let dialect, !dialect.updatesOrders {
+            return "changed after it was created at \(target) (version \(version)); \(dialect.displayName) cannot update it"
+        }
+        return "changed since \(outcome.rawValue) (version \(version), now \(currentVersion))"
     }
 }
 

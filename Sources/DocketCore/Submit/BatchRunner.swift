@@ -1,10 +1,27 @@
 import Foundation
 
 /// Where a batch's journal is kept (the store). Written in this order: the
-/// batch and its orders before anything is sent; each order's "about to be
-/// sent" before it goes; each answer together with what it settled.
+/// batch, its orders and their claims before anything is sent; each
+/// order's "about to be sent" before it goes; each answer together with
+/// what it settled; the batch's end, which lets its claims go.
 public protocol BatchJournal: Sendable {
-    func createBatch(id: String, target: String, dialect: Dialect, externalIds: [String]) throws
+    /// Creates the batch with the orders it may send, in one transaction:
+    /// those no other unfinished batch to `target` holds, still at the
+    /// version given and, when `recheck` is given, still matching it (so a
+    /// selection read before another process sent or edited its orders
+    /// sends none of them twice). Nothing is created when nothing is
+    /// claimed.
+    func createBatch(id: String, target: String, dialect: Dialect, orders: [(externalId: String, version: Int)],
+                     owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim
+    /// The owner of an unfinished batch says it is still at work.
+    func heartbeat(batch: String, owner: BatchOwner) throws
+    /// Makes `owner` the owner of an unfinished batch, refused while the
+    /// one before is alive unless `force`. Returns the one before.
+    func takeOver(batch: String, owner: BatchOwner, force: Bool) throws -> BatchOwner?
+    /// Who is sending a batch (nil once it finished, or for one from
+    /// before owners were kept).
+    func owner(of batch: String) throws -> BatchOwner?
+    /// Ends the batch and lets its claims go.
     func finishBatch(_ id: String) throws
     func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)]
     /// Several entries in one transaction, in order.
@@ -37,19 +54,39 @@ public struct BatchProgress: Sendable, Equatable {
 /// moment (even by kill -9) can be finished by `resume` without sending
 /// anything twice.
 public enum BatchRunner {
-    /// Sends `orders` as batch `id` (created here unless `resuming`), and
-    /// reports progress as it goes. Journal failures stop nothing already
-    /// sent but are returned, so the caller can say the record is incomplete.
-    public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, orders: [Order], resuming: Bool = false,
+    /// Creates batch `id` for the orders of `selection` it can claim, and
+    /// returns the claim with those orders (the rest are left out, and the
+    /// claim says why).
+    public static func claim(journal: any BatchJournal, id: String, target: TargetConfig, selection: [StoredOrder],
+                             owner: BatchOwner, recheck: OrderQuery?) throws -> (BatchClaim, [Order]) {
+        let claim = try journal.createBatch(id: id, target: target.name, dialect: target.dialect,
+                                            orders: selection.map { ($0.order.externalId, $0.version) },
+                                            owner: owner, recheck: recheck)
+        let claimed = Set(claim.claimed)
+        return (claim, selection.lazy.map(\.order).filter { claimed.contains($0.externalId) })
+    }
+
+    /// Sends `orders` as batch `id`, which `claim` created or `resume` took
+    /// over for `owner`, beating for it while it sends, and reports progress
+    /// as it goes. Journal failures stop nothing already sent but are
+    /// returned, so the caller can say the record is incomplete.
+    public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, orders: [Order], owner: BatchOwner,
                            progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) async throws -> [String] {
         let target = engine.target.name
-        if !resuming {
-            try journal.createBatch(id: id, target: target, dialect: engine.target.dialect, externalIds: orders.map(\.externalId))
+        let beating = Task.detached {
+            var owner = owner
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(BatchOwner.heartbeatInterval))
+                guard !Task.isCancelled else { return }
+                owner.heartbeat = Date().timeIntervalSince1970
+                try? journal.heartbeat(batch: id, owner: owner)
+            }
         }
+        defer { beating.cancel() }
         let tracker = ProgressTracker(total: orders.count)
         // Only create-only targets need to know what may have gone out: an
         // upsert is simply sent again.
-        let createOnly = engine.target.dialect == .centra || engine.target.dialect == .dropday
+        let createOnly = !engine.target.dialect.updatesOrders
         let writer = JournalWriter(journal: journal, batch: id, target: target)
         _ = await engine.run(orders) { event in
             do {

@@ -35,6 +35,14 @@ public struct OrderOutcome: Sendable, Equatable {
         self.errors = errors
     }
 
+    /// The code of the error that says the target may hold the order
+    /// although nobody heard it say so, and that sending it again could
+    /// create it twice.
+    public static let mayExistCode = "may_exist"
+
+    /// Kept out of later sends until someone settles it.
+    public var isHeld: Bool { outcome == .unknown && errors.contains { $0.code == Self.mayExistCode } }
+
     public var json: JSONValue {
         .object(JSONObject([
             .init("externalId", .string(externalId)), .init("outcome", .string(outcome.rawValue)),

@@ -8,8 +8,12 @@ public enum ResponseVerdict: Sendable, Equatable {
     case refusedNamed([String: [OrderIssue]])
     /// An all-or-nothing refusal that does not say which orders were bad.
     case refusedUnnamed([OrderIssue])
-    /// Worth sending again later (429, 5xx, a malformed answer).
+    /// Worth sending again later (429, 5xx, no answer).
     case retry(reason: String, retryAfter: Double?)
+    /// A 2xx that is not the API's documented success (HTML, an empty or
+    /// invalid body, ids missing): the target may or may not have kept the
+    /// orders, so they end `unknown`, never `accepted`.
+    case undocumented(String)
     /// The credentials were refused (401, 403).
     case unauthorized(status: Int, message: String)
     /// Refused for a reason that is not about the orders.
@@ -45,6 +49,16 @@ func commonVerdict(_ r: HTTPResponseData, message: String?) -> ResponseVerdict? 
     }
 }
 
+/// Any 2xx that no branch of a decoder recognised as documented: what was
+/// expected, and the start of what came.
+func undocumented(_ r: HTTPResponseData, _ dialect: Dialect, expected: String) -> ResponseVerdict? {
+    guard (200..<300).contains(r.status) else { return nil }
+    let text = String(decoding: r.body.prefix(120), as: UTF8.self)
+    let seen = r.body.isEmpty ? "an empty body" : (parseBody(r) == nil ? "a body that is not JSON" : "another shape")
+    return .undocumented("HTTP \(r.status) with \(seen) is not a success \(dialect.displayName) documents (\(expected))"
+                         + (text.isEmpty ? "" : ": \(text)\(r.body.count > 120 ? "…" : "")"))
+}
+
 /// `Retry-After` in seconds (the form APIs use; an HTTP date counts as 1 s).
 func parseRetryAfter(_ value: String) -> Double? {
     if let s = Double(value.trimmingCharacters(in: .whitespaces)), s >= 0 { return min(s, 300) }
@@ -61,18 +75,20 @@ struct CropsterResponse: ResponseDecoder {
         let error = body?.objectValue?["error"]?.objectValue
         let code = error?["code"]?.stringValue ?? "error"
         let message = error?["message"]?.stringValue
-        if r.status == 200 {
-            guard let synced = body?.objectValue?["result"]?.objectValue?["syncedOrders"]?.arrayValue else {
-                return .retry(reason: "HTTP 200 without result.syncedOrders", retryAfter: nil)
-            }
+        if r.status == 200, body?.objectValue?["ok"] != .bool(false),
+           let synced = body?.objectValue?["result"]?.objectValue?["syncedOrders"]?.arrayValue {
+            // Only the orders it lists were synced; the engine settles the
+            // rest as unknown.
+            let sent = Set(orders.map(\.externalId))
             var result: [String: OrderOutcome] = [:]
             for s in synced {
-                guard let id = s.objectValue?["externalId"]?.stringValue else { continue }
+                guard let id = s.objectValue?["externalId"]?.stringValue, sent.contains(id) else { continue }
                 let remote = s.objectValue?["id"].flatMap { $0.stringValue ?? scalarText($0) }
                 result[id] = OrderOutcome(externalId: id, outcome: .accepted, remoteIds: remote.map { [$0] } ?? [])
             }
             return .perOrder(result)
         }
+        if let v = undocumented(r, .cropster, expected: "200 with result.syncedOrders") { return v }
         if let v = commonVerdict(r, message: message) { return v }
         if r.status == 422 || r.status == 400 {
             // Details may name orders by externalId, by index, or by a path
@@ -118,28 +134,35 @@ struct CentraResponse: ResponseDecoder {
 
     func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
         let body = parseBody(r)
-        if r.status == 200 {
-            guard let keyed = body?.objectValue else { return .retry(reason: "HTTP 200 with a body that is not JSON", retryAfter: nil) }
+        if r.status == 200, let keyed = body?.objectValue {
             // The request's names are the external ids (with #n on a clash).
             let keys = CentraCodec.keys(for: orders, options: options)
             var result: [String: OrderOutcome] = [:]
             for (key, order) in zip(keys, orders) {
                 guard let answer = keyed[key]?.objectValue else { continue }
                 let id = order.externalId
-                if answer["status"]?.stringValue == "ok" {
+                switch answer["status"]?.stringValue {
+                case "ok":
                     var remote: [String] = []
                     if let list = answer["orders"]?.arrayValue { remote = list.compactMap(scalarText) }
                     if let one = answer["order"].flatMap(scalarText) { remote.append(one) }
                     result[id] = OrderOutcome(externalId: id, outcome: .accepted, remoteIds: remote)
-                } else {
+                case "no":
                     let code = answer["code"].flatMap(scalarText).flatMap { Int($0) } ?? -7
                     let msg = answer["msg"]?.stringValue ?? Self.meanings[code] ?? "refused"
                     let issue = OrderIssue(code: String(code), message: msg == Self.meanings[code] ? msg : "\(msg) (\(Self.meanings[code] ?? "code \(code)"))")
                     result[id] = OrderOutcome(externalId: id, outcome: code == -5 ? .exists : .rejected, errors: [issue])
+                default:
+                    // Neither documented status: no word on this order.
+                    let status = answer["status"].map { JSONWriter.string($0) } ?? "none"
+                    result[id] = OrderOutcome(externalId: id, outcome: .unknown, errors: [OrderIssue(
+                        code: "undocumented_answer",
+                        message: "Centra answered status \(status) for this order, which is neither \"ok\" nor \"no\"; it may or may not have been created")])
                 }
             }
             return .perOrder(result)
         }
+        if let v = undocumented(r, .centra, expected: "200 with an object keyed by the request's names") { return v }
         let message = body?.objectValue?["message"]?.stringValue ?? body?.objectValue?["msg"]?.stringValue
         if let v = commonVerdict(r, message: message) { return v }
         return .failed(status: r.status, message: message ?? "HTTP \(r.status)")
@@ -148,9 +171,10 @@ struct CentraResponse: ResponseDecoder {
 
 struct MiraklResponse: ResponseDecoder {
     func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
-        if r.status == 204 || r.status == 200 {
+        if r.status == 204 {
             return .perOrder(Dictionary(uniqueKeysWithValues: orders.map { ($0.externalId, OrderOutcome(externalId: $0.externalId, outcome: .accepted)) }))
         }
+        if let v = undocumented(r, .mirakl, expected: "204 No Content") { return v }
         let body = parseBody(r)?.objectValue
         let code = body?["code"]?.stringValue ?? "error"
         let message = body?["message"]?.stringValue
@@ -183,15 +207,17 @@ struct MiraklResponse: ResponseDecoder {
 struct OmniaResponse: ResponseDecoder {
     func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
         let body = parseBody(r)?.objectValue
-        if r.status == 201 || r.status == 200 {
-            let ids = body?["data"]?.objectValue?["ids"]?.arrayValue?.compactMap(scalarText) ?? []
+        if r.status == 201, let list = body?["data"]?.objectValue?["ids"]?.arrayValue {
+            // Each id is an order saved; an order not named was not (the
+            // engine settles it as unknown).
+            let ids = Set(list.compactMap(scalarText))
             var result: [String: OrderOutcome] = [:]
-            for (i, order) in orders.enumerated() {
-                let remote = ids.count == orders.count ? [ids[i]] : []
-                result[order.externalId] = OrderOutcome(externalId: order.externalId, outcome: .accepted, remoteIds: remote)
+            for order in orders where ids.contains(order.externalId) {
+                result[order.externalId] = OrderOutcome(externalId: order.externalId, outcome: .accepted, remoteIds: [order.externalId])
             }
             return .perOrder(result)
         }
+        if let v = undocumented(r, .omnia, expected: "201 with data.ids") { return v }
         let errors = (body?["errors"]?.arrayValue ?? []).map { e in
             let issue = OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "error",
                                    message: e.objectValue?["message"]?.stringValue ?? "refused")
@@ -230,17 +256,25 @@ extension OmniaResponse {
 }
 
 struct DropdayResponse: ResponseDecoder {
+    /// Dropday's two documented success messages.
+    static func successes(_ message: String) -> Outcome? {
+        switch message.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "order created": .accepted
+        case "order already exists": .exists
+        default: nil
+        }
+    }
+
     func decode(_ r: HTTPResponseData, orders: [Order], options: EncodeOptions) -> ResponseVerdict {
         guard let order = orders.first else { return .perOrder([:]) }
         let id = order.externalId
         let body = parseBody(r)?.objectValue
         let message = body?["message"]?.stringValue
-        if r.status == 200 || r.status == 201 {
-            guard let message else { return .retry(reason: "HTTP \(r.status) with a body that is not JSON", retryAfter: nil) }
+        if r.status == 200, let documented = message.flatMap(Self.successes) {
             let remote = body?["reference"].flatMap(scalarText).map { [$0] } ?? []
-            let exists = message.lowercased().contains("already exists")
-            return .perOrder([id: OrderOutcome(externalId: id, outcome: exists ? .exists : .accepted, remoteIds: remote)])
+            return .perOrder([id: OrderOutcome(externalId: id, outcome: documented, remoteIds: remote)])
         }
+        if let v = undocumented(r, .dropday, expected: "200 with \"Order created\" or \"Order already exists\"") { return v }
         if let v = commonVerdict(r, message: message) { return v }
         if r.status == 422 || r.status == 400 {
             var issues: [OrderIssue] = []

@@ -116,7 +116,6 @@ public struct SubmissionEngine: Sendable {
     }
 
     var dialect: Dialect { target.dialect }
-    var allOrNothing: Bool { dialect == .cropster || dialect == .mirakl || dialect == .omnia }
 
     /// Where requests go.
     public static func url(for target: TargetConfig) throws(DocketError) -> (method: String, url: String) {
@@ -173,9 +172,14 @@ public struct SubmissionEngine: Sendable {
     /// Runs the submission; `report` hears of every request and outcome as
     /// they happen. Returns every order's outcome.
     public func run(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
-        let (skipped, requests) = plan(orders)
+        // What an earlier run may have created and cannot be sent again
+        // safely is settled as unknown, not sent.
+        let held = orders.filter { possiblySent.contains($0.externalId) && !canResend($0) }
+        let heldIds = Set(held.map(\.externalId))
+        if !held.isEmpty { await report(.outcomes(held.map(mayExist))) }
+        let (skipped, requests) = plan(heldIds.isEmpty ? orders : orders.filter { !heldIds.contains($0.externalId) })
         if !skipped.isEmpty { await report(.outcomes(skipped)) }
-        var results = skipped
+        var results = held.map(mayExist) + skipped
         await withTaskGroup(of: [OrderOutcome].self) { group in
             var next = 0
             func start() {
@@ -193,9 +197,28 @@ public struct SubmissionEngine: Sendable {
         return results
     }
 
-    func send(_ orders: [Order], depth: Int, report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
+    /// Whether sending this order again after an unanswered send is safe:
+    /// upserts and Dropday (one order per external id) yes; Centra only
+    /// with an order number it compares.
+    func canResend(_ order: Order) -> Bool {
+        dialect != .centra || CentraCodec.orderNumber(order, options: options) != nil
+    }
+
+    func mayExist(_ order: Order) -> OrderOutcome {
+        OrderOutcome(externalId: order.externalId, outcome: .unknown, errors: [OrderIssue(
+            code: OrderOutcome.mayExistCode,
+            message: "sent without an answer, and \(dialect.displayName) has no order number to recognise it by: it may exist at \(dialect.displayName). Look it up there before sending it again")])
+    }
+
+    /// `resent`: these orders went out before, unanswered, so an "already
+    /// exists" for them is that send's success.
+    func send(_ orders: [Order], depth: Int, resent: Bool = false,
+              report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
         guard !orders.isEmpty else { return [] }
-        let (verdict, record, delivered) = await exchange(orders, report: report)
+        // An order that cannot safely go twice stops at its first
+        // unanswered send.
+        let careful = orders.contains { !canResend($0) }
+        let (verdict, record, delivered) = await exchange(orders, stopWhenDelivered: careful, report: report)
         var settled: [OrderOutcome] = []
         var again: [[Order]] = []
         switch verdict {
@@ -207,7 +230,7 @@ public struct SubmissionEngine: Sendable {
                 }
                 // A create-only target that says "exists" to a resend whose
                 // first send went unanswered is confirming that first send.
-                if o.outcome == .exists && (delivered || possiblySent.contains(order.externalId)) { o.outcome = .accepted }
+                if o.outcome == .exists && (delivered || resent || possiblySent.contains(order.externalId)) { o.outcome = .accepted }
                 return o
             }
         case .refusedNamed(let named):
@@ -237,6 +260,16 @@ public struct SubmissionEngine: Sendable {
             } else {
                 settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
             }
+        case .undocumented(let reason):
+            // Not the documented success: the body is kept with the request,
+            // and nobody can say whether the orders are in.
+            let issue = OrderIssue(code: "undocumented_answer", message: "\(reason); the orders may or may not be saved there")
+            settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .unknown, errors: [issue]) }
+        case .retry where careful && delivered:
+            // Orders Centra cannot recognise are left for a person; the
+            // rest go again, and their -5 is this send's success.
+            settled = orders.filter { !canResend($0) }.map(mayExist)
+            again = [orders.filter(canResend)]
         case .retry(let reason, _):
             // Retries ran out: sent, but nothing definitive came back.
             let issue = OrderIssue(code: "no_answer", message: "no definitive answer after \(settings.maxAttempts) attempts: \(reason)")
@@ -244,12 +277,20 @@ public struct SubmissionEngine: Sendable {
         }
         if let record { await report(.response(record, settled: settled)) } else if !settled.isEmpty { await report(.outcomes(settled)) }
         var out = settled
-        for part in again { out += await send(part, depth: depth + 1, report: report) }
+        let resendingUnanswered = resent || (careful && delivered)
+        for part in again { out += await send(part, depth: depth + 1, resent: resendingUnanswered, report: report) }
         return out
     }
 
-    /// One request, with its retries and one re-authentication.
-    func exchange(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> (ResponseVerdict, RequestRecord?, Bool) {
+    /// How often one request fetches a new token after a 401 before its
+    /// orders end `not_saved`: another process with the same client may
+    /// revoke ours by fetching its own, again and again.
+    static let maxReauthentications = 4
+
+    /// One request, with its retries and re-authentications.
+    /// `stopWhenDelivered`: no retry once the request may have arrived.
+    func exchange(_ orders: [Order], stopWhenDelivered: Bool = false,
+                  report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> (ResponseVerdict, RequestRecord?, Bool) {
         let body: [UInt8]
         let endpoint: (method: String, url: String)
         do {
@@ -261,7 +302,10 @@ public struct SubmissionEngine: Sendable {
         let sequence = await counter.next()
         let ids = orders.map(\.externalId)
         var attempt = 0
-        var reauthenticated = false
+        var reauthentications = 0
+        /// Tokens the target refused for this request: a retry only goes
+        /// with a newer one.
+        var refused: Set<String> = []
         var neverSent = true
         /// An earlier attempt may have reached the target unanswered.
         var delivered = false
@@ -271,6 +315,9 @@ public struct SubmissionEngine: Sendable {
             do { auth = try await authenticator.headers() } catch {
                 if case .refused(let message) = error { return (.unauthorized(status: 401, message: message), nil, delivered) }
                 return (.unauthorized(status: 401, message: "no credentials"), nil, delivered)
+            }
+            if let token = auth.first(where: { $0.name == "Authorization" })?.value, refused.contains(token) {
+                return (.unauthorized(status: 401, message: "the target refused the token and no newer one came from the token endpoint"), nil, delivered)
             }
             let request = HTTPRequestData(method: endpoint.method, url: endpoint.url,
                                           headers: [("Content-Type", "application/json"), ("Accept", "application/json")] + auth,
@@ -306,12 +353,14 @@ public struct SubmissionEngine: Sendable {
                 // No answer, or a 5xx or malformed one after the request went
                 // out: the target may have saved it.
                 if record.status != 429 && !(record.error != nil && neverSent) { delivered = true }
+                if delivered && stopWhenDelivered { return (verdict, record, true) }
                 await report(.response(record, settled: []))
                 try? await Task.sleep(for: .milliseconds(Int(delay(attempt: attempt, retryAfter: retryAfter) * 1000)))
-            case .unauthorized where !reauthenticated:
+            case .unauthorized(let status, _) where status == 401 && reauthentications < Self.maxReauthentications:
                 guard await authenticator.usesTokens else { return (verdict, record, delivered) }
-                // A revoked or expired token: fetch a new one and try once more.
-                reauthenticated = true
+                // A revoked or expired token: fetch a newer one and try again.
+                reauthentications += 1
+                if let token = auth.first(where: { $0.name == "Authorization" })?.value { refused.insert(token) }
                 await report(.response(record, settled: []))
                 await authenticator.invalidate(auth)
                 attempt -= 1

@@ -25,7 +25,13 @@ enum DialectRules {
     static let centraAddressKeys = ["firstName", "lastName", "company", "address", "coaddress", "zipcode", "city", "state", "email", "phoneNumber"]
 
     static func centra(_ o: JSONObject, numberField: String, _ c: inout RuleChecker) {
-        c.text(o, numberField, at: "", required: true)
+        // Centra's orderNumber is an integer (sent as one when the external
+        // id is all digits); any other key Docket is set to send is text.
+        if numberField == "orderNumber", case .number? = o[numberField] {
+            c.number(o, numberField, at: "", required: true, .positiveInteger)
+        } else {
+            c.text(o, numberField, at: "", required: true)
+        }
         c.text(o, "email", at: "", required: true, format: .email)
         c.text(o, "country", at: "", required: true, format: .alpha2)
         c.text(o, "firstName", at: "")

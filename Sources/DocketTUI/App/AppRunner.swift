@@ -61,14 +61,12 @@ public struct EffectRunner: Sendable {
                 guard let composer else { return .failed("Sending is not available here.") }
                 try checkComposeSize(query)
                 return try .planned(composer.plan(target: target, query: query).get())
-            case .showRequest(let index, let target, let query):
+            case .showRequest(let index, let plan):
                 guard let composer else { return .failed("Sending is not available here.") }
-                try checkComposeSize(query)
-                return try .requestShown(index, composer.request(index, target: target, query: query).get())
-            case .send(let target, let query):
+                return try .requestShown(index, composer.request(index, of: plan).get())
+            case .send(let plan):
                 guard let composer else { return .failed("Sending is not available here.") }
-                try checkComposeSize(query)
-                return try .sent(batch: composer.send(target: target, query: query).get())
+                return try .sent(composer.send(plan).get())
             }
         } catch {
             return .failed("\(error)")

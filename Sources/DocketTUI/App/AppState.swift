@@ -48,6 +48,12 @@ public struct AppState: Sendable {
     /// Compose was opened for one batch's failures ("retry what failed"):
     /// these orders, to this target.
     public var retryIds: [String]?
+    /// `R` again on Compose: refused orders nobody changed go too.
+    public var retryIncludeUnchanged = false
+    /// `s` on Compose asked "Send N orders to T?": the next key answers
+    /// (`y` sends, any other does not). The console drops keys typed
+    /// before the question was drawn, so none of them answers it.
+    public var confirmSend = false
     public var showHelp = false
     public var quit = false
     public var message: String?
@@ -133,7 +139,7 @@ public enum Action: Sendable {
     case exchangeLoaded(RequestRecord?)
     case planned(ComposePlan)
     case requestShown(Int, String)
-    case sent(batch: String)
+    case sent(SendStarted)
     /// Time passed with no key: screens that follow other processes reload.
     case tick
     case failed(String)
@@ -154,6 +160,6 @@ public enum Effect: Sendable, Equatable {
     case loadBatch(String)
     case loadExchange(batch: String, sequence: Int, attempt: Int)
     case plan(target: String, query: OrderQuery)
-    case showRequest(Int, target: String, query: OrderQuery)
-    case send(target: String, query: OrderQuery)
+    case showRequest(Int, ComposePlan)
+    case send(ComposePlan)
 }

@@ -19,21 +19,55 @@ public struct TargetChoice: Sendable {
     public static let dialects = Dialect.allCases.map { TargetChoice(name: $0.rawValue, dialect: $0) }
 }
 
-/// What a batch would be: its requests and what fails local validation.
+/// What a batch would be, read once from the store: the orders it takes
+/// (with the version read, so a send never carries an order someone changed
+/// since), how they split into requests, and what fails local validation.
+/// The preview, `[`/`]` and the send all work from this one value.
 public struct ComposePlan: Sendable, Equatable {
     public var target: String
+    public var dialect: Dialect
+    /// The selection it was read by; a send checks each order still
+    /// matches it.
+    public var query: OrderQuery
     public var orderCount: Int
-    public var requestSizes: [Int]
+    /// External ids of each request, in order.
+    public var requests: [[String]]
+    /// The version of each order as read.
+    public var versions: [String: Int]
     public var skipped: [OrderOutcome]
+    /// Orders refused by this target and unchanged since, left out
+    /// (`R` again takes them too).
+    public var unchangedRefused: Int
     /// The first request's JSON, pretty, as it would be sent.
     public var firstRequest: String
 
-    public init(target: String, orderCount: Int, requestSizes: [Int], skipped: [OrderOutcome], firstRequest: String) {
+    public init(target: String, dialect: Dialect, query: OrderQuery, orderCount: Int, requests: [[String]], versions: [String: Int],
+                skipped: [OrderOutcome], unchangedRefused: Int = 0, firstRequest: String) {
         self.target = target
+        self.dialect = dialect
+        self.query = query
         self.orderCount = orderCount
-        self.requestSizes = requestSizes
+        self.requests = requests
+        self.versions = versions
         self.skipped = skipped
+        self.unchangedRefused = unchangedRefused
         self.firstRequest = firstRequest
+    }
+
+    public var requestSizes: [Int] { requests.map(\.count) }
+    /// Orders that would go out.
+    public var sendable: Int { orderCount - skipped.count }
+}
+
+/// What a send started: the new batch, and why orders of the plan were
+/// left out of it (another batch holds them, someone changed them).
+public struct SendStarted: Sendable, Equatable {
+    public var batch: String?
+    public var leftOut: String?
+
+    public init(batch: String?, leftOut: String?) {
+        self.batch = batch
+        self.leftOut = leftOut
     }
 }
 
@@ -44,9 +78,10 @@ public protocol Composer: Sendable {
     var targets: [TargetChoice] { get }
     func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError>
     /// Request `index` (from 0) of the plan, as it would be sent, pretty.
-    func request(_ index: Int, target: String, query: OrderQuery) -> Result<String, DocketError>
-    /// Starts sending; returns the new batch's id at once.
-    func send(target: String, query: OrderQuery) -> Result<String, DocketError>
+    func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError>
+    /// Claims the plan's orders and starts sending those it could claim;
+    /// returns at once.
+    func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError>
     /// Batches this process is still sending.
     var sending: Int { get }
 }

@@ -75,7 +75,11 @@ public enum Reducer {
             s.shownRequest = (index, json.components(separatedBy: "\n"))
             // Straight to the request: the plan's summary is above it.
             s.planScroll = ComposeScreen.summary(s).count - 1
-        case .sent(let batch):
+        case .sent(let started):
+            guard let batch = started.batch else {
+                s.message = (started.leftOut ?? "Nothing was sent.").replacingOccurrences(of: "\n", with: " ")
+                return []
+            }
             s.screen = .batch
             s.batch = nil
             s.batchFilter = nil
@@ -83,6 +87,7 @@ public enum Reducer {
             s.batchTab = .outcomes
             s.batchList = ListState()
             s.message = "Sending batch \(batch); it fills in as answers arrive."
+                + (started.leftOut.map { " " + $0.replacingOccurrences(of: "\n", with: " ") } ?? "")
             return [.loadBatch(batch)]
         case .tick:
             switch s.screen {
@@ -157,6 +162,15 @@ public enum Reducer {
         }
         s.message = nil
         if key == .char("\u{3}") { return interrupt(&s) }
+        if s.confirmSend {
+            // The question's answer: y sends exactly the plan shown.
+            s.confirmSend = false
+            guard key == .char("y") || key == .char("Y"), s.screen == .compose, let plan = s.plan else {
+                s.message = "Not sent."
+                return []
+            }
+            return [.send(plan)]
+        }
         if key != .char("q") { s.confirmQuit = false }
         if s.showHelp {
             // Any key closes help; q still quits.
@@ -237,25 +251,70 @@ public enum Reducer {
                 s.message = "No targets configured: add [targets.NAME] to the config (docket sandbox --print-config shows one)."
                 return []
             }
-            s.screen = .compose
             s.retryIds = nil
-            s.targetCursor = min(s.targetCursor, s.targets.count - 1)
-            s.plan = nil
-            s.composeError = nil
-            return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
+            s.retryIncludeUnchanged = false
+            s.targetCursor = composeTarget(s)
+            return openCompose(&s)
         default: break
         }
         return []
     }
 
-    /// What a batch composed here takes: the orders the table shows that are
-    /// OPEN and not yet taken by the target (the command line's default).
-    static func composeQuery(_ s: AppState) -> OrderQuery {
-        if let ids = s.retryIds { return OrderQuery(statuses: [.open], ids: ids) }
-        if !s.orders.marked.isEmpty { return OrderQuery(statuses: [.open], ids: s.orders.marked.sorted()) }
+    /// The target Compose opens on: the view's target, else the one that
+    /// last refused most of the orders shown, else the one chosen before.
+    static func composeTarget(_ s: AppState) -> Int {
+        let names = s.targets.map(\.name)
+        if let t = s.orders.query.target, let i = names.firstIndex(of: t) { return i }
+        var refusals: [String: Int] = [:]
+        for row in s.orders.rows where row.lastOutcome == Outcome.rejected.rawValue {
+            if let t = row.lastTarget { refusals[t, default: 0] += 1 }
+        }
+        if let top = refusals.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+           let i = names.firstIndex(of: top.key) { return i }
+        return min(s.targetCursor, max(0, s.targets.count - 1))
+    }
+
+    /// Compose for the current target: plans the selection, or says why
+    /// there is none.
+    static func openCompose(_ s: inout AppState) -> [Effect] {
+        s.screen = .compose
+        s.plan = nil
+        s.composeError = nil
+        s.confirmSend = false
+        guard let query = composeQuery(s) else {
+            s.composeError = "Only OPEN orders can be sent, and this view shows \(s.orders.query.statuses.map(\.rawValue).joined(separator: ", ")) orders. :status OPEN shows the ones that can go."
+            return []
+        }
+        return [.plan(target: s.targets[s.targetCursor].name, query: query)]
+    }
+
+    /// What a batch composed here takes: exactly the view's orders (every
+    /// filter, and the marks when there are any) that are OPEN and not yet
+    /// taken by the target; for "retry what failed", the batch's failures
+    /// that changed since refused (all of them after `R` again). Nil when
+    /// the view shows no OPEN orders at all.
+    static func composeQuery(_ s: AppState) -> OrderQuery? {
+        guard s.targets.indices.contains(s.targetCursor) else { return nil }
+        let target = s.targets[s.targetCursor]
+        if let ids = s.retryIds {
+            var q = OrderQuery(statuses: [.open], target: target.name, ids: ids)
+            q.skipUnchangedRefusals = !s.retryIncludeUnchanged
+            q.skipHeld = true
+            return q
+        }
         var q = s.orders.query
-        q.statuses = [.open]
-        q.notTakenBy = s.targets.indices.contains(s.targetCursor) ? s.targets[s.targetCursor].name : nil
+        if q.statuses.isEmpty {
+            q.statuses = [.open]
+        } else {
+            q.statuses = q.statuses.filter { $0 == .open }
+            if q.statuses.isEmpty { return nil }
+        }
+        if !s.orders.marked.isEmpty { q.ids = s.orders.marked.sorted() }
+        q.notTakenBy = target.name
+        q.notTakenByUpdates = target.dialect.updatesOrders
+        if q.target == target.name && q.outcomes.contains(Outcome.rejected.rawValue) {
+            q.skipUnchangedRefusals = !s.retryIncludeUnchanged
+        }
         return q
     }
 
@@ -266,9 +325,7 @@ public enum Reducer {
             guard !s.targets.isEmpty else { return [] }
             let step = (key == .left || key == .char("h")) ? -1 : 1
             s.targetCursor = (s.targetCursor + step + s.targets.count) % s.targets.count
-            s.plan = nil
-            s.composeError = nil
-            return [.plan(target: s.targets[s.targetCursor].name, query: composeQuery(s))]
+            return openCompose(&s)
         case .char("]"), .char("["), .char("n"), .char("p"):
             guard let plan = s.plan, !plan.requestSizes.isEmpty else { return [] }
             let current = s.shownRequest?.index ?? 0
@@ -278,7 +335,7 @@ public enum Reducer {
                 s.message = step > 0 ? "That is the last request." : "That is the first request."
                 return []
             }
-            return [.showRequest(next, target: plan.target, query: composeQuery(s))]
+            return [.showRequest(next, plan)]
         case .down, .char("j"): s.planScroll = min(s.planScroll + 1, ComposeScreen.maxScroll(s))
         case .up, .char("k"): s.planScroll = max(0, s.planScroll - 1)
         case .pageDown, .char(" "): s.planScroll = min(s.planScroll + s.height - 4, ComposeScreen.maxScroll(s))
@@ -286,11 +343,15 @@ public enum Reducer {
         case .home, .char("g"): s.planScroll = 0
         case .end, .char("G"): s.planScroll = ComposeScreen.maxScroll(s)
         case .char("s"):
-            guard let plan = s.plan, plan.orderCount > plan.skipped.count else {
+            guard let plan = s.plan, plan.sendable > 0 else {
                 s.message = "Nothing to send: no order of this selection passes the target's checks."
                 return []
             }
-            return [.send(target: plan.target, query: composeQuery(s))]
+            s.confirmSend = true
+        case .char("R"):
+            guard let plan = s.plan, plan.unchangedRefused > 0, !s.retryIncludeUnchanged else { return [] }
+            s.retryIncludeUnchanged = true
+            return openCompose(&s)
         default: break
         }
         return []
@@ -356,10 +417,8 @@ public enum Reducer {
             }
             s.targetCursor = index
             s.retryIds = failed
-            s.screen = .compose
-            s.plan = nil
-            s.composeError = nil
-            return [.plan(target: report.summary.target, query: composeQuery(s))]
+            s.retryIncludeUnchanged = false
+            return openCompose(&s)
         case .enter:
             if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor), let batch = s.batch?.summary.id {
                 let r = s.batchRequests[s.batchList.cursor]

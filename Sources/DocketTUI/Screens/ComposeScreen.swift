@@ -36,13 +36,16 @@ enum ComposeScreen {
     static func summary(_ s: AppState) -> [(String, Role)] {
         guard let plan = s.plan else { return [] }
         var lines: [(String, Role)] = []
-        let sendable = plan.orderCount - plan.skipped.count
-        let what = s.retryIds != nil ? "of the batch's failed orders are still OPEN:"
-            : !s.orders.marked.isEmpty ? "of the \(s.orders.marked.count) marked orders are OPEN:"
-            : "OPEN orders in the current view not yet taken by \(plan.target):"
+        let sendable = plan.sendable
+        let what = s.retryIds != nil ? "of the batch's failed orders are OPEN and can pass now:"
+            : !s.orders.marked.isEmpty ? "of the \(s.orders.marked.count) marked orders are OPEN, in the view, and not yet at \(plan.target):"
+            : "OPEN orders in the current view not yet at \(plan.target):"
         lines.append(("\(plan.orderCount) \(what)", .normal))
-        lines.append(("\(sendable) to send in \(plan.requestSizes.count) request\(plan.requestSizes.count == 1 ? "" : "s")"
-                      + (plan.requestSizes.isEmpty ? "." : " of up to \(plan.requestSizes.max()!) orders."), .normal))
+        lines.append(("\(Plural.orders(sendable)) to send in \(Plural.of(plan.requestSizes.count, "request"))"
+                      + (plan.requestSizes.isEmpty ? "." : " of up to \(Plural.orders(plan.requestSizes.max()!))."), .normal))
+        if plan.unchangedRefused > 0 {
+            lines.append(("\(Plural.orders(plan.unchangedRefused)) refused by \(plan.target) and unchanged since left out: R again sends them too.", .dim))
+        }
         if !plan.skipped.isEmpty {
             lines.append(("\(plan.skipped.count) fail\(plan.skipped.count == 1 ? "s" : "") local validation and will be skipped:", .normal))
         }

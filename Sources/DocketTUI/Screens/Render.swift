@@ -40,6 +40,11 @@ public enum Render {
             g.put("  Enter keep · Esc cancel · Ctrl-U clear", x: min(s.width - 1, x), y: y, role: .statusKey)
             return
         }
+        if s.confirmSend, let plan = s.plan {
+            let vendor = plan.dialect.displayName
+            g.put("Send \(Plural.orders(plan.sendable)) to \(plan.target) (\(vendor))? y sends · any other key cancels", x: 0, y: y, role: .input)
+            return
+        }
         if let message = s.message {
             g.put(message, x: 0, y: y, role: .error)
             return

@@ -20,7 +20,13 @@ public struct CentraCodec: DialectCodec {
     func decodeOrder(_ value: JSONValue, key: String) throws(DocketError) -> Order {
         let unknown = UnknownFields()
         var r = try FieldReader(value, path: "$[\(quoted(key))]", relPath: "", unknown: unknown)
-        let number = try r.string(orderNumberField)
+        // Centra's orderNumber is an integer; older bodies sent it as text.
+        let number = try r.flex(orderNumberField).map { flex -> String in
+            switch flex {
+            case .text(let t): t
+            case .number(let n): n
+            }
+        }
         var order = Order(externalId: number ?? key)
         guard !order.externalId.isEmpty else {
             throw DocketError("this order has neither a name nor \(orderNumberField); Docket keys every order by it", jsonPath: r.path)
@@ -113,6 +119,20 @@ public struct CentraCodec: DialectCodec {
         return .object(JSONObject(members))
     }
 
+    /// The integer order number Centra compares to refuse a repeat (-5), or
+    /// nil when the order goes without one. Centra has no other key: an
+    /// order sent without one and left unanswered may exist there, and
+    /// sending it again could create it twice.
+    public static func orderNumber(_ order: Order, options: EncodeOptions) -> Int? {
+        orderNumber(order, field: options.centraOrderNumberField)
+    }
+
+    static func orderNumber(_ order: Order, field: String) -> Int? {
+        guard field == "orderNumber", !order.externalId.isEmpty,
+              order.externalId.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int(order.externalId)
+    }
+
     /// The name each order gets in a batch body, in order. It must map back
     /// to one order: faithful bodies keep their own names, submissions use
     /// the external id, and a clash (orders from two files) gets a suffix.
@@ -132,7 +152,9 @@ public struct CentraCodec: DialectCodec {
         let o = e.order
         var w = FieldWriter()
         // Submissions always carry the order number so a repeat is recognised (-5).
-        if e.fill || o.centra?.hasOrderNumber == true { w.set(numberField, o.externalId) }
+        if e.fill || o.centra?.hasOrderNumber == true {
+            if let n = Self.orderNumber(o, field: numberField) { w.set(numberField, JSONValue.number(String(n))) } else { w.set(numberField, o.externalId) }
+        }
         w.set("email", e.pick(o.customer?.email, [o.billingAddress?.email, o.shippingAddress?.email, o.shipping?.email]))
         w.set("country", e.pick(o.customer?.country, [o.billingAddress?.country, o.shippingAddress?.country]))
         w.set("firstName", e.pick(o.customer?.firstName, [o.billingAddress?.firstName, o.shippingAddress?.firstName]))

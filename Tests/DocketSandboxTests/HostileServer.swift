@@ -1,0 +1,92 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real HTTP server on a loopback port that misbehaves on purpose: it
+/// reads each request whole, then answers with headers that promise a body
+/// and drips that body in one byte at a time, slower than any timeout.
+final class DripServer: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+    private let lock = NSLock()
+    private var stopped = false
+    private var connections: [Int32] = []
+    private(set) var requestsSeen = 0
+
+    init(byteEvery interval: Double = 0.25) throws {
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(sock, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &len) }
+        }
+        fd = sock
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let thread = Thread { [self] in acceptLoop(interval) }
+        thread.start()
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private func acceptLoop(_ interval: Double) {
+        while true {
+            let client = accept(fd, nil, nil)
+            if client < 0 { return }
+            lock.lock()
+            if stopped { lock.unlock(); close(client); return }
+            connections.append(client)
+            requestsSeen += 1
+            lock.unlock()
+            Thread { [self] in serve(client, interval) }.start()
+        }
+    }
+
+    private func serve(_ client: Int32, _ interval: Double) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var received: [UInt8] = []
+        // The headers, then as much body as Content-Length says.
+        while true {
+            let n = read(client, &buffer, buffer.count)
+            if n <= 0 { return }
+            received += buffer[0..<n]
+            let text = String(decoding: received, as: UTF8.self)
+            guard let end = text.range(of: "\r\n\r\n") else { continue }
+            let head = text[..<end.lowerBound].lowercased()
+            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            if received.count - text.utf8.distance(from: text.utf8.startIndex, to: end.upperBound.samePosition(in: text.utf8)!) >= length { break }
+        }
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+        _ = head.withCString { write(client, $0, strlen($0)) }
+        for _ in 0..<100_000 {
+            Thread.sleep(forTimeInterval: interval)
+            lock.lock()
+            let done = stopped
+            lock.unlock()
+            if done { break }
+            var byte: UInt8 = 0x20
+            if write(client, &byte, 1) != 1 { break }
+        }
+        close(client)
+    }
+
+    func stop() {
+        lock.lock()
+        stopped = true
+        let open = connections
+        lock.unlock()
+        for c in open { shutdown(c, Int32(SHUT_RDWR)) }
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
