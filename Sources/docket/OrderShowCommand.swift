@@ -42,6 +42,13 @@ struct OrderCommand: ParsableCommand {
                 .init("order", CanonicalCodec.encode(s.order)), .init("version", .number(String(s.version))),
                 .init("lastOutcome", opt(s.lastOutcome)), .init("lastTarget", opt(s.lastTarget)),
                 .init("createdAt", .string(s.createdAt)), .init("updatedAt", .string(s.updatedAt)),
+                .init("targets", .array(s.targets.map { t in
+                    .object(JSONObject([
+                        .init("target", .string(t.target)), .init("outcome", .string(t.outcome.rawValue)),
+                        .init("batch", .string(t.batch)), .init("version", .number(String(t.version))),
+                        .init("at", .string(t.at)), .init("note", opt(t.note(currentVersion: s.version))),
+                    ]))
+                })),
             ]))
         }
 
@@ -51,8 +58,14 @@ struct OrderCommand: ParsableCommand {
             var head = "Order \(o.externalId)  \(o.status.rawValue)  version \(s.version)"
             if let d = o.importedFrom { head += "  imported from \(d.displayName)" }
             lines.append(head)
-            lines.append("Last outcome: \(s.lastOutcome ?? "never sent")\(s.lastTarget.map { " at \($0)" } ?? "")"
-                         + "  Created \(s.createdAt)  Updated \(s.updatedAt)")
+            lines.append("Created \(s.createdAt)  Updated \(s.updatedAt)")
+            if s.targets.isEmpty { lines.append("Never sent.") }
+            // Each target's latest word, and whether it still holds.
+            for t in s.targets {
+                var line = "\(SafeText.escape(t.target)): \(t.outcome.rawValue) (version \(t.version), batch \(t.batch), \(t.at))"
+                if let note = t.note(currentVersion: s.version) { line += ": \(note)" }
+                lines.append(line)
+            }
             if !o.status.isEditable { lines.append("Read-only: only OPEN orders can be edited.") }
             let fields = OrderFields.flatten(o).filter { !["externalId", "status", "importedFrom"].contains($0.path) }
             let width = min(44, fields.map { DisplayWidth.of($0.path) }.max() ?? 0)

@@ -167,4 +167,48 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         #expect(state.composeError == nil)
         #expect(Render.draw(state).text.contains("10 OPEN orders"))
     }
+
+    @Test func composeTakesExactlyTheViewAndOpensOnItsTarget() throws {
+        let s = try store(6)
+        try s.createBatch(id: "B1", target: "cropster", dialect: .cropster, externalIds: ["ORD-0000000", "ORD-0000001", "ORD-0000002"])
+        try s.recordOutcomes(batch: "B1", target: "cropster", [
+            OrderOutcome(externalId: "ORD-0000000", outcome: .rejected), OrderOutcome(externalId: "ORD-0000001", outcome: .rejected),
+            OrderOutcome(externalId: "ORD-0000002", outcome: .accepted),
+        ])
+        try s.finishBatch("B1")
+        // ORD-0000001 was fixed since Cropster refused it.
+        var fixed = try #require(try s.order(externalId: "ORD-0000001"))
+        fixed.order.customer?.name = "Fixed"
+        _ = try s.save(fixed.order, expectedVersion: fixed.version)
+        let composer = RecordingComposer(store: s)
+        let runner = EffectRunner(store: s, composer: composer)
+        var state = AppState(width: 100, height: 30)
+        runner.start(&state)
+        for command in ["target cropster", "outcome rejected"] {
+            runner.apply(.key(.char(":")), to: &state)
+            for c in command { runner.apply(.key(.char(c)), to: &state) }
+            runner.apply(.key(.enter), to: &state)
+        }
+        #expect(state.orders.total == 2)
+        runner.apply(.key(.char("c")), to: &state)
+        // The view's target, and only the refusal someone fixed.
+        #expect(state.plan?.target == "cropster")
+        #expect(state.plan?.requests.flatMap { $0 } == ["ORD-0000001"])
+        #expect(state.plan?.unchangedRefused == 1)
+        runner.apply(.key(.char("s")), to: &state)
+        runner.apply(.key(.char("n")), to: &state)
+        #expect(composer.sent.isEmpty)
+        #expect(state.message == "Not sent.")
+        // A view of orders that cannot be sent composes nothing.
+        runner.apply(.key(.escape), to: &state)
+        runner.apply(.key(.char(":")), to: &state)
+        for c in "status CANCELLED" { runner.apply(.key(.char(c)), to: &state) }
+        runner.apply(.key(.enter), to: &state)
+        runner.apply(.key(.char("c")), to: &state)
+        #expect(state.plan == nil)
+        #expect(state.composeError?.contains("Only OPEN orders can be sent") == true)
+        runner.apply(.key(.char("s")), to: &state)
+        runner.apply(.key(.char("y")), to: &state)
+        #expect(composer.sent.isEmpty)
+    }
 }

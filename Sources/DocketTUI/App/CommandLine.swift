@@ -7,8 +7,9 @@ extension Reducer {
     public static let commands: [(String, String)] = [
         (":open ID", "open an order by external id"),
         (":status OPEN,CLOSED", "only orders with these statuses"),
-        (":outcome rejected,unknown", "by last outcome (none: never sent)"),
-        (":target NAME", "only orders last sent to NAME"),
+        (":outcome rejected,unknown", "latest outcome (at :target); none: never sent"),
+        (":target NAME", "orders sent to NAME, with its outcome"),
+        (":changed", "only orders changed since sent (again: all)"),
         (":search TEXT", "id, customer or SKU (as /)"),
         (":sort date desc", "id, date, customer, status, updated, outcome"),
         (":clear", "every order again, nothing marked"),
@@ -80,6 +81,9 @@ extension Reducer {
             return filter(&s) { $0.outcomes = outcomes }
         case "target":
             return filter(&s) { $0.target = argument.isEmpty ? nil : argument }
+        case "changed":
+            let on = argument.isEmpty ? !s.orders.query.changed : !["off", "no", "false"].contains(argument.lowercased())
+            return filter(&s) { $0.changed = on }
         case "sort":
             let parts = argument.split(separator: " ").map { $0.lowercased() }
             guard let first = parts.first, let sort = OrderSort(rawValue: first == "external_id" ? "id" : first) else {
@@ -95,14 +99,15 @@ extension Reducer {
             return filter(&s) { $0 = OrderQuery() }
         case "compose", "c":
             s.screen = .orders
-            if !argument.isEmpty {
-                guard let i = s.targets.firstIndex(where: { $0.name == argument }) else {
-                    s.message = "No target \"\(argument)\" in the config; known: \(s.targets.map(\.name).joined(separator: ", "))."
-                    return []
-                }
-                s.targetCursor = i
+            guard !argument.isEmpty else { return ordersKey(&s, .char("c")) }
+            guard let i = s.targets.firstIndex(where: { $0.name == argument }) else {
+                s.message = "No target \"\(argument)\" in the config; known: \(s.targets.map(\.name).joined(separator: ", "))."
+                return []
             }
-            return ordersKey(&s, .char("c"))
+            s.targetCursor = i
+            s.retryIds = nil
+            s.retryIncludeUnchanged = false
+            return openCompose(&s)
         case "retry":
             guard s.screen == .batch else { s.message = ":retry works on a batch's screen (b, then Enter)."; return [] }
             return batchKey(&s, .char("R"))

@@ -90,7 +90,7 @@ public enum Render {
 }
 
 enum OrdersScreen {
-    static let table = Table([("EXTERNAL ID", 22), ("STATUS", 11), ("ORDER DATE", 21), ("CUSTOMER", 24), ("ITEMS", 6), ("TOTAL", 14), ("OUTCOME", 10)])
+    static let table = Table([("EXTERNAL ID", 22), ("STATUS", 11), ("ORDER DATE", 21), ("CUSTOMER", 24), ("ITEMS", 6), ("TOTAL", 14), ("OUTCOME", 22)])
 
     static func outcomeRole(_ outcome: String?) -> Role {
         switch outcome {
@@ -108,6 +108,7 @@ enum OrdersScreen {
         if !q.statuses.isEmpty { title += "  status: " + q.statuses.map(\.rawValue).joined(separator: ",") }
         if !q.outcomes.isEmpty { title += "  outcome: " + q.outcomes.joined(separator: ",") }
         if let t = q.target { title += "  target: \(t)" }
+        if q.changed { title += "  changed since sent" }
         if q.sort != .externalId || q.descending { title += "  sort: \(q.sort.rawValue)\(q.descending ? " desc" : "")" }
         if !s.orders.marked.isEmpty { title += "  \(s.orders.marked.count) marked" }
         if s.orders.loading { title += "  loading…" }
@@ -124,7 +125,7 @@ enum OrdersScreen {
             let o = s.orders.rows[index]
             let total = o.total.isEmpty ? "" : (o.currency.isEmpty ? o.total : "\(o.total) \(o.currency)")
             let marked = s.orders.marked.contains(o.externalId)
-            table.row([(marked ? "+" : "") + o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.lastOutcome ?? "—"],
+            table.row([(marked ? "+" : "") + o.externalId, o.status.rawValue, o.orderDate, o.customer, String(o.itemCount), total, o.outcomeText(listingTarget: s.orders.query.target)],
                       y: 2 + i, selected: index == s.orders.cursor, into: &g) { $0 == 6 ? outcomeRole(o.lastOutcome) : (marked ? .marked : .normal) }
         }
     }
