@@ -184,7 +184,7 @@ func store(_ n: Int, prefix: String = "ORD-") throws -> SQLiteOrderStore {
         #expect(state.orders.selected?.externalId == selected)
         #expect(state.orders.selected?.lastOutcome == "rejected")
         let line = try #require(Render.draw(state).text.split(separator: "\n").first { $0.hasPrefix(selected) })
-        #expect(line.hasSuffix("rejected"))
+        #expect(line.hasSuffix("rejected@omnia"))
         // Not while typing a search.
         runner.apply(.key(.char("/")), to: &state)
         _ = try other.importOrders([Order(externalId: "ZZZ-NEWER")])
