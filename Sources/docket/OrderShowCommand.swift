@@ -63,7 +63,7 @@ struct OrderCommand: ParsableCommand {
             // Each target's latest word, and whether it still holds.
             for t in s.targets {
                 var line = "\(SafeText.escape(t.target)): \(t.outcome.rawValue) (version \(t.version), batch \(t.batch), \(t.at))"
-                if let note = t.note(currentVersion: s.version) { line += ": \(note)" }
+                if let note = t.note(currentVersion: s.version) { line += "; \(note)" }
                 lines.append(line)
             }
             if !o.status.isEditable { lines.append("Read-only: only OPEN orders can be edited.") }

@@ -59,8 +59,8 @@ func ids(_ store: SQLiteOrderStore, _ q: OrderQuery) throws -> [String] {
         #expect(try ids(store, changed) == [a])
         let stored = try #require(try store.order(externalId: a))
         let notes = Dictionary(uniqueKeysWithValues: stored.targets.map { ($0.target, $0.note(currentVersion: stored.version)) })
-        #expect(notes["cropster"]??.contains("changed since accepted (version 1, now 2)") == true)
-        #expect(notes["dropday"]??.contains("changed after it was created at dropday (version 1); Dropday cannot update it") == true)
+        #expect(notes["cropster"]??.contains("changed since cropster said accepted (v1, now v2)") == true)
+        #expect(notes["dropday"]??.contains("changed since dropday created it (v1); Dropday cannot update it") == true)
         // Sent again and accepted at version 2: taken, and no longer changed.
         try settle(store, "B3", "cropster", .cropster, [a: .accepted])
         #expect(try ids(store, cropster) == [orders[1].externalId])

@@ -115,6 +115,17 @@ import Testing
         #expect(state.orderView?.edit.isEmpty == true)
     }
 
+    @Test func anOrderChangedSinceATargetTookItSaysSo() throws {
+        let s = try store(1)
+        try s.createBatch(id: "B-A", target: "dropday", dialect: .dropday, externalIds: ["ORD-0000000"])
+        try s.recordOutcomes(batch: "B-A", target: "dropday", [OrderOutcome(externalId: "ORD-0000000", outcome: .accepted)])
+        var stored = try #require(try s.order(externalId: "ORD-0000000"))
+        stored.order.customer?.name = "Changed"
+        _ = try s.save(stored.order, expectedVersion: stored.version)
+        let (_, state) = open("ORD-0000000", in: s)
+        #expect(Render.draw(state).text.contains("changed since dropday created it (v1); Dropday cannot update it"))
+    }
+
     @Test func theLastRejectionsErrorsSitNextToTheirFields() throws {
         let s = try store(2)
         try s.createBatch(id: "B-R", target: "omnia", dialect: .omnia, externalIds: ["ORD-0000000"])

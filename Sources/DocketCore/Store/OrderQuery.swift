@@ -193,12 +193,12 @@ public struct TargetOutcome: Sendable, Equatable {
     /// "changed since accepted", or that a create-only target keeps its old
     /// version. Nil when nothing needs saying.
     public func note(currentVersion: Int) -> String? {
-        if held { return "may exist at \(target) without its answer: look it up there before sending it again" }
+        if held { return "may exist at \(target) unanswered: look it up there before sending it again" }
         guard currentVersion > version else { return nil }
         if outcome.isTaken, let dialect, !dialect.updatesOrders {
-            return "changed after it was created at \(target) (version \(version)); \(dialect.displayName) cannot update it"
+            return "changed since \(target) created it (v\(version)); \(dialect.displayName) cannot update it"
         }
-        return "changed since \(outcome.rawValue) (version \(version), now \(currentVersion))"
+        return "changed since \(target) said \(outcome.rawValue) (v\(version), now v\(currentVersion))"
     }
 }
 

@@ -174,12 +174,12 @@ public struct SubmissionEngine: Sendable {
     public func run(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
         // What an earlier run may have created and cannot be sent again
         // safely is settled as unknown, not sent.
-        let held = orders.filter { possiblySent.contains($0.externalId) && !canResend($0) }
+        let held = orders.filter { possiblySent.contains($0.externalId) && !canResend($0) }.map(mayExist)
         let heldIds = Set(held.map(\.externalId))
-        if !held.isEmpty { await report(.outcomes(held.map(mayExist))) }
+        if !held.isEmpty { await report(.outcomes(held)) }
         let (skipped, requests) = plan(heldIds.isEmpty ? orders : orders.filter { !heldIds.contains($0.externalId) })
         if !skipped.isEmpty { await report(.outcomes(skipped)) }
-        var results = held.map(mayExist) + skipped
+        var results = held + skipped
         await withTaskGroup(of: [OrderOutcome].self) { group in
             var next = 0
             func start() {
@@ -205,9 +205,12 @@ public struct SubmissionEngine: Sendable {
     }
 
     func mayExist(_ order: Order) -> OrderOutcome {
-        OrderOutcome(externalId: order.externalId, outcome: .unknown, errors: [OrderIssue(
-            code: OrderOutcome.mayExistCode,
-            message: "sent without an answer, and \(dialect.displayName) has no order number to recognise it by: it may exist at \(dialect.displayName). Look it up there before sending it again")])
+        OrderOutcome(externalId: order.externalId, outcome: .unknown, errors: [mayExistIssue])
+    }
+
+    var mayExistIssue: OrderIssue {
+        OrderIssue(code: OrderOutcome.mayExistCode,
+                   message: "sent without a definitive answer, and \(dialect.displayName) has no order number to recognise it by: it may exist at \(dialect.displayName). Look it up there before sending it again")
     }
 
     /// `resent`: these orders went out before, unanswered, so an "already
@@ -274,6 +277,13 @@ public struct SubmissionEngine: Sendable {
             // Retries ran out: sent, but nothing definitive came back.
             let issue = OrderIssue(code: "no_answer", message: "no definitive answer after \(settings.maxAttempts) attempts: \(reason)")
             settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .unknown, errors: [issue]) }
+        }
+        if careful {
+            // Whatever left such an order unknown, it may exist at the target.
+            let unsafe = Set(orders.filter { !canResend($0) }.map(\.externalId))
+            for i in settled.indices where settled[i].outcome == .unknown && unsafe.contains(settled[i].externalId) && !settled[i].isHeld {
+                settled[i].errors.append(mayExistIssue)
+            }
         }
         if let record { await report(.response(record, settled: settled)) } else if !settled.isEmpty { await report(.outcomes(settled)) }
         var out = settled

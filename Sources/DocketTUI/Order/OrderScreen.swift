@@ -65,6 +65,10 @@ enum OrderScreen {
         } else {
             parts.append("Never sent.")
         }
+        // What each target holds may be older than the order now.
+        for t in view.stored.targets {
+            if let note = t.note(currentVersion: view.stored.version) { parts.append(note) }
+        }
         let general = view.issues.filter { $0.field == nil } + view.rejection.filter { $0.field == nil }
         parts += general.map(\.message)
         return parts.joined(separator: " · ")
