@@ -10,54 +10,61 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         return "B\(stamp.prefix(15))-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
     }
 
-    /// Writes the batch, its orders (all `pending`, with the version sent)
-    /// and their claims before anything is sent, in one transaction: two
-    /// processes claiming at once are serialised by SQLite's write lock,
-    /// and the second sees the first's claims.
+    /// Writes the batch and its orders (all `pending`, with the version
+    /// sent) before anything is sent, in one transaction: two processes
+    /// claiming at once are serialised by SQLite's write lock, and the
+    /// second sees the first's batch. An order is claimed for a target
+    /// while it is in an unfinished batch to that target. The candidates go
+    /// in as one JSON list and every check is one statement, so claiming a
+    /// million orders costs SQLite's time, not a statement per order.
     public func createBatch(id: String, target: String, dialect: Dialect, orders: [(externalId: String, version: Int)],
                             owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim {
-        try write { db in
+        let list = JSONWriter.string(.array(orders.map { .array([.string($0.externalId), .number(String($0.version))]) }))
+        return try write { db in
             try db.execute(sql: """
-                CREATE TEMP TABLE IF NOT EXISTS claim_candidates(external_id TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);
+                CREATE TEMP TABLE IF NOT EXISTS claim_candidates(external_id TEXT PRIMARY KEY, version INTEGER NOT NULL,
+                                                                 position INTEGER NOT NULL, excluded INTEGER NOT NULL DEFAULT 0);
                 DELETE FROM temp.claim_candidates;
-                """)
-            let add = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.claim_candidates VALUES (?, ?, ?)")
-            for (i, o) in orders.enumerated() { try add.execute(arguments: [o.externalId, o.version, i]) }
+                INSERT OR IGNORE INTO temp.claim_candidates (external_id, version, position)
+                    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), key FROM json_each(?);
+                """, arguments: [list])
             var claim = BatchClaim()
             for row in try Row.fetchAll(db, sql: """
-                SELECT c.external_id, cl.batch_id FROM temp.claim_candidates c
-                JOIN claims cl ON cl.external_id = c.external_id AND cl.target = ?
+                SELECT bo.external_id, bo.batch_id FROM batches b
+                JOIN batch_orders bo ON bo.batch_id = b.id
+                JOIN temp.claim_candidates c ON c.external_id = bo.external_id
+                WHERE b.finished_at IS NULL AND b.target = ?
                 """, arguments: [target]) {
                 claim.busy[row[0]] = row[1]
             }
+            try db.execute(sql: """
+                UPDATE temp.claim_candidates SET excluded = 1 WHERE external_id IN (
+                    SELECT bo.external_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
+                    WHERE b.finished_at IS NULL AND b.target = ?)
+                """, arguments: [target])
             // Still there, at the version read, and (for a selection by
             // filter) still selected by it.
-            var (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
-            args += [target]
+            let (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
             claim.changed = try String.fetchAll(db, sql: """
                 SELECT c.external_id FROM temp.claim_candidates c
-                WHERE NOT EXISTS (SELECT 1 FROM orders WHERE orders.external_id = c.external_id AND orders.version = c.version AND (\(filterSQL)))
-                  AND NOT EXISTS (SELECT 1 FROM claims cl WHERE cl.external_id = c.external_id AND cl.target = ?)
+                WHERE c.excluded = 0
+                  AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.external_id = c.external_id AND orders.version = c.version AND (\(filterSQL)))
                 ORDER BY c.position
                 """, arguments: args)
             let excluded = Set(claim.changed).union(claim.busy.keys)
             claim.claimed = orders.map(\.externalId).filter { !excluded.contains($0) }
-            try db.execute(sql: "DELETE FROM temp.claim_candidates")
             guard !claim.claimed.isEmpty else { return claim }
             let now = Self.now()
             try db.execute(sql: """
                 INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, target, dialect.rawValue, now, claim.claimed.count, owner.host, owner.pid, owner.heartbeat])
-            let insert = try db.makeStatement(sql: """
-                INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version) VALUES (?, ?, ?, 'pending', ?, ?)
-                """)
-            let claimRow = try db.makeStatement(sql: "INSERT INTO claims (external_id, target, batch_id) VALUES (?, ?, ?)")
-            let versions = Dictionary(orders.map { ($0.externalId, $0.version) }, uniquingKeysWith: { a, _ in a })
-            for (i, externalId) in claim.claimed.enumerated() {
-                try insert.execute(arguments: [id, externalId, i, now, versions[externalId]])
-                try claimRow.execute(arguments: [externalId, target, id])
-            }
+            try db.execute(sql: """
+                UPDATE temp.claim_candidates SET excluded = 1 WHERE external_id IN (SELECT value FROM json_each(?));
+                INSERT INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
+                    SELECT ?, external_id, position, 'pending', ?, version FROM temp.claim_candidates WHERE excluded = 0;
+                DELETE FROM temp.claim_candidates;
+                """, arguments: [JSONWriter.string(.array(claim.changed.map { .string($0) })), id, now])
             return claim
         }
     }
@@ -182,27 +189,32 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         let latest = try db.cachedStatement(sql: """
             UPDATE orders SET last_outcome = ?, last_target = ?, last_batch = ? WHERE external_id = ?
             """)
-        // The version is the one the batch sent (older batches: the order's
-        // own, the best that is known).
-        let perTarget = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO order_targets (external_id, target, outcome, batch_id, version, hold, updated_at)
-            SELECT ?1, ?2, ?3, ?4, coalesce((SELECT version FROM batch_orders WHERE batch_id = ?4 AND external_id = ?1),
-                                            (SELECT version FROM orders WHERE external_id = ?1), 0), ?5, ?6
-            """)
         for o in outcomes {
             try update.execute(arguments: [o.outcome.rawValue, JSONWriter.string(.array(o.remoteIds.map { .string($0) })),
                                            JSONWriter.string(.array(o.errors.map(\.json))), now, batch, o.externalId])
             try latest.execute(arguments: [o.outcome.rawValue, target, batch, o.externalId])
-            guard o.outcome != .pending else { continue }
-            try perTarget.execute(arguments: [o.externalId, target, o.outcome.rawValue, batch, o.isHeld, now])
         }
+        // Each target's latest word, in one statement for the lot, with the
+        // version the batch sent (older batches: the order's own, the best
+        // that is known). CROSS JOIN keeps the short list outside: SQLite
+        // cannot index json_each, and would otherwise scan it per row.
+        let settled = outcomes.filter { $0.outcome != .pending }
+        guard !settled.isEmpty else { return }
+        func list(_ ids: some Sequence<String>) -> String { JSONWriter.string(.array(ids.map { .string($0) })) }
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO order_targets (external_id, target, outcome, batch_id, version, hold, updated_at)
+            SELECT bo.external_id, ?1, bo.outcome, bo.batch_id, coalesce(bo.version, o.version, 0),
+                   bo.external_id IN (SELECT value FROM json_each(?2)), ?3
+            FROM json_each(?4) j
+            CROSS JOIN batch_orders bo ON bo.batch_id = ?5 AND bo.external_id = j.value
+            LEFT JOIN orders o ON o.external_id = bo.external_id
+            """, arguments: [target, list(settled.filter(\.isHeld).map(\.externalId)), now, list(settled.map(\.externalId)), batch])
     }
 
     public func finishBatch(_ id: String) throws {
         try write { db in
             let json = JSONWriter.string(BatchSummary.countsJSON(try Self.counts(id, db)))
             try db.execute(sql: "UPDATE batches SET finished_at = ?, final_counts = ? WHERE id = ?", arguments: [Self.now(), json, id])
-            try db.execute(sql: "DELETE FROM claims WHERE batch_id = ?", arguments: [id])
         }
     }
 

@@ -111,9 +111,10 @@ enum Schema {
             // asked to update it (Centra without an order number): not sent
             // again until someone settles it.
             //
-            // Claims: an order goes to a target from one unfinished batch at
-            // a time; the batch's owner beats while it sends, so a stopped
-            // or hung owner can be told from a busy one.
+            // Claims need no table of their own: an order is claimed for a
+            // target while it is in an unfinished batch to that target, whose
+            // owner beats while it sends, so a stopped or hung owner can be
+            // told from a busy one.
             try db.execute(sql: """
                 CREATE TABLE order_targets (
                     external_id TEXT NOT NULL,
@@ -125,18 +126,11 @@ enum Schema {
                     updated_at TEXT NOT NULL,
                     PRIMARY KEY (external_id, target)
                 ) WITHOUT ROWID;
-                CREATE INDEX order_targets_by_outcome ON order_targets(target, outcome, external_id);
                 ALTER TABLE batch_orders ADD COLUMN version INTEGER;
                 ALTER TABLE batches ADD COLUMN owner_host TEXT;
                 ALTER TABLE batches ADD COLUMN owner_pid INTEGER;
                 ALTER TABLE batches ADD COLUMN heartbeat REAL;
-                CREATE TABLE claims (
-                    external_id TEXT NOT NULL,
-                    target TEXT NOT NULL,
-                    batch_id TEXT NOT NULL,
-                    PRIMARY KEY (external_id, target)
-                ) WITHOUT ROWID;
-                CREATE INDEX claims_by_batch ON claims(batch_id);
+                CREATE INDEX batches_unfinished ON batches(target) WHERE finished_at IS NULL;
 
                 -- History before this migration: the latest outcome per
                 -- target, taken as being about the order as it is now.
@@ -144,10 +138,6 @@ enum Schema {
                     SELECT bo.external_id, b.target, bo.outcome, b.id, o.version, bo.updated_at
                     FROM batch_orders bo JOIN batches b ON b.id = bo.batch_id JOIN orders o ON o.external_id = bo.external_id
                     WHERE bo.outcome != 'pending' ORDER BY b.rowid;
-                -- Unfinished batches keep their pending orders until resumed.
-                INSERT OR IGNORE INTO claims (external_id, target, batch_id)
-                    SELECT bo.external_id, b.target, b.id FROM batch_orders bo JOIN batches b ON b.id = bo.batch_id
-                    WHERE b.finished_at IS NULL AND bo.outcome = 'pending';
                 """)
         }
         return migrator
