@@ -1,6 +1,7 @@
 import DocketCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Batches, their requests and every order's outcome: the audit trail and
 /// the journal that lets an interrupted batch be finished.
@@ -19,52 +20,41 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
     /// million orders costs SQLite's time, not a statement per order.
     public func createBatch(id: String, target: String, dialect: Dialect, orders: [(externalId: String, version: Int)],
                             owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim {
-        let list = JSONWriter.string(.array(orders.map { .array([.string($0.externalId), .number(String($0.version))]) }))
+        func list(_ pairs: some Sequence<(externalId: String, version: Int)>) -> String {
+            JSONWriter.string(.array(pairs.map { .array([.string($0.externalId), .number(String($0.version))]) }))
+        }
+        let candidates = list(orders)
         return try write { db in
-            try db.execute(sql: """
-                CREATE TEMP TABLE IF NOT EXISTS claim_candidates(external_id TEXT PRIMARY KEY, version INTEGER NOT NULL,
-                                                                 position INTEGER NOT NULL, excluded INTEGER NOT NULL DEFAULT 0);
-                DELETE FROM temp.claim_candidates;
-                INSERT OR IGNORE INTO temp.claim_candidates (external_id, version, position)
-                    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), key FROM json_each(?);
-                """, arguments: [list])
             var claim = BatchClaim()
             for row in try Row.fetchAll(db, sql: """
-                SELECT bo.external_id, bo.batch_id FROM batches b
-                JOIN batch_orders bo ON bo.batch_id = b.id
-                JOIN temp.claim_candidates c ON c.external_id = bo.external_id
+                SELECT bo.external_id, bo.batch_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
                 WHERE b.finished_at IS NULL AND b.target = ?
-                """, arguments: [target]) {
+                  AND bo.external_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?))
+                """, arguments: [target, candidates]) {
                 claim.busy[row[0]] = row[1]
             }
-            try db.execute(sql: """
-                UPDATE temp.claim_candidates SET excluded = 1 WHERE external_id IN (
-                    SELECT bo.external_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
-                    WHERE b.finished_at IS NULL AND b.target = ?)
-                """, arguments: [target])
             // Still there, at the version read, and (for a selection by
             // filter) still selected by it.
             let (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
             claim.changed = try String.fetchAll(db, sql: """
-                SELECT c.external_id FROM temp.claim_candidates c
-                WHERE c.excluded = 0
-                  AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.external_id = c.external_id AND orders.version = c.version AND (\(filterSQL)))
-                ORDER BY c.position
-                """, arguments: args)
+                SELECT json_extract(j.value, '$[0]') FROM json_each(?) j
+                WHERE NOT EXISTS (SELECT 1 FROM orders WHERE orders.external_id = json_extract(j.value, '$[0]')
+                                  AND orders.version = json_extract(j.value, '$[1]') AND (\(filterSQL)))
+                ORDER BY j.key
+                """, arguments: [candidates] + args).filter { claim.busy[$0] == nil }
             let excluded = Set(claim.changed).union(claim.busy.keys)
-            claim.claimed = orders.map(\.externalId).filter { !excluded.contains($0) }
-            guard !claim.claimed.isEmpty else { return claim }
+            let claimed = orders.filter { !excluded.contains($0.externalId) }
+            claim.claimed = claimed.map(\.externalId)
+            guard !claimed.isEmpty else { return claim }
             let now = Self.now()
             try db.execute(sql: """
                 INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, target, dialect.rawValue, now, claim.claimed.count, owner.host, owner.pid, owner.heartbeat])
+                """, arguments: [id, target, dialect.rawValue, now, claimed.count, owner.host, owner.pid, owner.heartbeat])
             try db.execute(sql: """
-                UPDATE temp.claim_candidates SET excluded = 1 WHERE external_id IN (SELECT value FROM json_each(?));
-                INSERT INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
-                    SELECT ?, external_id, position, 'pending', ?, version FROM temp.claim_candidates WHERE excluded = 0;
-                DELETE FROM temp.claim_candidates;
-                """, arguments: [JSONWriter.string(.array(claim.changed.map { .string($0) })), id, now])
+                INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
+                    SELECT ?, json_extract(value, '$[0]'), key, 'pending', ?, json_extract(value, '$[1]') FROM json_each(?)
+                """, arguments: [id, now, list(claimed)])
             return claim
         }
     }
@@ -189,32 +179,63 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         let latest = try db.cachedStatement(sql: """
             UPDATE orders SET last_outcome = ?, last_target = ?, last_batch = ? WHERE external_id = ?
             """)
+        // Bound through SQLite's own API, as the import does: GRDB's boxed
+        // arguments cost more than the updates at a million outcomes.
         for o in outcomes {
-            try update.execute(arguments: [o.outcome.rawValue, JSONWriter.string(.array(o.remoteIds.map { .string($0) })),
-                                           JSONWriter.string(.array(o.errors.map(\.json))), now, batch, o.externalId])
-            try latest.execute(arguments: [o.outcome.rawValue, target, batch, o.externalId])
+            let remote = o.remoteIds.isEmpty ? "[]" : JSONWriter.string(.array(o.remoteIds.map { .string($0) }))
+            let errors = o.errors.isEmpty ? "[]" : JSONWriter.string(.array(o.errors.map(\.json)))
+            try step(update, db, [o.outcome.rawValue, remote, errors, now, batch, o.externalId])
+            try step(latest, db, [o.outcome.rawValue, target, batch, o.externalId])
         }
-        // Each target's latest word, in one statement for the lot, with the
-        // version the batch sent (older batches: the order's own, the best
-        // that is known). CROSS JOIN keeps the short list outside: SQLite
-        // cannot index json_each, and would otherwise scan it per row.
-        let settled = outcomes.filter { $0.outcome != .pending }
-        guard !settled.isEmpty else { return }
-        func list(_ ids: some Sequence<String>) -> String { JSONWriter.string(.array(ids.map { .string($0) })) }
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO order_targets (external_id, target, outcome, batch_id, version, hold, updated_at)
-            SELECT bo.external_id, ?1, bo.outcome, bo.batch_id, coalesce(bo.version, o.version, 0),
-                   bo.external_id IN (SELECT value FROM json_each(?2)), ?3
-            FROM json_each(?4) j
-            CROSS JOIN batch_orders bo ON bo.batch_id = ?5 AND bo.external_id = j.value
-            LEFT JOIN orders o ON o.external_id = bo.external_id
-            """, arguments: [target, list(settled.filter(\.isHeld).map(\.externalId)), now, list(settled.map(\.externalId)), batch])
+        // A finished batch's late outcomes (a lookup that settled them)
+        // change each target's word at once; a running batch's do so when it
+        // finishes, in one statement, off the path of its requests.
+        if try Bool.fetchOne(db, sql: "SELECT finished_at IS NOT NULL FROM batches WHERE id = ?", arguments: [batch]) == true {
+            try updateTargets(db, batch: batch, only: outcomes.map(\.externalId))
+        }
+    }
+
+    /// Makes the batch's settled outcomes (all, or `only` these orders) each
+    /// order's latest word from the batch's target, with the version the
+    /// batch sent (older batches: the order's own, the best that is known).
+    static func updateTargets(_ db: Database, batch: String, only ids: [String]? = nil) throws {
+        let held = "bo.outcome = 'unknown' AND EXISTS (SELECT 1 FROM json_each(bo.errors) e WHERE json_extract(e.value, '$.code') = '\(OrderOutcome.mayExistCode)')"
+        let version = "coalesce(bo.version, (SELECT version FROM orders WHERE external_id = bo.external_id), 0)"
+        let columns = "INSERT OR REPLACE INTO order_targets (external_id, target, outcome, batch_id, version, hold, updated_at)"
+        if let ids {
+            // CROSS JOIN keeps the short list outside: SQLite cannot index
+            // json_each, and would otherwise scan it per row.
+            try db.execute(sql: """
+                \(columns)
+                SELECT bo.external_id, b.target, bo.outcome, bo.batch_id, \(version), \(held), bo.updated_at
+                FROM json_each(?) j CROSS JOIN batch_orders bo ON bo.batch_id = ? AND bo.external_id = j.value
+                JOIN batches b ON b.id = bo.batch_id WHERE bo.outcome != 'pending'
+                """, arguments: [JSONWriter.string(.array(ids.map { .string($0) })), batch])
+        } else {
+            try db.execute(sql: """
+                \(columns)
+                SELECT bo.external_id, b.target, bo.outcome, bo.batch_id, \(version), \(held), bo.updated_at
+                FROM batch_orders bo JOIN batches b ON b.id = bo.batch_id WHERE bo.batch_id = ? AND bo.outcome != 'pending'
+                """, arguments: [batch])
+        }
+    }
+
+    /// Runs a prepared statement with text arguments, bound directly.
+    static func step(_ statement: Statement, _ db: Database, _ texts: [String]) throws {
+        let stmt = statement.sqliteStatement
+        for (i, t) in texts.enumerated() { bindText(stmt, Int32(i + 1), t) }
+        let code = sqlite3_step(stmt)
+        sqlite3_reset(stmt)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
     }
 
     public func finishBatch(_ id: String) throws {
         try write { db in
             let json = JSONWriter.string(BatchSummary.countsJSON(try Self.counts(id, db)))
             try db.execute(sql: "UPDATE batches SET finished_at = ?, final_counts = ? WHERE id = ?", arguments: [Self.now(), json, id])
+            try Self.updateTargets(db, batch: id)
         }
     }
 

@@ -99,6 +99,7 @@ final class RecordingComposer: Composer, @unchecked Sendable {
             OrderOutcome(externalId: "ORD-0000000", outcome: .rejected), OrderOutcome(externalId: "ORD-0000001", outcome: .accepted),
             OrderOutcome(externalId: "ORD-0000002", outcome: .unknown),
         ])
+        try s.finishBatch("B9")
         let composer = RecordingComposer(store: s)
         let runner = EffectRunner(store: s, composer: composer)
         var state = AppState(width: 100, height: 30)

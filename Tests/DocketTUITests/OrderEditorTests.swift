@@ -119,6 +119,7 @@ import Testing
         let s = try store(1)
         try s.createBatch(id: "B-A", target: "dropday", dialect: .dropday, externalIds: ["ORD-0000000"])
         try s.recordOutcomes(batch: "B-A", target: "dropday", [OrderOutcome(externalId: "ORD-0000000", outcome: .accepted)])
+        try s.finishBatch("B-A")
         var stored = try #require(try s.order(externalId: "ORD-0000000"))
         stored.order.customer?.name = "Changed"
         _ = try s.save(stored.order, expectedVersion: stored.version)

@@ -62,6 +62,8 @@ public enum BatchRunner {
         let claim = try journal.createBatch(id: id, target: target.name, dialect: target.dialect,
                                             orders: selection.map { ($0.order.externalId, $0.version) },
                                             owner: owner, recheck: recheck)
+        // Usually every order is claimed: no need to look each one up.
+        guard claim.claimed.count < selection.count else { return (claim, selection.map(\.order)) }
         let claimed = Set(claim.claimed)
         return (claim, selection.lazy.map(\.order).filter { claimed.contains($0.externalId) })
     }
