@@ -18,9 +18,16 @@ public struct BatchOwner: Sendable, Equatable {
 
     /// This process, now.
     public static func current() -> BatchOwner {
-        BatchOwner(host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier,
-                   heartbeat: Date().timeIntervalSince1970)
+        BatchOwner(host: thisHost, pid: ProcessInfo.processInfo.processIdentifier, heartbeat: Date().timeIntervalSince1970)
     }
+
+    /// The machine's own name, as `hostname` prints it: no DNS lookup
+    /// (Foundation's hostName may make one, and wait on it).
+    static let thisHost: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
 
     /// How often a running batch beats, and how long without a beat makes
     /// its owner count as gone.
@@ -33,7 +40,7 @@ public struct BatchOwner: Sendable, Equatable {
     /// heartbeat is fresh.
     public var isAlive: Bool {
         guard secondsSinceHeartbeat < Self.staleAfter else { return false }
-        guard host == ProcessInfo.processInfo.hostName else { return true }
+        guard host == Self.thisHost else { return true }
         if pid == ProcessInfo.processInfo.processIdentifier { return true }
         return kill(pid, 0) == 0 || errno == EPERM
     }
