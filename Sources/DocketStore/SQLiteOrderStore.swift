@@ -306,7 +306,9 @@ public final class SQLiteOrderStore: OrderStoring {
             clauses.append("NOT EXISTS (\(atTarget) AND ot.outcome = 'rejected' AND ot.version >= orders.version)")
             args += [t]
         }
-        if let t = q.target ?? q.notTakenBy, q.skipHeld || q.notTakenBy != nil {
+        // Held orders stay out of sends: of a retry at `target`, and of any
+        // default selection for `notTakenBy`.
+        for t in Set([q.skipHeld ? q.target : nil, q.notTakenBy].compactMap { $0 }).sorted() {
             clauses.append("NOT EXISTS (\(atTarget) AND ot.hold = 1)")
             args += [t]
         }

@@ -90,6 +90,13 @@ func ids(_ store: SQLiteOrderStore, _ q: OrderQuery) throws -> [String] {
         try settle(store, "B1", "centra", .centra, [a: .unknown],
                    errors: [OrderIssue(code: OrderOutcome.mayExistCode, message: "may exist at Centra")])
         #expect(try ids(store, .sendable(to: "centra", canUpdate: false)) == [orders[1].externalId])
+        // Also when the view is another target's: composing for Centra from
+        // a Cropster listing leaves it out.
+        try settle(store, "B0", "cropster", .cropster, [a: .accepted, orders[1].externalId: .accepted])
+        var fromView = OrderQuery(target: "cropster")
+        fromView.notTakenBy = "centra"
+        fromView.notTakenByUpdates = false
+        #expect(try ids(store, fromView) == [orders[1].externalId])
         // Named explicitly, it can go.
         #expect(try ids(store, OrderQuery(outcomes: ["unknown"], target: "centra")) == [a])
         #expect(try store.order(externalId: a)?.targets.first?.held == true)
