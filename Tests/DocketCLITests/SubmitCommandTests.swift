@@ -150,6 +150,31 @@ final class SandboxProcess {
         let again = try docket.run("submit", "--target", "omnia")
         #expect(again.stdout.contains("No orders to send"), "\(again.stdout)")
     }
+
+    @Test func anOrderChangedAfterItWasAcceptedGoesAgainToAnUpsertTarget() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        try docket.run("import", DocketBinary.fixture("cropster-seed.json"))
+        #expect(try docket.run("submit", "--target", "cropster").status == 0)
+        // Re-imported with another quantity: version 2.
+        let changed = try String(contentsOfFile: DocketBinary.fixture("cropster-seed.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"quantity\": 1", with: "\"quantity\": 3")
+        let imported = try docket.run("import", try docket.write("changed.json", changed))
+        #expect(imported.stdout.contains("1 replaced"), "\(imported.stdout)")
+        let listed = try docket.run("orders", "--changed")
+        #expect(listed.stdout.contains("PRC-ORD-101"))
+        let shown = try docket.run("order", "show", "PRC-ORD-101")
+        #expect(shown.stdout.contains("changed since cropster said accepted (v1, now v2)"), "\(shown.stdout)")
+        // Cropster updates what it holds: the change goes, and only once.
+        let dry = try docket.run("submit", "--target", "cropster", "--dry-run")
+        #expect(dry.stdout.contains("1 order, 1 request"), "\(dry.stdout)")
+        #expect(try docket.run("submit", "--target", "cropster").status == 0)
+        #expect(try docket.run("submit", "--target", "cropster").stdout.contains("No orders to send"))
+        // Taken at its new version: no longer changed since.
+        #expect(!(try docket.run("orders", "--changed", "--target", "cropster").stdout.contains("PRC-ORD-101")))
+        _ = sandbox
+    }
 }
 
 @Suite(.serialized) struct ResumeTests {
