@@ -55,21 +55,29 @@ public struct SubmissionSettings: Sendable {
     /// The first retry's delay; each next one doubles, with jitter.
     public var baseDelay: Double
 
-    public init(target: TargetConfig) throws(DocketError) {
-        let limit = OrderValidator.requestLimit(target.dialect)
-        let defaultSize = switch target.dialect {
+    public static let defaultConcurrency = 4
+    public static let defaultTimeout: Double = 30
+
+    /// Orders per request when the config says nothing: the API's limit,
+    /// or where it documents none, a size that keeps one refusal cheap.
+    public static func defaultBatchSize(_ dialect: Dialect) -> Int {
+        switch dialect {
         case .cropster: 50
         case .centra: 50
         case .mirakl: 100
         case .omnia: 10_000
         case .dropday: 1
         }
-        batchSize = target.batchSize ?? defaultSize
+    }
+
+    public init(target: TargetConfig) throws(DocketError) {
+        let limit = OrderValidator.requestLimit(target.dialect)
+        batchSize = target.batchSize ?? Self.defaultBatchSize(target.dialect)
         if let limit, batchSize > limit {
             throw DocketError("targets.\(target.name).batch_size is \(batchSize), over \(target.dialect.displayName)'s limit of \(limit) orders per request")
         }
-        concurrency = target.concurrency ?? 4
-        timeout = target.timeoutSeconds ?? 30
+        concurrency = target.concurrency ?? Self.defaultConcurrency
+        timeout = target.timeoutSeconds ?? Self.defaultTimeout
         maxAttempts = target.settings["max_attempts"].flatMap { Int($0) } ?? 5
         maxIsolationDepth = target.settings["max_isolation_depth"].flatMap { Int($0) } ?? 16
         baseDelay = 0.2
