@@ -26,9 +26,8 @@ struct SubmitBenchmark {
             let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
             _ = try store.importOrders(batch)
             var taken = 0
-            // The generated orders as the store holds them (version 1), as
-            // the baseline before claims sent them.
-            let selection = batch.map { StoredOrder(order: $0, version: 1, lastOutcome: nil, lastTarget: nil, createdAt: "", updatedAt: "") }
+            // The generated orders as the store holds them (version 1).
+            let versions = [Int](repeating: 1, count: batch.count)
             let owner = BatchOwner.current()
             var claimSeconds = 0.0
             let elapsed = try await secondsAsync {
@@ -36,7 +35,7 @@ struct SubmitBenchmark {
                 // the default selection), then send them.
                 var claimed: [Order] = []
                 claimSeconds = try seconds {
-                    claimed = try BatchRunner.claim(journal: store, id: "bench", target: target, selection: selection, owner: owner,
+                    claimed = try BatchRunner.claim(journal: store, id: "bench", target: target, orders: batch, versions: versions, owner: owner,
                                                     recheck: .sendable(to: target.name, canUpdate: true)).1
                 }
                 _ = try await BatchRunner.run(engine: engine, journal: store, id: "bench", orders: claimed, owner: owner)

@@ -20,41 +20,45 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
     /// million orders costs SQLite's time, not a statement per order.
     public func createBatch(id: String, target: String, dialect: Dialect, orders: [(externalId: String, version: Int)],
                             owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim {
-        func list(_ pairs: some Sequence<(externalId: String, version: Int)>) -> String {
-            JSONWriter.string(.array(pairs.map { .array([.string($0.externalId), .number(String($0.version))]) }))
-        }
-        let candidates = list(orders)
+        let ids = JSONWriter.string(.array(orders.map { .string($0.externalId) }))
         return try write { db in
             var claim = BatchClaim()
             for row in try Row.fetchAll(db, sql: """
                 SELECT bo.external_id, bo.batch_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
-                WHERE b.finished_at IS NULL AND b.target = ?
-                  AND bo.external_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?))
-                """, arguments: [target, candidates]) {
+                WHERE b.finished_at IS NULL AND b.target = ? AND bo.external_id IN (SELECT value FROM json_each(?))
+                """, arguments: [target, ids]) {
                 claim.busy[row[0]] = row[1]
             }
             // Still there, at the version read, and (for a selection by
-            // filter) still selected by it.
+            // filter) still selected by it. CROSS JOIN keeps the list
+            // outside: SQLite cannot index json_each.
             let (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
-            claim.changed = try String.fetchAll(db, sql: """
-                SELECT json_extract(j.value, '$[0]') FROM json_each(?) j
-                WHERE NOT EXISTS (SELECT 1 FROM orders WHERE orders.external_id = json_extract(j.value, '$[0]')
-                                  AND orders.version = json_extract(j.value, '$[1]') AND (\(filterSQL)))
-                ORDER BY j.key
-                """, arguments: [candidates] + args).filter { claim.busy[$0] == nil }
-            let excluded = Set(claim.changed).union(claim.busy.keys)
-            let claimed = orders.filter { !excluded.contains($0.externalId) }
+            var now: [String: Int] = [:]
+            now.reserveCapacity(orders.count)
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT orders.external_id, orders.version FROM json_each(?) j CROSS JOIN orders ON orders.external_id = j.value
+                WHERE \(filterSQL)
+                """, arguments: [ids] + args)
+            while let row = try rows.next() { now[row[0]] = row[1] }
+            var claimed: [(externalId: String, version: Int)] = []
+            claimed.reserveCapacity(orders.count)
+            for o in orders where claim.busy[o.externalId] == nil {
+                if now[o.externalId] == o.version { claimed.append(o) } else { claim.changed.append(o.externalId) }
+            }
             claim.claimed = claimed.map(\.externalId)
             guard !claimed.isEmpty else { return claim }
-            let now = Self.now()
+            let stamp = Self.now()
             try db.execute(sql: """
                 INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, target, dialect.rawValue, now, claimed.count, owner.host, owner.pid, owner.heartbeat])
+                """, arguments: [id, target, dialect.rawValue, stamp, claimed.count, owner.host, owner.pid, owner.heartbeat])
+            // Each element a small [id, version] pair: json_extract on one
+            // element, never on the whole list per row.
+            let pairs = JSONWriter.string(.array(claimed.map { .array([.string($0.externalId), .number(String($0.version))]) }))
             try db.execute(sql: """
                 INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
                     SELECT ?, json_extract(value, '$[0]'), key, 'pending', ?, json_extract(value, '$[1]') FROM json_each(?)
-                """, arguments: [id, now, list(claimed)])
+                """, arguments: [id, stamp, pairs])
             return claim
         }
     }

@@ -93,16 +93,13 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
             let target = try config.target(plan.target)
             _ = try SubmissionEngine.url(for: target)
             let ids = plan.requests.flatMap { $0 } + plan.skipped.map(\.externalId)
-            // Each order as it was when planned: a newer version is not what
-            // the screen showed, and the claim leaves it out.
-            let selection = try orders(ids).map { stored -> StoredOrder in
-                var s = stored
-                s.version = plan.versions[s.order.externalId] ?? s.version
-                return s
-            }
+            // Each order at the version planned: a newer one is not what the
+            // screen showed, and the claim leaves it out.
+            let stored = try orders(ids)
             let id = SQLiteOrderStore.newBatchId()
             let owner = BatchOwner.current()
-            let (claim, orders) = try BatchRunner.claim(journal: store, id: id, target: target, selection: selection,
+            let (claim, orders) = try BatchRunner.claim(journal: store, id: id, target: target, orders: stored.map(\.order),
+                                                        versions: stored.map { plan.versions[$0.order.externalId] ?? $0.version },
                                                         owner: owner, recheck: plan.query)
             let leftOut = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values))
             guard !orders.isEmpty else { return SendStarted(batch: nil, leftOut: leftOut) }

@@ -68,8 +68,12 @@ struct Submit: AsyncParsableCommand {
         _ = try SubmissionEngine.url(for: target)
         let store = try SQLiteOrderStore(path: common.storePath)
         let q = try selection.query(for: target, skipUnchanged: !includeUnchanged)
-        var orders: [StoredOrder] = []
-        try store.forEachOrder(q) { orders.append($0) }
+        var orders: [Order] = []
+        var versions: [Int] = []
+        try store.forEachOrder(q) {
+            orders.append($0.order)
+            versions.append($0.version)
+        }
         if q.skipUnchangedRefusals {
             var all = q
             all.skipUnchangedRefusals = false
@@ -87,7 +91,7 @@ struct Submit: AsyncParsableCommand {
             return 0
         }
         return try await withTransport(settings) { transport in
-            try await send(orders, target, settings, store, transport, recheck: q)
+            try await send(orders, versions: versions, target, settings, store, transport, recheck: q)
         }
     }
 
@@ -99,11 +103,10 @@ struct Submit: AsyncParsableCommand {
         return .object(value)
     }
 
-    func send(_ selection: [StoredOrder], _ target: TargetConfig, _ settings: SubmissionSettings,
+    func send(_ orders: [Order], versions: [Int], _ target: TargetConfig, _ settings: SubmissionSettings,
               _ store: SQLiteOrderStore, _ transport: AsyncHTTPTransport, recheck: OrderQuery) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation
-        let orders = selection.map(\.order)
 
         if dryRun {
             let (skipped, requests) = engine.plan(orders)
@@ -126,7 +129,7 @@ struct Submit: AsyncParsableCommand {
 
         let batchId = SQLiteOrderStore.newBatchId()
         let owner = BatchOwner.current()
-        let (claim, claimed) = try BatchRunner.claim(journal: store, id: batchId, target: target, selection: selection,
+        let (claim, claimed) = try BatchRunner.claim(journal: store, id: batchId, target: target, orders: orders, versions: versions,
                                                      owner: owner, recheck: recheck)
         if let why = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values)) { printError(why) }
         guard !claimed.isEmpty else {

@@ -54,18 +54,19 @@ public struct BatchProgress: Sendable, Equatable {
 /// moment (even by kill -9) can be finished by `resume` without sending
 /// anything twice.
 public enum BatchRunner {
-    /// Creates batch `id` for the orders of `selection` it can claim, and
-    /// returns the claim with those orders (the rest are left out, and the
-    /// claim says why).
-    public static func claim(journal: any BatchJournal, id: String, target: TargetConfig, selection: [StoredOrder],
+    /// Creates batch `id` for the orders it can claim of `orders` (each at
+    /// the version read, `versions[i]` for `orders[i]`), and returns the
+    /// claim with those orders (the rest are left out, and the claim says
+    /// why).
+    public static func claim(journal: any BatchJournal, id: String, target: TargetConfig, orders: [Order], versions: [Int],
                              owner: BatchOwner, recheck: OrderQuery?) throws -> (BatchClaim, [Order]) {
         let claim = try journal.createBatch(id: id, target: target.name, dialect: target.dialect,
-                                            orders: selection.map { ($0.order.externalId, $0.version) },
+                                            orders: zip(orders, versions).map { ($0.externalId, $1) },
                                             owner: owner, recheck: recheck)
-        // Usually every order is claimed: no need to look each one up.
-        guard claim.claimed.count < selection.count else { return (claim, selection.map(\.order)) }
+        // Usually every order is claimed: the same array, not a copy.
+        guard claim.claimed.count < orders.count else { return (claim, orders) }
         let claimed = Set(claim.claimed)
-        return (claim, selection.lazy.map(\.order).filter { claimed.contains($0.externalId) })
+        return (claim, orders.filter { claimed.contains($0.externalId) })
     }
 
     /// Sends `orders` as batch `id`, which `claim` created or `resume` took
