@@ -5,11 +5,9 @@ import TOMLKit
 /// Reads Docket's TOML config, refusing what would be unsafe or is
 /// probably a typo, with the key at fault in every message.
 public enum ConfigLoader {
-    static let targetKeys: Set<String> = [
-        "dialect", "base_url", "batch_size", "concurrency", "timeout_seconds", "auth",
-        "contract_id", "channel_id", "channel_store_id", "order_number_field", "products_file",
-        "max_attempts", "max_isolation_depth",
-    ]
+    static let targetKeys: Set<String> = Set([
+        "dialect", "base_url", "batch_size", "concurrency", "timeout_seconds", "auth", "max_attempts", "max_isolation_depth",
+    ] + DialectSetting.all.map(\.key))
     static let inlineSecretKeys: Set<String> = ["client_secret", "password", "token", "value", "api_key"]
 
     /// Loads `path`. A missing file is an empty config unless it was named
@@ -51,6 +49,9 @@ public enum ConfigLoader {
 
     static func target(_ name: String, _ t: TOMLTable, path: String?, ownerOnly: Bool, mode: Int) throws(DocketError) -> TargetConfig {
         let at = "targets.\(name)"
+        if t["order_number_field"] != nil {
+            throw DocketError("\(at).order_number_field is gone: Centra has no orderId and compares only its integer orderNumber. Use order_number = \"auto\" (the default: an imported orderNumber, else an all-digits external id), \"external_id\" or \"none\"", file: path)
+        }
         for key in t.keys where !targetKeys.contains(key) {
             throw DocketError("unknown setting \(at).\(key) (known: \(targetKeys.sorted().joined(separator: ", ")))", file: path)
         }
@@ -82,10 +83,24 @@ public enum ConfigLoader {
         for key in ["max_attempts", "max_isolation_depth"] {
             if let i = try int(key, 1...100) { target.settings[key] = String(i) }
         }
-        for key in ["contract_id", "channel_id", "channel_store_id", "order_number_field", "products_file"] {
-            if let v = t[key] {
-                guard let s = v.string else { throw DocketError("\(at).\(key) must be text", file: path) }
-                target.settings[key] = s
+        for setting in DialectSetting.all {
+            guard let v = t[setting.key] else { continue }
+            guard setting.applies(to: dialect) else {
+                let owners = setting.dialects.map(\.rawValue).joined(separator: ", ")
+                throw DocketError("\(at).\(setting.key) is a setting of \(owners) targets, and this one is \(dialect.rawValue)", file: path)
+            }
+            switch setting.kind {
+            case .text:
+                guard let s = v.string else { throw DocketError("\(at).\(setting.key) must be text", file: path) }
+                target.settings[setting.key] = s
+            case .bool:
+                guard let b = v.bool else { throw DocketError("\(at).\(setting.key) must be true or false (without quotes)", file: path) }
+                target.settings[setting.key] = b ? "true" : "false"
+            case .choice(let values):
+                guard let s = v.string, values.contains(s) else {
+                    throw DocketError("\(at).\(setting.key) must be one of \(values.map { "\"\($0)\"" }.joined(separator: ", "))", file: path)
+                }
+                target.settings[setting.key] = s
             }
         }
         // A products file named relative to the config is found beside it.

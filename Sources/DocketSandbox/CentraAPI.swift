@@ -24,15 +24,15 @@ extension SandboxState {
         guard let o else { return no(-7, "The order must be an object") }
         let products = o["products"]?.arrayValue ?? []
         if products.isEmpty { return no(-3, "Order is empty") }
-        let issues = OrderValidator.vendorIssues(.centra, order: o, request: nil).filter { $0.path != "orderId" && $0.path != "orderNumber" }
+        let issues = OrderValidator.vendorIssues(.centra, order: o, request: nil)
         if let first = issues.first { return no(-4, "\(first.path) \(first.text)") }
-        // Centra compares its integer orderNumber; orderId is what earlier
-        // Docket versions sent.
-        let number = o["orderNumber"].flatMap(scalar) ?? o["orderId"]?.stringValue
+        // The only number Centra compares: its integer orderNumber.
+        let number = o["orderNumber"].flatMap(scalar)
         if let number, centraOrders[number] != nil { return no(-5, "An order with order number \(number) already exists") }
         var needed: [String: Int] = [:]
         for p in products {
-            let code = p.objectValue?["sku"]?.stringValue ?? p.objectValue?["ean"]?.stringValue ?? ""
+            let product = p.objectValue
+            let code = product?["sku"]?.stringValue ?? product?["ean"].flatMap(scalar) ?? product?["id"].flatMap(scalar) ?? ""
             if let catalogue = centraProducts, !catalogue.contains(code) {
                 return no(-1, "Product \(code) cannot be added: it is not active in this market and pricelist")
             }

@@ -18,7 +18,9 @@ import Testing
         #expect(config.contains("token_url = \"https://auth.cropster.com/oauth2/token\""))
         #expect(config.contains("token_url = \"https://auth.mirakl.net/oauth/token\""))
         #expect(config.contains("base_url = \"https://miraklconnect.com/api\""))
-        #expect(config.contains("order_number_field = \"orderNumber\""))
+        #expect(config.contains("order_number = \"auto\""))
+        #expect(config.contains("test = false"))
+        #expect(config.contains("# scope = \"SCOPE\""))
         docket.environment["DOCKET_CONFIG"] = try docket.write("config.toml", config)
         docket.environment["OMNIA_PASSWORD"] = "s3cret-value"
         docket.environment.removeValue(forKey: "CROPSTER_CLIENT_SECRET")

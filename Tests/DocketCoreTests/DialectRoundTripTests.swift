@@ -50,14 +50,26 @@ import Testing
         #expect(dropday[0].items[0].custom?["toppings"] == .string("onions, olives"))
     }
 
-    @Test func centraKeyIsTheExternalIdWithoutAnOrderNumber() throws {
+    @Test func centraKeyIsTheExternalIdAndTheOrderNumberIsKeptBesideIt() throws {
         let orders = try CentraCodec().decodeRequest(try Fixtures.json("centra-seed.json"))
         #expect(orders.map(\.externalId) == ["x123", "a1"])
         #expect(orders[1].unknownFields[""]?["..."] == .string("..."))
-        let withNumber: JSONValue = ["k1": ["orderId": "SHOP-9", "email": "a@b.c", "products": [["qty": 1, "sku": "S"]]]]
+        let withNumber: JSONValue = ["k1": ["orderNumber": 5001, "address": ["email": "a@b.c", "country": "SE"],
+                                            "products": [["qty": 1, "sku": "S"]]]]
         let numbered = try CentraCodec().decodeRequest(withNumber)
-        #expect(numbered[0].externalId == "SHOP-9")
+        #expect(numbered[0].externalId == "k1")
+        #expect(numbered[0].centra?.orderNumber == "5001")
         #expect(try CentraCodec().encodeRequest(numbered, options: EncodeOptions()) == withNumber)
+        // Sent, the imported number goes as the integer it was, under auto;
+        // external_id wants the external id's digits, and there are none.
+        let sent = try CentraCodec().encodeRequest(numbered, options: EncodeOptions(mode: .complete))
+        #expect(sent.objectValue?["k1"]?.objectValue?["orderNumber"] == .number("5001"))
+        let byId = try CentraCodec().encodeRequest(numbered, options: EncodeOptions(mode: .complete, centraOrderNumber: .externalId))
+        #expect(byId.objectValue?["k1"]?.objectValue?["orderNumber"] == nil)
+        // A number that is not whole is refused where it stands.
+        #expect(throws: DocketError.self) {
+            try CentraCodec().decodeRequest(["k2": ["orderNumber": "SHOP-9", "products": []]])
+        }
     }
 
     @Test func unknownFieldsAreKeptAndNullsGoBack() throws {
@@ -78,7 +90,10 @@ import Testing
         #expect(item?["itemId"] == .string("ETH-250G-WB"))
         #expect(omnia.objectValue?["orders"]?.arrayValue?[0].objectValue?["creationDate"] == .string("2026-01-01T01:11:00Z"))
         let centra = try CentraCodec().encodeRequest(orders, options: EncodeOptions(mode: .complete))
-        #expect(centra.objectValue?["PRC-ORD-101"]?.objectValue?["orderId"] == .string("PRC-ORD-101"))
+        let order = centra.objectValue?["PRC-ORD-101"]?.objectValue
+        // Centra has no orderId, and this external id has no digits to give.
+        #expect(order?["orderId"] == nil && order?["orderNumber"] == nil)
+        #expect(order?["products"]?.arrayValue?[0].objectValue?["sku"] == .string("ETH-250G-WB"))
     }
 
     @Test func wrongTypesNameTheirPath() {

@@ -43,6 +43,11 @@ public enum CanonicalCodec {
                 dw.set("latest", d.latest)
                 sw.set("deliveryDate", dw)
             }
+            sw.set("name", s.name)
+            sw.set("description", s.description)
+            sw.set("cost", s.cost)
+            sw.set("note", s.note)
+            sw.set("deliveryDay", s.deliveryDay)
             w.set("shipping", sw)
         }
         if let f = o.fulfillment {
@@ -70,13 +75,16 @@ public enum CanonicalCodec {
         if let c = o.centra {
             var cw = FieldWriter()
             cw.set("key", c.key)
-            cw.set("hasOrderNumber", c.hasOrderNumber)
+            cw.set("orderNumber", c.orderNumber)
             cw.set("singleAddress", c.singleAddress)
             cw.set("createOnly", c.createOnly)
             cw.set("pricelist", c.pricelist)
             cw.set("pricelistId", c.pricelistId)
             cw.set("market", c.market)
             cw.set("marketId", c.marketId)
+            cw.set("shippingList", c.shippingList)
+            cw.set("sendEmail", c.sendEmail)
+            cw.set("adjustStock", c.adjustStock)
             w.set("centra", cw)
         }
         w.set("items", o.items.map(item))
@@ -103,6 +111,8 @@ public enum CanonicalCodec {
         w.set("countryIso3", a.countryIso3)
         w.set("email", a.email)
         w.set("phone", a.phone)
+        w.set("cell", a.cell)
+        w.set("attn", a.attn)
         return w
     }
 
@@ -116,6 +126,7 @@ public enum CanonicalCodec {
         w.set("quantity", i.quantity)
         w.set("unitPrice", i.unitPrice)
         w.set("originalPrice", i.originalPrice)
+        w.set("purchasePrice", i.purchasePrice)
         w.set("taxPercentage", i.taxPercentage)
         w.set("stockQuantity", i.stockQuantity)
         w.set("imageUrl", i.imageUrl)
@@ -126,8 +137,10 @@ public enum CanonicalCodec {
         if let t = i.itemText {
             var tw = FieldWriter()
             tw.set("sku", t.sku)
+            tw.set("brand", t.brand)
             tw.set("product", t.product)
             tw.set("variant", t.variant)
+            tw.set("size", t.size)
             w.set("itemText", tw)
         }
         w.set("lineStatus", i.lineStatus)
@@ -196,6 +209,11 @@ public enum CanonicalCodec {
                 date.latest = try d.string("latest")
                 return date
             }
+            info.name = try s.string("name")
+            info.description = try s.string("description")
+            info.cost = try s.decimal("cost")
+            info.note = try s.string("note")
+            info.deliveryDay = try s.string("deliveryDay")
             return info
         }
         o.fulfillment = try r.object("fulfillment") { (f) throws(DocketError) in
@@ -215,16 +233,23 @@ public enum CanonicalCodec {
         o.origin = try r.object("origin") { (g) throws(DocketError) in
             Origin(channelId: try g.string("channelId"), channelStoreId: try g.string("channelStoreId"))
         }
+        let externalId = o.externalId
         o.centra = try r.object("centra") { (c) throws(DocketError) in
             var centra = CentraFields()
             centra.key = try c.string("key")
-            centra.hasOrderNumber = try c.bool("hasOrderNumber")
+            centra.orderNumber = try c.string("orderNumber")
+            // Stores written before orderNumber was its own field said only
+            // that the body carried the external id as its number.
+            if try c.bool("hasOrderNumber") == true, isAllDigits(externalId) { centra.orderNumber = externalId }
             centra.singleAddress = try c.bool("singleAddress")
             centra.createOnly = try c.bool("createOnly")
             centra.pricelist = try c.flex("pricelist")
             centra.pricelistId = try c.flex("pricelistId")
             centra.market = try c.flex("market")
             centra.marketId = try c.flex("marketId")
+            centra.shippingList = try c.flex("shippingList")
+            centra.sendEmail = try c.bool("sendEmail")
+            centra.adjustStock = try c.bool("adjustStock")
             return centra
         }
         o.items = try r.objects("items") { (i, _) throws(DocketError) in try readItem(&i) } ?? []
@@ -262,6 +287,8 @@ public enum CanonicalCodec {
         address.countryIso3 = try a.string("countryIso3")
         address.email = try a.string("email")
         address.phone = try a.flex("phone")
+        address.cell = try a.flex("cell")
+        address.attn = try a.string("attn")
         return address
     }
 
@@ -275,6 +302,7 @@ public enum CanonicalCodec {
         item.quantity = try i.decimal("quantity")
         item.unitPrice = try i.decimal("unitPrice")
         item.originalPrice = try i.decimal("originalPrice")
+        item.purchasePrice = try i.decimal("purchasePrice")
         item.taxPercentage = try i.decimal("taxPercentage")
         item.stockQuantity = try i.decimal("stockQuantity")
         item.imageUrl = try i.string("imageUrl")
@@ -285,8 +313,10 @@ public enum CanonicalCodec {
         item.itemText = try i.object("itemText") { (t) throws(DocketError) in
             var text = ItemText()
             text.sku = try t.string("sku")
+            text.brand = try t.string("brand")
             text.product = try t.string("product")
             text.variant = try t.string("variant")
+            text.size = try t.string("size")
             return text
         }
         item.lineStatus = try i.string("lineStatus")

@@ -1,4 +1,4 @@
-/// How faithfully to encode.
+/// How faithfully to encode, and what the target's settings add.
 public struct EncodeOptions: Sendable {
     public enum Mode: Sendable {
         /// Write what the order has, no more: an order goes back to its own
@@ -11,16 +11,47 @@ public struct EncodeOptions: Sendable {
     }
 
     public var mode: Mode
-    /// Centra: the member that carries the shop's order number.
-    public var centraOrderNumberField: String
+    /// Centra: where the integer `orderNumber` comes from.
+    public var centraOrderNumber: CentraOrderNumber
+    /// Centra: the target's top-level settings, for orders that bring none.
+    public var centra: CentraDefaults
     /// Mirakl: the origin for orders that bring none of their own.
     public var defaultOrigin: Origin?
+    /// Dropday: `true` sends every order as a test order.
+    public var dropdayTest: Bool?
 
-    public init(mode: Mode = .faithful, centraOrderNumberField: String = "orderId", defaultOrigin: Origin? = nil) {
+    public init(mode: Mode = .faithful, centraOrderNumber: CentraOrderNumber = .auto, centra: CentraDefaults = CentraDefaults(),
+                defaultOrigin: Origin? = nil, dropdayTest: Bool? = nil) {
         self.mode = mode
-        self.centraOrderNumberField = centraOrderNumberField
+        self.centraOrderNumber = centraOrderNumber
+        self.centra = centra
         self.defaultOrigin = defaultOrigin
+        self.dropdayTest = dropdayTest
     }
+}
+
+/// Where Centra's `orderNumber` comes from (target setting `order_number`).
+/// Centra compares only this integer to refuse a repeat (-5), so it is the
+/// only thing that makes a resend safe there.
+public enum CentraOrderNumber: String, Sendable, CaseIterable {
+    /// An imported `orderNumber`, else the external id when it is all digits.
+    case auto
+    /// The external id when it is all digits; an imported number is ignored.
+    case externalId = "external_id"
+    /// Never send one.
+    case none
+}
+
+/// Centra top-level members a target may set for every order (an order's
+/// own value wins).
+public struct CentraDefaults: Sendable, Equatable {
+    public var pricelist: String?
+    public var market: String?
+    public var shippingList: String?
+    public var sendEmail: Bool?
+    public var adjustStock: Bool?
+    public var createOnly: Bool?
+    public init() {}
 }
 
 /// Encodes and decodes one dialect's request body.
@@ -30,6 +61,20 @@ public protocol DialectCodec: Sendable {
     func decodeRequest(_ body: JSONValue) throws(DocketError) -> [Order]
     /// One request body holding `orders`.
     func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue
+    /// What encoding changes on the way out (a date moved to UTC, a price
+    /// rounded), so validate and the console can say so before it is sent.
+    func conversions(_ order: Order, options: EncodeOptions) -> [OrderIssue]
+}
+
+extension DialectCodec {
+    public func conversions(_ order: Order, options: EncodeOptions) -> [OrderIssue] { [] }
+}
+
+extension OrderIssue {
+    /// Not a problem: a value that goes out changed, and how.
+    static func converted(_ field: String, _ message: String) -> OrderIssue {
+        OrderIssue(code: "converted", message: message, field: field)
+    }
 }
 
 extension Dialect {

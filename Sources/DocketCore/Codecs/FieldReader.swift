@@ -225,3 +225,19 @@ public enum DecimalText {
         return parts.negative ? "-" + digits : digits
     }
 }
+
+extension DecimalText {
+    /// Rounded to `places` decimals, half away from zero (29.995 → 30.00),
+    /// the way shop systems round money for display and invoices.
+    public static func rounded(_ d: Decimal, places: Int) -> Decimal {
+        var value = d
+        var result = Decimal()
+        NSDecimalRound(&result, &value, places, .plain)
+        return result
+    }
+}
+
+/// Non-empty and only ASCII digits: a number a vendor can take as an integer.
+func isAllDigits(_ s: String) -> Bool {
+    !s.isEmpty && s.utf8.count <= 18 && s.utf8.allSatisfy { (0x30...0x39).contains($0) }
+}

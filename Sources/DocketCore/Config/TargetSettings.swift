@@ -7,8 +7,17 @@ extension TargetConfig {
         if settings["channel_id"] != nil || settings["channel_store_id"] != nil {
             origin = Origin(channelId: settings["channel_id"], channelStoreId: settings["channel_store_id"])
         }
-        return EncodeOptions(mode: .complete, centraOrderNumberField: settings["order_number_field"] ?? "orderId",
-                             defaultOrigin: origin)
+        func bool(_ key: String) -> Bool? { settings[key].map { $0 == "true" } }
+        var centra = CentraDefaults()
+        centra.pricelist = settings["pricelist"]
+        centra.market = settings["market"]
+        centra.shippingList = settings["shipping_list"]
+        centra.sendEmail = bool("send_email")
+        centra.adjustStock = bool("adjust_stock")
+        centra.createOnly = bool("create_only")
+        return EncodeOptions(mode: .complete,
+                             centraOrderNumber: settings["order_number"].flatMap(CentraOrderNumber.init(rawValue:)) ?? .auto,
+                             centra: centra, defaultOrigin: origin, dropdayTest: bool("test"))
     }
 
     /// Omnia's local product list (`products_file`, made absolute by the

@@ -21,12 +21,20 @@ public struct VendorPreset: Sendable {
         public var comment: String?
         /// A value the user must replace: said so in the comment.
         public var placeholder: Bool
+        /// Printed commented out: there if wanted, off until then.
+        public var optional: Bool
 
-        init(_ key: String, _ value: String, _ comment: String? = nil, placeholder: Bool = false) {
+        init(_ key: String, _ value: String, _ comment: String? = nil, placeholder: Bool = false, optional: Bool = false) {
             self.key = key
             self.value = value
             self.comment = comment
             self.placeholder = placeholder
+            self.optional = optional
+        }
+
+        /// A dialect setting's line, with its help from `DialectSetting`.
+        static func setting(_ key: String, _ value: String, placeholder: Bool = false, optional: Bool = false) -> Line {
+            Line(key, value, DialectSetting.named(key)?.help, placeholder: placeholder, optional: optional)
         }
     }
 
@@ -38,7 +46,7 @@ public struct VendorPreset: Sendable {
                          auth: [Line("type", "oauth2"), Line("token_url", "https://auth.cropster.com/oauth2/token"),
                                 Line("client_id", "CLIENT-ID", "the service account's client id", placeholder: true),
                                 Line("client_secret_env", "CROPSTER_CLIENT_SECRET")],
-                         settings: [],
+                         settings: [.setting("scope", "SCOPE", optional: true)],
                          secretVariable: "CROPSTER_CLIENT_SECRET")
         case .mirakl:
             VendorPreset(dialect: dialect, production: "https://miraklconnect.com/api", staging: nil,
@@ -46,27 +54,32 @@ public struct VendorPreset: Sendable {
                          auth: [Line("type", "oauth2"), Line("token_url", "https://auth.mirakl.net/oauth/token"),
                                 Line("client_id", "CLIENT-ID", "the Mirakl Connect client id", placeholder: true),
                                 Line("client_secret_env", "MIRAKL_CLIENT_SECRET")],
-                         settings: [Line("channel_id", "CHANNEL-ID", "origin.channel_id for orders that carry none", placeholder: true),
-                                    Line("channel_store_id", "STORE-ID", "origin.channel_store_id, likewise", placeholder: true)],
+                         settings: [.setting("channel_id", "CHANNEL-ID", placeholder: true),
+                                    .setting("channel_store_id", "STORE-ID", placeholder: true)],
                          secretVariable: "MIRAKL_CLIENT_SECRET")
         case .omnia:
             VendorPreset(dialect: dialect, production: "https://api.patagona.de", staging: "https://dev.patagona.de", tokenURL: nil,
                          auth: [Line("type", "basic", "Omnia's integrations use HTTP Basic"),
                                 Line("username", "USERNAME", "the vendor user", placeholder: true),
                                 Line("password_env", "OMNIA_PASSWORD")],
-                         settings: [Line("contract_id", "CONTRACT-ID", "the Omnia contract the orders belong to", placeholder: true)],
+                         settings: [.setting("contract_id", "CONTRACT-ID", placeholder: true),
+                                    .setting("products_file", "omnia-products.txt", optional: true)],
                          secretVariable: "OMNIA_PASSWORD")
         case .dropday:
             VendorPreset(dialect: dialect, production: "https://dropday.io", staging: nil, tokenURL: nil,
                          auth: [Line("type", "dropday"), Line("api_key_env", "DROPDAY_API_KEY"),
                                 Line("account_id", "ACCOUNT-ID", "your Dropday account id", placeholder: true)],
-                         settings: [],
+                         settings: [.setting("test", "false")],
                          secretVariable: "DROPDAY_API_KEY")
         case .centra:
             VendorPreset(dialect: dialect, production: nil, staging: nil, tokenURL: nil,
                          auth: [Line("type", "header"), Line("name", "API-Authorization", "Centra's plugin header"),
                                 Line("value_env", "CENTRA_API_KEY")],
-                         settings: [Line("order_number_field", "orderNumber", "the integer Centra compares to refuse a repeat (-5)")],
+                         settings: [.setting("order_number", "auto"),
+                                    .setting("pricelist", "PRICELIST", optional: true), .setting("market", "MARKET", optional: true),
+                                    .setting("shipping_list", "SHIPPING-LIST", optional: true),
+                                    .setting("send_email", "false", optional: true), .setting("adjust_stock", "true", optional: true),
+                                    .setting("create_only", "false", optional: true)],
                          secretVariable: "CENTRA_API_KEY")
         }
     }
@@ -92,9 +105,9 @@ public struct VendorPreset: Sendable {
         }
         func render(_ l: Line) -> String {
             let value = "\"" + l.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            let isNumber = Int(l.value) != nil && !l.placeholder
+            let bare = (Int(l.value) != nil || l.value == "true" || l.value == "false") && !l.placeholder
             let comment = l.placeholder ? "  # replace: \(l.comment ?? "")" : l.comment.map { "  # \($0)" } ?? ""
-            return "\(l.key) = \(isNumber ? l.value : value)\(comment)"
+            return "\(l.optional ? "# " : "")\(l.key) = \(bare ? l.value : value)\(comment)"
         }
         var lines = ["# \(dialect.displayName)\(staging ? " (staging)" : ""): docket targets init \(name) --vendor \(dialect.rawValue)",
                      "# The secret is read from $\(secretVariable) (export it, or use _file for a file only you can read).",

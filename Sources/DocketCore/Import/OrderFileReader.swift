@@ -7,11 +7,7 @@ import Foundation
 /// in memory. A dialect's request body is read whole: it is one API request,
 /// bounded by what that API takes.
 public struct OrderFileReader: Sendable {
-    public var centraOrderNumberField: String
-
-    public init(centraOrderNumberField: String = "orderId") {
-        self.centraOrderNumberField = centraOrderNumberField
-    }
+    public init() {}
 
     /// Reads `path` and calls `emit` for each order, with its bytes when the
     /// file is in Docket's own format; returns the format read. Errors name
@@ -32,8 +28,7 @@ public struct OrderFileReader: Sendable {
         case .csv:
             try CSVOrderReader(path: path, name: name).read(emit)
         case .cropster, .centra, .mirakl, .omnia, .dropday:
-            let codec: any DialectCodec = resolved == .centra
-                ? CentraCodec(orderNumberField: centraOrderNumberField) : resolved.dialect!.codec
+            let codec = resolved.dialect!.codec
             let bytes: Data
             do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw DocketError("could not read the file: \(error.localizedDescription)", file: name)

@@ -8,8 +8,8 @@ import Foundation
 /// ones a target needs is a question for that dialect's validation, not for
 /// the model. Money is `Decimal`; timestamps are the text they came with.
 public struct Order: Sendable, Equatable {
-    /// The shop's own order number: Cropster `externalId`, Centra `orderId`
-    /// (or the batch key), Mirakl `channel_order_id`, Omnia `orderId`,
+    /// The shop's own order number: Cropster `externalId`, the name of a
+    /// Centra batch member, Mirakl `channel_order_id`, Omnia `orderId`,
     /// Dropday `external_id`.
     public var externalId: String
     /// Docket's local lifecycle; only `OPEN` orders may be edited.
@@ -34,13 +34,15 @@ public struct Order: Sendable, Equatable {
     public var currency: String?
     /// Gross total including shipping: Omnia `totalPrice`, Dropday `total`.
     public var total: Decimal?
-    /// Omnia `shippingCosts`, Dropday `shipping_cost`.
+    /// Omnia `shippingCosts`, Dropday `shipping_cost`, Centra `shippingValue`.
+    /// Dropday's newer `shipping.cost` is kept in `shipping`; `shippingDue`
+    /// reads either.
     public var shippingCost: Decimal?
     /// Centra `invoiceAddress`, Mirakl `billing_info.address`.
     public var billingAddress: Address?
     /// Centra `deliveryAddress`, Dropday `shipping_address`.
     public var shippingAddress: Address?
-    /// Mirakl `shipping_info`.
+    /// Mirakl `shipping_info`, Dropday `shipping`.
     public var shipping: ShippingInfo?
     /// Mirakl `fulfillment`.
     public var fulfillment: Fulfillment?
@@ -63,6 +65,9 @@ public struct Order: Sendable, Equatable {
         self.items = items
         self.unknownFields = [:]
     }
+
+    /// The shipping cost, in whichever of Dropday's two forms it came.
+    public var shippingDue: Decimal? { shippingCost ?? shipping?.cost }
 }
 
 public enum OrderStatus: String, Sendable, Codable, CaseIterable {
@@ -79,12 +84,12 @@ public struct Customer: Sendable, Equatable {
     public var name: String?
     /// Cropster `customerType`: `RETAIL` or `WHOLESALE`.
     public var type: String?
-    /// Centra and Dropday top-level `email`.
+    /// Dropday top-level `email`. (Centra keeps its email in the addresses.)
     public var email: String?
-    /// Centra top-level `firstName` / `lastName`.
+    /// The customer's name when no address gives it.
     public var firstName: String?
     public var lastName: String?
-    /// Centra top-level `country` (ISO alpha-2): picks market and pricelist.
+    /// ISO alpha-2, when no address gives the country.
     public var country: String?
     public init() {}
 
@@ -117,8 +122,13 @@ public struct Address: Sendable, Equatable {
     /// Mirakl `country_iso_code` (ISO 3166 alpha-3).
     public var countryIso3: String?
     public var email: String?
-    /// Dropday documents a number but sends text; both are kept as given.
+    /// Centra `tele`, Mirakl and Dropday `phone`. Dropday documents a number
+    /// but sends text; both are kept as given.
     public var phone: FlexText?
+    /// Centra `cell` (a B2C mobile number).
+    public var cell: FlexText?
+    /// Centra `attn` (B2B: to whose attention).
+    public var attn: String?
     public init() {}
 
     public var fullName: String? {
@@ -134,6 +144,16 @@ public struct ShippingInfo: Sendable, Equatable {
     public var pudoId: String?
     public var deadline: String?
     public var deliveryDate: DeliveryDate?
+    /// Dropday `shipping.name` (the carrier or service as the shop names it).
+    public var name: String?
+    /// Dropday `shipping.description`.
+    public var description: String?
+    /// Dropday `shipping.cost`, when the body gave the cost there.
+    public var cost: Decimal?
+    /// Dropday `shipping.note`.
+    public var note: String?
+    /// Dropday `shipping.delivery_date`, as given (`DD-MM-YYYY`).
+    public var deliveryDay: String?
     public init() {}
 }
 
@@ -171,8 +191,9 @@ public struct CentraFields: Sendable, Equatable {
     /// The name this order had in a Centra batch body, when it was not the
     /// external id.
     public var key: String?
-    /// Whether the body carried the order number field (`orderId`).
-    public var hasOrderNumber: Bool?
+    /// Centra `orderNumber` as imported: the integer (in digits) Centra
+    /// compares to refuse a repeat (-5).
+    public var orderNumber: String?
     /// The body gave one `address` for both invoice and delivery.
     public var singleAddress: Bool?
     public var createOnly: Bool?
@@ -180,13 +201,17 @@ public struct CentraFields: Sendable, Equatable {
     public var pricelistId: FlexText?
     public var market: FlexText?
     public var marketId: FlexText?
+    public var shippingList: FlexText?
+    public var sendEmail: Bool?
+    public var adjustStock: Bool?
     public init() {}
 }
 
 public struct OrderItem: Sendable, Equatable {
     /// Mirakl `channel_order_line_id`.
     public var lineId: String?
-    /// Mirakl `product.id`, Omnia `itemId`, Dropday `external_id`.
+    /// Mirakl `product.id`, Omnia `itemId`, Dropday `external_id`, Centra
+    /// `id` (the size id; sent to Centra only for orders imported from it).
     public var productId: String?
     /// Cropster and Centra `sku`, Dropday `reference`.
     public var sku: String?
@@ -200,6 +225,8 @@ public struct OrderItem: Sendable, Equatable {
     public var unitPrice: Decimal?
     /// Centra `originalPrice`.
     public var originalPrice: Decimal?
+    /// Dropday `purchase_price`: what the supplier is paid.
+    public var purchasePrice: Decimal?
     /// Omnia `taxPercentage`.
     public var taxPercentage: Decimal?
     /// Dropday `stock_quantity`.
@@ -227,8 +254,10 @@ public struct OrderItem: Sendable, Equatable {
 
 public struct ItemText: Sendable, Equatable {
     public var sku: String?
+    public var brand: String?
     public var product: String?
     public var variant: String?
+    public var size: String?
     public init() {}
 }
 

@@ -9,6 +9,8 @@ public actor Authenticator {
     let auth: AuthConfig?
     let transport: any HTTPTransport
     let timeout: Double
+    /// OAuth2 scopes to ask for (space-separated), when the target sets them.
+    let scope: String?
     /// Secrets resolved once, up front, so a missing one fails before
     /// anything is sent.
     let secret: String?
@@ -16,11 +18,12 @@ public actor Authenticator {
     private var fetching: Task<(String, Double), any Error>?
     public private(set) var tokensFetched = 0
 
-    public init(auth: AuthConfig?, transport: any HTTPTransport, timeout: Double = 30,
+    public init(auth: AuthConfig?, transport: any HTTPTransport, timeout: Double = 30, scope: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(DocketError) {
         self.auth = auth
         self.transport = transport
         self.timeout = timeout
+        self.scope = scope
         secret = try auth?.secrets.first?.resolve(environment: environment)
     }
 
@@ -51,8 +54,8 @@ public actor Authenticator {
         if let fetching {
             task = fetching
         } else {
-            let transport = self.transport, timeout = self.timeout
-            task = Task { try await Self.fetch(url: url, client: client, secret: secret, transport: transport, timeout: timeout) }
+            let transport = self.transport, timeout = self.timeout, scope = self.scope
+            task = Task { try await Self.fetch(url: url, client: client, secret: secret, scope: scope, transport: transport, timeout: timeout) }
             fetching = task
         }
         do {
@@ -71,17 +74,23 @@ public actor Authenticator {
         }
     }
 
-    static func fetch(url: String, client: String, secret: String, transport: any HTTPTransport, timeout: Double) async throws -> (String, Double) {
+    static func fetch(url: String, client: String, secret: String, scope: String?, transport: any HTTPTransport,
+                      timeout: Double) async throws -> (String, Double) {
         func form(_ s: String) -> String {
             s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
         }
-        let body = "grant_type=client_credentials&client_id=\(form(client))&client_secret=\(form(secret))"
+        var body = "grant_type=client_credentials&client_id=\(form(client))&client_secret=\(form(secret))"
+        if let scope { body += "&scope=\(form(scope))" }
         let request = HTTPRequestData(method: "POST", url: url,
                                       headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
                                       body: Array(body.utf8))
         let response: HTTPResponseData
         do { response = try await transport.send(request, timeout: timeout) } catch {
             throw Failure.refused("the token endpoint \(url) did not answer: \(error.message)")
+        }
+        if response.status == 403 {
+            throw Failure.refused("the token endpoint \(url) refused the client (HTTP 403): its service account lacks a scope"
+                + (scope.map { " (asked for: \($0))" } ?? "; set the target's scope setting to the one it needs"))
         }
         guard response.status == 200, let json = try? JSONParser.parse(response.body).objectValue,
               let token = json["access_token"]?.stringValue else {

@@ -119,7 +119,8 @@ public struct SubmissionEngine: Sendable {
     public static func forTarget(_ target: TargetConfig, transport: any HTTPTransport) throws(DocketError) -> SubmissionEngine {
         let settings = try SubmissionSettings(target: target)
         return SubmissionEngine(target: target, transport: transport,
-                                authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout),
+                                authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout,
+                                                                 scope: target.settings["scope"]),
                                 validator: try target.validator, settings: settings)
     }
 

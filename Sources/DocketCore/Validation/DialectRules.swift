@@ -1,12 +1,12 @@
 /// Every rule the five API documents (and TARGETS.md) state about one order,
 /// checked on the order's JSON as it would be sent.
 enum DialectRules {
-    static func check(_ dialect: Dialect, order o: JSONObject, request: JSONObject?, numberField: String, _ c: inout RuleChecker) {
+    static func check(_ dialect: Dialect, order o: JSONObject, request: JSONObject?, _ c: inout RuleChecker) {
         switch dialect {
         case .cropster: cropster(o, &c)
-        case .centra: centra(o, numberField: numberField, &c)
+        case .centra: centra(o, &c)
         case .mirakl: mirakl(o, request: request, &c)
-        case .omnia: omnia(o, &c)
+        case .omnia: omnia(o, request: request, &c)
         case .dropday: dropday(o, &c)
         }
     }
@@ -22,31 +22,33 @@ enum DialectRules {
         }
     }
 
-    static let centraAddressKeys = ["firstName", "lastName", "company", "address", "coaddress", "zipcode", "city", "state", "email", "phoneNumber"]
+    static let centraAddressKeys = ["firstName", "lastName", "attn", "address", "coaddress", "zipcode", "city", "state"]
 
-    static func centra(_ o: JSONObject, numberField: String, _ c: inout RuleChecker) {
-        // Centra's orderNumber is an integer (sent as one when the external
-        // id is all digits); any other key Docket is set to send is text.
-        if numberField == "orderNumber", case .number? = o[numberField] {
-            c.number(o, numberField, at: "", required: true, .positiveInteger)
-        } else {
-            c.text(o, numberField, at: "", required: true)
+    /// Centra's Create Order (its fuller reference, TARGETS.md): email and
+    /// country live in the addresses; the invoice address (or `address`,
+    /// when both are the same) needs the email, each address its country.
+    static func centra(_ o: JSONObject, _ c: inout RuleChecker) {
+        c.number(o, "orderNumber", at: "", .positiveInteger)
+        let single = c.object(o, "address", at: "")
+        let invoice = c.object(o, "invoiceAddress", at: "")
+        if single == nil && invoice == nil && o["accountId"] == nil {
+            c.add("invoiceAddress", "required", "is required, or address when invoice and delivery are the same (B2B orders give accountId instead)")
         }
-        c.text(o, "email", at: "", required: true, format: .email)
-        c.text(o, "country", at: "", required: true, format: .alpha2)
-        c.text(o, "firstName", at: "")
-        c.text(o, "lastName", at: "")
-        c.bool(o, "createOnly", at: "")
-        for key in ["invoiceAddress", "deliveryAddress", "address"] {
-            guard let a = c.object(o, key, at: "") else { continue }
-            c.text(a, "country", at: key, format: .alpha2)
+        for (key, a) in [("address", single), ("invoiceAddress", invoice), ("deliveryAddress", c.object(o, "deliveryAddress", at: ""))] {
+            guard let a else { continue }
+            c.text(a, "email", at: key, required: key != "deliveryAddress", format: .email)
+            c.text(a, "country", at: key, required: true, format: .alpha2)
             for k in centraAddressKeys { c.text(a, k, at: key) }
+            for k in ["tele", "cell"] where a[k]?.stringValue == nil { c.number(a, k, at: key) }
         }
+        for key in ["createOnly", "sendEmail", "adjustStock"] { c.bool(o, key, at: "") }
+        c.number(o, "shippingValue", at: "", .nonNegative)
         for (p, path) in c.list(o, "products", at: "", required: true, nonEmpty: true) {
             c.number(p, "qty", at: path, required: true, .positiveInteger)
-            if p?["sku"] == nil && p?["ean"] == nil {
-                c.add(path + ".sku", "required", "needs a sku or an ean")
+            if p?["id"] == nil && p?["sku"] == nil && p?["ean"] == nil {
+                c.add(path + ".sku", "required", "needs a product: its size id, ean or sku")
             }
+            c.number(p, "id", at: path, .positiveInteger)
             c.text(p, "sku", at: path)
             c.number(p, "unitPrice", at: path, .nonNegative)
             c.number(p, "originalPrice", at: path, .nonNegative)
@@ -109,15 +111,23 @@ enum DialectRules {
         }
     }
 
-    static func omnia(_ o: JSONObject, _ c: inout RuleChecker) {
+    static let omniaRequestKeys: Set<String> = ["version", "orders"]
+    static let omniaOrderKeys: Set<String> = ["orderId", "shippingCosts", "origin", "creationDate", "items", "totalPrice", "currency", "referrer"]
+    static let omniaItemKeys: Set<String> = ["itemId", "unitPrice", "quantity", "taxPercentage"]
+
+    /// Omnia's published OpenAPI (`putOrdersV3`) allows no other members on
+    /// the request, an order or an item.
+    static func omnia(_ o: JSONObject, request: JSONObject?, _ c: inout RuleChecker) {
+        c.only(o, omniaOrderKeys, at: "")
         c.text(o, "orderId", at: "", required: true)
         c.number(o, "shippingCosts", at: "", required: true, .nonNegative)
         c.number(o, "totalPrice", at: "", required: true, .nonNegative)
         c.text(o, "origin", at: "", required: true)
-        c.text(o, "creationDate", at: "", required: true, format: .iso8601)
+        c.text(o, "creationDate", at: "", required: true, format: .dateTime)
         c.text(o, "currency", at: "", required: true, format: .currency)
         c.text(o, "referrer", at: "")
         for (item, path) in c.list(o, "items", at: "", required: true, nonEmpty: true) {
+            c.only(item, omniaItemKeys, at: path)
             c.text(item, "itemId", at: path, required: true)
             c.number(item, "unitPrice", at: path, required: true, .nonNegative)
             c.number(item, "quantity", at: path, required: true, .positiveInteger)
@@ -125,12 +135,24 @@ enum DialectRules {
         }
     }
 
+    /// The request around Omnia's orders: `version` "3" and nothing else.
+    static func omniaRequest(_ request: JSONObject, _ c: inout RuleChecker) {
+        c.only(request, omniaRequestKeys, at: "")
+    }
+
     static func dropday(_ o: JSONObject, _ c: inout RuleChecker) {
         c.text(o, "external_id", at: "", required: true)
         c.text(o, "source", at: "", required: true)
         c.bool(o, "test", at: "")
         c.number(o, "total", at: "", required: true, .nonNegative)
-        c.number(o, "shipping_cost", at: "", required: true, .nonNegative)
+        // The cost goes as shipping_cost or in the newer shipping object;
+        // neither is required on its own.
+        c.number(o, "shipping_cost", at: "", .nonNegative)
+        if let shipping = c.object(o, "shipping", at: "") {
+            for key in ["name", "description", "note"] { c.text(shipping, key, at: "shipping") }
+            c.number(shipping, "cost", at: "shipping", .nonNegative)
+            c.text(shipping, "delivery_date", at: "shipping", format: .dayMonthYear)
+        }
         if let email = o["email"]?.stringValue, !email.isEmpty { c.text(o, "email", at: "", format: .email) }
         if let a = c.object(o, "shipping_address", at: "", required: true) {
             for key in ["first_name", "last_name", "address1", "postcode", "city", "country"] {
@@ -143,6 +165,7 @@ enum DialectRules {
             c.text(p, "name", at: path, required: true)
             c.number(p, "quantity", at: path, required: true, .positiveInteger)
             c.number(p, "price", at: path, required: true, .nonNegative)
+            c.number(p, "purchase_price", at: path, .nonNegative)
             c.number(p, "stock_quantity", at: path, .integer)
             if case .string? = p?["ean13"] { c.text(p, "ean13", at: path, format: .digits) }
         }

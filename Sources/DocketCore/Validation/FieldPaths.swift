@@ -6,10 +6,10 @@ public struct FieldPaths: Sendable {
     /// the indices carry over in order.
     let map: [String: String]
 
-    public static func of(_ dialect: Dialect, orderNumberField: String = "orderId") -> FieldPaths {
+    public static func of(_ dialect: Dialect) -> FieldPaths {
         switch dialect {
         case .cropster: cropster
-        case .centra: centra(orderNumberField)
+        case .centra: centra
         case .mirakl: mirakl
         case .omnia: omnia
         case .dropday: dropday
@@ -59,9 +59,9 @@ public struct FieldPaths: Sendable {
         [(from, to)] + names.map { ("\(from).\($0.0)", "\(to).\($0.1)") }
     }
 
-    static let centraAddress = [("country", "country"), ("firstName", "firstName"), ("lastName", "lastName"), ("company", "company"),
+    static let centraAddress = [("country", "country"), ("firstName", "firstName"), ("lastName", "lastName"), ("attn", "attn"),
                                 ("address", "street"), ("coaddress", "street2"), ("zipcode", "zip"), ("city", "city"),
-                                ("state", "state"), ("email", "email"), ("phoneNumber", "phone")]
+                                ("state", "state"), ("email", "email"), ("tele", "phone"), ("cell", "cell")]
     static let miraklAddress = [("additional_info", "additionalInfo"), ("city", "city"), ("company", "company"), ("country", "country"),
                                 ("country_iso_code", "countryIso3"), ("first_name", "firstName"), ("last_name", "lastName"),
                                 ("phone", "phone"), ("state", "state"), ("street", "street"), ("street_additional_info", "street2"),
@@ -81,18 +81,17 @@ public struct FieldPaths: Sendable {
         ("orderItems[].quantity", "items[].quantity"),
     ])
 
-    static func centra(_ numberField: String) -> FieldPaths {
-        make([(numberField, "externalId"), ("email", "customer.email"), ("country", "customer.country"),
-              ("firstName", "customer.firstName"), ("lastName", "customer.lastName"), ("createOnly", "centra.createOnly"),
+    static let centra = make([("orderNumber", "centra.orderNumber"), ("createOnly", "centra.createOnly"),
               ("pricelist", "centra.pricelist"), ("pricelistId", "centra.pricelistId"), ("market", "centra.market"),
-              ("marketId", "centra.marketId"), ("products", "items"), ("products[]", "items[]"),
-              ("products[].qty", "items[].quantity"), ("products[].sku", "items[].sku"), ("products[].ean", "items[].ean"),
+              ("marketId", "centra.marketId"), ("shippingList", "centra.shippingList"), ("sendEmail", "centra.sendEmail"),
+              ("adjustStock", "centra.adjustStock"), ("shippingValue", "shippingCost"), ("products", "items"), ("products[]", "items[]"),
+              ("products[].qty", "items[].quantity"), ("products[].id", "items[].productId"), ("products[].sku", "items[].sku"),
+              ("products[].ean", "items[].ean"),
               ("products[].unitPrice", "items[].unitPrice"), ("products[].originalPrice", "items[].originalPrice"),
               ("products[].itemText", "items[].itemText")]
              + address("invoiceAddress", "billingAddress", centraAddress)
              + address("deliveryAddress", "shippingAddress", centraAddress)
-             + address("address", "shippingAddress", centraAddress))
-    }
+             + address("address", "billingAddress", centraAddress))
 
     static let mirakl = make([
         ("channel_order_id", "externalId"), ("channel_updated_at", "updatedAt"), ("created_at", "orderDate"),
@@ -121,10 +120,13 @@ public struct FieldPaths: Sendable {
 
     static let dropday = make([
         ("external_id", "externalId"), ("source", "source"), ("test", "test"), ("total", "total"),
-        ("shipping_cost", "shippingCost"), ("email", "customer.email"), ("products", "items"), ("products[]", "items[]"),
+        ("shipping_cost", "shippingCost"), ("email", "customer.email"), ("shipping", "shipping"), ("shipping.name", "shipping.name"),
+        ("shipping.description", "shipping.description"), ("shipping.cost", "shipping.cost"), ("shipping.note", "shipping.note"),
+        ("shipping.delivery_date", "shipping.deliveryDay"), ("products", "items"), ("products[]", "items[]"),
         ("products[].external_id", "items[].productId"), ("products[].ean13", "items[].ean"), ("products[].name", "items[].name"),
         ("products[].reference", "items[].sku"), ("products[].quantity", "items[].quantity"),
         ("products[].stock_quantity", "items[].stockQuantity"), ("products[].price", "items[].unitPrice"),
+        ("products[].purchase_price", "items[].purchasePrice"),
         ("products[].image_url", "items[].imageUrl"), ("products[].brand", "items[].brand"),
         ("products[].category", "items[].category"), ("products[].supplier", "items[].supplier"),
         ("products[].custom", "items[].custom"),

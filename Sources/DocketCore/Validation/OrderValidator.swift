@@ -28,7 +28,7 @@ public struct OrderValidator: Sendable {
 
     /// The problems with one order on its own.
     public func validate(_ order: Order) -> [OrderIssue] {
-        var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect, orderNumberField: options.centraOrderNumberField))
+        var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect))
         let body: JSONValue
         do {
             body = try dialect.codec.encodeRequest([order], options: options)
@@ -37,7 +37,8 @@ public struct OrderValidator: Sendable {
         }
         let (object, request) = Self.orderObject(body, dialect: dialect)
         guard let object else { return [OrderIssue(code: "encode", message: "the order could not be put in a \(dialect.displayName) request")] }
-        DialectRules.check(dialect, order: object, request: request, numberField: options.centraOrderNumberField, &checker)
+        DialectRules.check(dialect, order: object, request: request, &checker)
+        if dialect == .omnia, let request { DialectRules.omniaRequest(request, &checker) }
         if dialect == .omnia, let knownProducts {
             for (i, item) in order.items.enumerated() {
                 let id = item.productId ?? item.sku
@@ -47,6 +48,12 @@ public struct OrderValidator: Sendable {
             }
         }
         return checker.issues
+    }
+
+    /// What goes out changed (dates moved to UTC, prices rounded), said
+    /// before it is sent; not problems.
+    public func conversions(_ order: Order) -> [OrderIssue] {
+        dialect.codec.conversions(order, options: options)
     }
 
     /// Problems per order (by external id), including those across orders;
@@ -95,10 +102,18 @@ public struct OrderValidator: Sendable {
     /// Checks one order's JSON exactly as it arrived in a request of this
     /// dialect, naming problems by the vendor's paths: how the sandbox
     /// applies the same documented rules a vendor would.
-    public static func vendorIssues(_ dialect: Dialect, order: JSONObject, request: JSONObject?,
-                                    orderNumberField: String = "orderId") -> [VendorIssue] {
-        var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect, orderNumberField: orderNumberField))
-        DialectRules.check(dialect, order: order, request: request, numberField: orderNumberField, &checker)
+    public static func vendorIssues(_ dialect: Dialect, order: JSONObject, request: JSONObject?) -> [VendorIssue] {
+        var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect))
+        DialectRules.check(dialect, order: order, request: request, &checker)
+        return checker.vendorIssues
+    }
+
+    /// Problems with the request around the orders, by the vendor's paths
+    /// (Omnia allows nothing beside `version` and `orders`).
+    public static func vendorRequestIssues(_ dialect: Dialect, request: JSONObject) -> [VendorIssue] {
+        guard dialect == .omnia else { return [] }
+        var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect))
+        DialectRules.omniaRequest(request, &checker)
         return checker.vendorIssues
     }
 

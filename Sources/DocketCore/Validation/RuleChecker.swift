@@ -22,6 +22,10 @@ struct RuleChecker {
         case utcTimestamp
         /// Any ISO 8601 date, or date and time with an optional zone.
         case iso8601
+        /// RFC 3339 `date-time`: date, time with seconds, and a zone (Omnia).
+        case dateTime
+        /// `DD-MM-YYYY` (Dropday's delivery date).
+        case dayMonthYear
         case currency
         case alpha2
         case alpha3
@@ -83,6 +87,8 @@ struct RuleChecker {
         switch format {
         case .utcTimestamp: "\"\(s)\" must be a UTC date and time like 2026-01-01T01:11:00Z"
         case .iso8601: "\"\(s)\" must be an ISO 8601 date and time like 2026-01-01T01:11:00Z"
+        case .dateTime: "\"\(s)\" must be a full date and time with its zone, like 2026-01-01T01:11:00Z or 2026-01-01T02:11:00+01:00"
+        case .dayMonthYear: "\"\(s)\" must be a day as DD-MM-YYYY, like 03-04-2026"
         case .currency: "\"\(s)\" must be an ISO 4217 currency code such as EUR"
         case .alpha2: "\"\(s)\" must be a two-letter ISO 3166 country code such as NL"
         case .alpha3: "\"\(s)\" must be a three-letter ISO 3166 country code such as NLD"
@@ -95,6 +101,14 @@ struct RuleChecker {
         switch format {
         case .utcTimestamp: return s.utf8.count == 20 && ISO8601.isValid(s) && s.hasSuffix("Z")
         case .iso8601: return ISO8601.isValid(s)
+        case .dateTime:
+            let b = Array(s.utf8)
+            return ISO8601.isValid(s) && b.count >= 20 && b[10] == UInt8(ascii: "T") && b[16] == 0x3A
+                && (s.hasSuffix("Z") || b[b.count - 6] == UInt8(ascii: "+") || b[b.count - 6] == UInt8(ascii: "-"))
+        case .dayMonthYear:
+            let b = Array(s.utf8)
+            guard b.count == 10, b[2] == 0x2D, b[5] == 0x2D else { return false }
+            return ISO8601.isValid(String(decoding: b[6..<10] + [0x2D] + b[3..<5] + [0x2D] + b[0..<2], as: UTF8.self))
         case .currency: return ISOCodes.currencies.contains(s)
         case .alpha2: return ISOCodes.alpha2.contains(s)
         case .alpha3: return ISOCodes.alpha3.contains(s)
@@ -130,6 +144,15 @@ struct RuleChecker {
         var value = d, rounded = Decimal()
         NSDecimalRound(&rounded, &value, 0, .plain)
         return rounded == d
+    }
+
+    /// Reports every member not in `allowed`: for APIs that refuse fields
+    /// they do not know (Omnia's `additionalProperties: false`).
+    mutating func only(_ o: JSONObject?, _ allowed: Set<String>, at base: String) {
+        guard let o else { return }
+        for m in o where !allowed.contains(m.key) {
+            add(Self.join(base, m.key), "unknown_field", "is not a field \(dialect.displayName) knows; it refuses the whole request for it")
+        }
     }
 
     mutating func bool(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false) {

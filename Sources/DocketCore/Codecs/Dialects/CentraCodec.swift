@@ -1,9 +1,13 @@
+import Foundation
+
 /// Centra Batch Create Orders: an object whose member names are the
-/// client's own, each holding a Create Order object.
+/// client's own, each holding a Create Order object. Centra keeps `email`
+/// and `country` in the addresses, has `tele`/`cell` and no `company`, takes
+/// products by size `id`, `ean` or `sku`, money with two decimals, and an
+/// optional integer `orderNumber` (there is no `orderId`).
 public struct CentraCodec: DialectCodec {
     public var dialect: Dialect { .centra }
-    public var orderNumberField: String
-    public init(orderNumberField: String = "orderId") { self.orderNumberField = orderNumberField }
+    public init() {}
 
     public func decodeRequest(_ body: JSONValue) throws(DocketError) -> [Order] {
         guard case .object(let keyed) = body else {
@@ -20,29 +24,18 @@ public struct CentraCodec: DialectCodec {
     func decodeOrder(_ value: JSONValue, key: String) throws(DocketError) -> Order {
         let unknown = UnknownFields()
         var r = try FieldReader(value, path: "$[\(quoted(key))]", relPath: "", unknown: unknown)
-        // Centra's orderNumber is an integer; older bodies sent it as text.
-        let number = try r.flex(orderNumberField).map { flex -> String in
-            switch flex {
-            case .text(let t): t
-            case .number(let n): n
-            }
+        guard !key.isEmpty else {
+            throw DocketError("this order's name in the batch is empty; Docket keys every order by it", jsonPath: r.path)
         }
-        var order = Order(externalId: number ?? key)
-        guard !order.externalId.isEmpty else {
-            throw DocketError("this order has neither a name nor \(orderNumberField); Docket keys every order by it", jsonPath: r.path)
-        }
+        var order = Order(externalId: key)
         order.importedFrom = .centra
         var centra = CentraFields()
-        if number != nil {
-            centra.hasOrderNumber = true
-            if key != number { centra.key = key }
+        if let number = try r.flex("orderNumber") {
+            guard isAllDigits(number.text) else {
+                throw DocketError("Centra's orderNumber is a whole number, not \"\(number.text)\"", jsonPath: r.path + ".orderNumber")
+            }
+            centra.orderNumber = number.text
         }
-        var customer = Customer()
-        customer.email = try r.string("email")
-        customer.country = try r.string("country")
-        customer.firstName = try r.string("firstName")
-        customer.lastName = try r.string("lastName")
-        if customer != Customer() { order.customer = customer }
         order.billingAddress = try r.object("invoiceAddress", readAddress)
         order.shippingAddress = try r.object("deliveryAddress", readAddress)
         if let both = try r.object("address", readAddress) {
@@ -50,15 +43,25 @@ public struct CentraCodec: DialectCodec {
             order.billingAddress = order.billingAddress ?? both
             order.shippingAddress = order.shippingAddress ?? both
         }
+        order.shippingCost = try r.decimal("shippingValue")
         centra.createOnly = try r.bool("createOnly")
         centra.pricelist = try r.flex("pricelist")
         centra.pricelistId = try r.flex("pricelistId")
         centra.market = try r.flex("market")
         centra.marketId = try r.flex("marketId")
+        centra.shippingList = try r.flex("shippingList")
+        centra.sendEmail = try r.bool("sendEmail")
+        centra.adjustStock = try r.bool("adjustStock")
         if centra != CentraFields() { order.centra = centra }
         order.items = try r.objects("products") { (p, _) throws(DocketError) in
             var item = OrderItem()
             item.quantity = try p.decimal("qty")
+            if let id = try p.flex("id") {
+                guard isAllDigits(id.text) else {
+                    throw DocketError("a Centra product id is the size id, a whole number, not \"\(id.text)\"", jsonPath: p.path + ".id")
+                }
+                item.productId = id.text
+            }
             item.sku = try p.string("sku")
             item.ean = try p.flex("ean")
             item.unitPrice = try p.decimal("unitPrice")
@@ -66,8 +69,10 @@ public struct CentraCodec: DialectCodec {
             item.itemText = try p.object("itemText") { (t) throws(DocketError) in
                 var text = ItemText()
                 text.sku = try t.string("sku")
+                text.brand = try t.string("brand")
                 text.product = try t.string("product")
                 text.variant = try t.string("variant")
+                text.size = try t.string("size")
                 return text
             }
             return item
@@ -79,34 +84,41 @@ public struct CentraCodec: DialectCodec {
 
     func readAddress(_ a: inout FieldReader) throws(DocketError) -> Address {
         var address = Address()
-        address.country = try a.string("country")
+        address.email = try a.string("email")
         address.firstName = try a.string("firstName")
         address.lastName = try a.string("lastName")
-        address.company = try a.string("company")
+        address.phone = try a.flex("tele")
+        address.cell = try a.flex("cell")
+        address.attn = try a.string("attn")
         address.street = try a.string("address")
         address.street2 = try a.string("coaddress")
         address.zip = try a.string("zipcode")
         address.city = try a.string("city")
         address.state = try a.string("state")
-        address.email = try a.string("email")
-        address.phone = try a.flex("phoneNumber")
+        address.country = try a.string("country")
         return address
     }
 
-    func writeAddress(_ a: Address, unknown: JSONObject?) -> FieldWriter {
+    /// One address as Centra takes it. When filling, the invoice address
+    /// (`withContact`) also carries the email, names and country Centra
+    /// requires, from wherever else the order has them.
+    func writeAddress(_ a: Address, _ e: EncodingOrder, rel: String, withContact: Bool) -> FieldWriter {
+        let o = e.order
         var w = FieldWriter()
-        w.set("country", a.country)
-        w.set("firstName", a.firstName)
-        w.set("lastName", a.lastName)
-        w.set("company", a.company)
+        let contact = withContact && e.fill
+        w.set("email", contact ? e.pick(a.email, [o.customer?.email, o.billingAddress?.email, o.shippingAddress?.email, o.shipping?.email]) : a.email)
+        w.set("firstName", e.fill ? e.pick(a.firstName, [o.customer?.firstName]) : a.firstName)
+        w.set("lastName", e.fill ? e.pick(a.lastName, [o.customer?.lastName]) : a.lastName)
+        w.set("tele", a.phone)
+        w.set("cell", a.cell)
+        w.set("attn", a.attn)
         w.set("address", a.street)
         w.set("coaddress", a.street2)
         w.set("zipcode", a.zip)
         w.set("city", a.city)
         w.set("state", a.state)
-        w.set("email", a.email)
-        w.set("phoneNumber", a.phone)
-        w.merge(unknown)
+        w.set("country", e.fill ? e.pick(a.country, [o.customer?.country, o.billingAddress?.country, o.shippingAddress?.country]) : a.country)
+        w.merge(e.unknown(rel))
         return w
     }
 
@@ -114,7 +126,7 @@ public struct CentraCodec: DialectCodec {
         var members: [JSONObject.Member] = []
         for (key, order) in zip(Self.keys(for: orders, options: options), orders) {
             let e = EncodingOrder(order, dialect: .centra, options: options)
-            members.append(.init(key, encode(e, numberField: options.centraOrderNumberField).value))
+            members.append(.init(key, encode(e, options: options).value))
         }
         return .object(JSONObject(members))
     }
@@ -124,13 +136,13 @@ public struct CentraCodec: DialectCodec {
     /// order sent without one and left unanswered may exist there, and
     /// sending it again could create it twice.
     public static func orderNumber(_ order: Order, options: EncodeOptions) -> Int? {
-        orderNumber(order, field: options.centraOrderNumberField)
-    }
-
-    static func orderNumber(_ order: Order, field: String) -> Int? {
-        guard field == "orderNumber", !order.externalId.isEmpty,
-              order.externalId.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-        return Int(order.externalId)
+        let text: String? = switch options.centraOrderNumber {
+        case .none: nil
+        case .externalId: order.externalId
+        case .auto: order.centra?.orderNumber ?? order.externalId
+        }
+        guard let text, isAllDigits(text) else { return nil }
+        return Int(text)
     }
 
     /// The name each order gets in a batch body, in order. It must map back
@@ -148,40 +160,65 @@ public struct CentraCodec: DialectCodec {
         }
     }
 
-    func encode(_ e: EncodingOrder, numberField: String) -> FieldWriter {
+    /// Centra takes money with two decimals.
+    static func money(_ d: Decimal?) -> Decimal? { d.map { DecimalText.rounded($0, places: 2) } }
+
+    func encode(_ e: EncodingOrder, options: EncodeOptions) -> FieldWriter {
         let o = e.order
         var w = FieldWriter()
-        // Submissions always carry the order number so a repeat is recognised (-5).
-        if e.fill || o.centra?.hasOrderNumber == true {
-            if let n = Self.orderNumber(o, field: numberField) { w.set(numberField, JSONValue.number(String(n))) } else { w.set(numberField, o.externalId) }
+        // Faithful bodies keep the number they came with; submissions send
+        // the one the target's order_number setting picks.
+        if e.fill {
+            if let n = Self.orderNumber(o, options: options) { w.set("orderNumber", JSONValue.number(String(n))) }
+        } else if let n = o.centra?.orderNumber {
+            w.set("orderNumber", JSONValue.number(n))
         }
-        w.set("email", e.pick(o.customer?.email, [o.billingAddress?.email, o.shippingAddress?.email, o.shipping?.email]))
-        w.set("country", e.pick(o.customer?.country, [o.billingAddress?.country, o.shippingAddress?.country]))
-        w.set("firstName", e.pick(o.customer?.firstName, [o.billingAddress?.firstName, o.shippingAddress?.firstName]))
-        w.set("lastName", e.pick(o.customer?.lastName, [o.billingAddress?.lastName, o.shippingAddress?.lastName]))
-        if o.centra?.singleAddress == true, !e.fill || o.billingAddress == o.shippingAddress, let a = o.shippingAddress ?? o.billingAddress {
-            w.set("address", writeAddress(a, unknown: e.unknown("address")))
+        let single = o.centra?.singleAddress == true && (!e.fill || o.billingAddress == o.shippingAddress)
+        if single || (e.fill && (o.billingAddress == nil || o.billingAddress == o.shippingAddress)),
+           let a = o.billingAddress ?? o.shippingAddress {
+            w.set("address", writeAddress(a, e, rel: "address", withContact: true))
         } else {
-            if let a = o.billingAddress { w.set("invoiceAddress", writeAddress(a, unknown: e.unknown("invoiceAddress"))) }
-            if let a = o.shippingAddress { w.set("deliveryAddress", writeAddress(a, unknown: e.unknown("deliveryAddress"))) }
+            if let a = o.billingAddress { w.set("invoiceAddress", writeAddress(a, e, rel: "invoiceAddress", withContact: true)) }
+            if let a = o.shippingAddress { w.set("deliveryAddress", writeAddress(a, e, rel: "deliveryAddress", withContact: false)) }
         }
-        w.set("createOnly", o.centra?.createOnly)
-        w.set("pricelist", o.centra?.pricelist)
-        w.set("pricelistId", o.centra?.pricelistId)
-        w.set("market", o.centra?.market)
-        w.set("marketId", o.centra?.marketId)
+        let c = o.centra
+        let d = options.centra
+        w.set("pricelist", c?.pricelist ?? (c?.pricelistId == nil ? d.pricelist.map { FlexText.text($0) } : nil))
+        w.set("pricelistId", c?.pricelistId)
+        w.set("market", c?.market ?? (c?.marketId == nil ? d.market.map { FlexText.text($0) } : nil))
+        w.set("marketId", c?.marketId)
+        w.set("shippingList", c?.shippingList ?? d.shippingList.map { FlexText.text($0) })
+        w.set("shippingValue", Self.money(e.fill ? o.shippingDue : o.shippingCost))
+        w.set("sendEmail", c?.sendEmail ?? d.sendEmail)
+        w.set("adjustStock", c?.adjustStock ?? d.adjustStock)
+        w.set("createOnly", c?.createOnly ?? d.createOnly)
+        let fromCentra = o.importedFrom == .centra
         w.set("products", e.lines { (i, item) in
             var p = FieldWriter()
             p.set("qty", item.quantity)
-            p.set("ean", item.ean)
-            p.set("sku", e.pick(item.sku, item.ean == nil ? [item.productId] : []))
-            p.set("unitPrice", item.unitPrice)
-            p.set("originalPrice", e.pick(item.originalPrice, [item.unitPrice]))
+            if fromCentra || !e.fill {
+                // The identifiers the order came with, as they came.
+                if let id = item.productId, isAllDigits(id) { p.set("id", JSONValue.number(id)) }
+                p.set("ean", item.ean)
+                p.set("sku", item.sku)
+            } else if let sku = item.sku {
+                // One identifier: a product id from another system is not a
+                // Centra size id, so it goes as a sku, never as `id`.
+                p.set("sku", sku)
+            } else if let ean = item.ean {
+                p.set("ean", ean)
+            } else {
+                p.set("sku", e.pick(nil, [item.productId, item.itemText?.sku]))
+            }
+            p.set("unitPrice", Self.money(item.unitPrice))
+            p.set("originalPrice", Self.money(e.pick(item.originalPrice, [item.unitPrice])))
             if let t = item.itemText {
                 var text = FieldWriter()
                 text.set("sku", t.sku)
+                text.set("brand", t.brand)
                 text.set("product", t.product)
                 text.set("variant", t.variant)
+                text.set("size", t.size)
                 text.merge(e.unknown("products[\(i)].itemText"))
                 p.set("itemText", text)
             } else if e.fill, let name = item.name {
@@ -194,6 +231,20 @@ public struct CentraCodec: DialectCodec {
         })
         w.merge(e.unknown(""))
         return w
+    }
+
+    public func conversions(_ order: Order, options: EncodeOptions) -> [OrderIssue] {
+        var notes: [OrderIssue] = []
+        func check(_ value: Decimal?, _ field: String, _ name: String) {
+            guard let value, let sent = Self.money(value), sent != value else { return }
+            notes.append(.converted(field, "\(name) \(DecimalText.format(value)) goes to Centra as \(DecimalText.format(sent)) (two decimals, rounded half away from zero)"))
+        }
+        check(order.shippingDue, order.shippingCost == nil ? "shipping.cost" : "shippingCost", "shippingValue")
+        for (i, item) in order.items.enumerated() {
+            check(item.unitPrice, "items[\(i)].unitPrice", "unitPrice")
+            check(item.originalPrice, "items[\(i)].originalPrice", "originalPrice")
+        }
+        return notes
     }
 }
 

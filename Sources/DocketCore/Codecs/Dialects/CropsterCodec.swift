@@ -32,11 +32,18 @@ public struct CropsterCodec: DialectCodec {
         return body.value
     }
 
+    public func conversions(_ order: Order, options: EncodeOptions) -> [OrderIssue] {
+        guard let date = order.orderDate, let utc = UTCTimestamp.normalized(date), utc != date else { return [] }
+        return [.converted("orderDate", "orderDate \(date) goes to Cropster as \(utc) (UTC, whole seconds)")]
+    }
+
     func encode(_ e: EncodingOrder) -> FieldWriter {
         let o = e.order
         var w = FieldWriter()
         w.set("externalId", o.externalId)
-        w.set("orderDate", o.orderDate)
+        // Cropster takes only UTC whole seconds; a date with an offset or
+        // fractions is moved there rather than refused.
+        w.set("orderDate", e.fill ? o.orderDate.map { UTCTimestamp.normalized($0) ?? $0 } : o.orderDate)
         w.set("customer", e.pick(o.customer?.name, [o.customer?.displayName, o.billingAddress?.company,
                                                      o.billingAddress?.fullName, o.shippingAddress?.fullName]))
         w.set("customerType", o.customer?.type)
