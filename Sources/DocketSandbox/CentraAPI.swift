@@ -19,6 +19,24 @@ extension SandboxState {
         return SandboxReply(status: 200, body: .object(answers), saved: saved)
     }
 
+    /// `GET /orders?order=N`: the order with that number, if there is one.
+    func centraLookup(_ r: SandboxRequest) -> SandboxReply {
+        guard r.header(options.centraHeader) == options.centraSecret else {
+            return SandboxReply(status: 401, body: ["status": "no", "msg": .string("Unauthorized: missing or wrong \(options.centraHeader) header")])
+        }
+        let query = SandboxRequest.query(r.path)
+        var found: [JSONValue] = []
+        if let wanted = query["order"] {
+            for (number, created) in centraOrders where String(created) == wanted || number == wanted {
+                found.append(["order": .number(String(created)), "orderNumber": .number(String(created)), "status": "1"])
+            }
+        } else {
+            let limit = query["limit"].flatMap { Int($0) } ?? 20, offset = query["offset"].flatMap { Int($0) } ?? 0
+            found = centraOrders.values.sorted().dropFirst(offset).prefix(limit).map { ["order": .number(String($0)), "orderNumber": .number(String($0)), "status": "1"] }
+        }
+        return SandboxReply(status: 200, body: ["status": "ok", "orders": .array(found)])
+    }
+
     func centraOrder(_ o: JSONObject?, saved: inout Bool) -> JSONValue {
         func no(_ code: Int, _ msg: String) -> JSONValue { ["status": "no", "code": .number(String(code)), "msg": .string(msg)] }
         guard let o else { return no(-7, "The order must be an object") }
@@ -42,7 +60,8 @@ extension SandboxState {
             if let stock = centraStock[code], stock < qty { return no(-2, "Product \(code) is missing stock (\(stock) left, \(qty) ordered)") }
         }
         for (code, qty) in needed { if let stock = centraStock[code] { centraStock[code] = stock - qty } }
-        let created = nextCentra()
+        // An order sent with its number keeps it as Centra's order number.
+        let created = number.flatMap { Int($0) } ?? nextCentra()
         centraOrders[number ?? "centra-\(created)"] = created
         saved = true
         if o["createOnly"] == .bool(true) { return ["status": "ok", "order": .number(String(created))] }

@@ -10,11 +10,19 @@ extension SandboxState {
 
     func cropsterSetOrders(_ r: SandboxRequest) -> SandboxReply {
         guard validBearer(r) else { return Self.cropsterError(401, "unauthorized", "Missing, invalid or expired access token") }
-        guard let body = try? JSONParser.parse(r.body), let list = body.objectValue?["data"]?.arrayValue else {
+        guard let body = try? JSONParser.parse(r.body), var list = body.objectValue?["data"]?.arrayValue else {
             return Self.cropsterError(400, "invalid_parameter", "The request body must be an object with a data array")
         }
         guard list.count <= 50 else {
             return Self.cropsterError(400, "invalid_parameter", "You can only submit 50 orders at once, not \(list.count)")
+        }
+        // A date with an offset (the vendor example's) is taken and kept in
+        // UTC, the form Cropster documents.
+        for i in list.indices {
+            if var o = list[i].objectValue, let date = o["orderDate"]?.stringValue, let utc = UTCTimestamp.normalized(date) {
+                o["orderDate"] = .string(utc)
+                list[i] = .object(o)
+            }
         }
         var details: [JSONValue] = []
         var seen: Set<String> = []

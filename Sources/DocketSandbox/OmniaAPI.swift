@@ -18,13 +18,18 @@ extension SandboxState {
 
     func omniaPut(_ r: SandboxRequest, contract: String) -> SandboxReply {
         guard omniaAuthorized(r) else { return Self.omniaError("Authentication is required", code: "auth.invalid", status: 401) }
+        guard options.omniaContracts.contains(contract) || omnia[contract] != nil || omniaProducts[contract] != nil else {
+            return Self.omniaError("Contract \(contract) was not found", code: "resource.notFound", status: 404)
+        }
         guard let body = try? JSONParser.parse(r.body), let top = body.objectValue else {
             return Self.omniaError("The provided request data is invalid")
         }
         guard top["version"] == .string("3") else { return Self.omniaError("The version of the request body must be \"3\"") }
         guard let list = top["orders"]?.arrayValue else { return Self.omniaError("orders is required") }
         guard list.count <= 10_000 else { return Self.omniaError("The number of orders in one request must not exceed 10,000") }
-        var errors: [JSONValue] = []
+        var errors: [JSONValue] = OrderValidator.vendorRequestIssues(.omnia, request: top).map {
+            ["code": "request.invalid", "message": .string("\($0.path) \($0.text)")]
+        }
         var seen: Set<String> = []
         let products = omniaProducts[contract]
         for element in list {

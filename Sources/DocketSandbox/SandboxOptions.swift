@@ -12,6 +12,12 @@ public struct SandboxOptions: Sendable {
     public var omniaToken = "omnia-demo-token"
     public var dropdayKey = "dropday-demo-key"
     public var dropdayAccount = "1000"
+    /// The Omnia contracts that exist (more come from a state file); others
+    /// answer 404 as Omnia does.
+    public var omniaContracts: Set<String> = [SandboxConfig.contract]
+    /// A scope the Cropster token endpoint insists on (403 without it), as
+    /// for a service account; nil asks for none.
+    public var cropsterScope: String?
     public var faults = Faults()
 
     public init(faults: Faults = Faults()) { self.faults = faults }

@@ -1,4 +1,5 @@
 import DocketCore
+import Foundation
 
 /// What the sandbox answers to one request, before faults are applied.
 public struct SandboxReply: Sendable {
@@ -31,6 +32,17 @@ public struct SandboxRequest: Sendable {
         self.path = path
         self.headers = headers
         self.body = body
+    }
+
+    /// The query of a path, decoded (`?order=5&limit=2`).
+    static func query(_ path: String) -> [String: String] {
+        guard let q = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+        var result: [String: String] = [:]
+        for pair in q.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
+            result[kv[0].removingPercentEncoding ?? kv[0]] = kv.count == 2 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
+        }
+        return result
     }
 
     public func header(_ name: String) -> String? {

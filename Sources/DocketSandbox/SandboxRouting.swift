@@ -20,18 +20,25 @@ extension SandboxState {
         if r.method == "GET", parts.count == 3, parts[0] == "_sandbox", parts[1] == "orders", let d = Dialect(rawValue: parts[2]) {
             return .reply(SandboxReply(status: 200, body: ["dialect": .string(d.rawValue), "orders": .array(orderIds(d).map { .string($0) })]))
         }
-        if r.method == "POST" && path == "/cropster/oauth2/token" { return .reply(token(r, client: options.cropsterClient)) }
-        if r.method == "POST" && path == "/mirakl/oauth/token" { return .reply(token(r, client: options.miraklClient)) }
+        if r.method == "POST" && path == "/cropster/oauth2/token" {
+            return .reply(token(r, client: options.cropsterClient, requiredScope: options.cropsterScope))
+        }
+        if r.method == "POST" && path == "/mirakl/oauth/token" { return .reply(token(r, client: options.miraklClient, mirakl: true)) }
         let handler: (() -> SandboxReply)?
+        let api: Dialect
         switch (r.method, parts) {
-        case ("POST", ["cropster", "mrp.order.setOrders"]): handler = { self.cropsterSetOrders(r) }
-        case ("POST", ["centra", "orders"]): handler = { self.centraOrders(r) }
-        case ("POST", ["mirakl", "v1", "orders"]): handler = { self.miraklUpsert(r) }
+        case ("POST", ["cropster", "mrp.order.setOrders"]): handler = { self.cropsterSetOrders(r) }; api = .cropster
+        case ("POST", ["centra", "orders"]): handler = { self.centraOrders(r) }; api = .centra
+        case ("GET", ["centra", "orders"]): handler = { self.centraLookup(r) }; api = .centra
+        case ("GET", ["dropday", "api", "v1", "orders"]): handler = { self.dropdayList(r) }; api = .dropday
+        case ("GET", let p) where p.count == 5 && p[0...3] == ["dropday", "api", "v1", "orders"]:
+            handler = { self.dropdayOrder(r, reference: p[4]) }; api = .dropday
+        case ("POST", ["mirakl", "v1", "orders"]): handler = { self.miraklUpsert(r) }; api = .mirakl
         case ("PUT", let p) where p.count == 7 && p[0] == "omnia" && p[1...4] == ["api", "v3", "vendor", "contracts"] && p[6] == "orders":
             let contract = p[5].removingPercentEncoding ?? p[5]
-            handler = { self.omniaPut(r, contract: contract) }
-        case ("POST", ["dropday", "api", "v1", "orders"]): handler = { self.dropdayCreate(r) }
-        default: handler = nil
+            handler = { self.omniaPut(r, contract: contract) }; api = .omnia
+        case ("POST", ["dropday", "api", "v1", "orders"]): handler = { self.dropdayCreate(r) }; api = .dropday
+        default: handler = nil; api = .cropster
         }
         guard let handler else {
             return .reply(SandboxReply(status: 404, body: ["message": .string("No \(r.method) \(path) here; see /openapi.json")]))
@@ -40,13 +47,24 @@ extension SandboxState {
         let f = options.faults
         if f.latency > 0 { try? await Task.sleep(for: .milliseconds(Int(f.latency * 1000))) }
         if roll(f.rateLimited) {
-            return .reply(SandboxReply(status: 429, body: ["message": "Too many requests"], headers: [("Retry-After", String(f.retryAfter))]))
+            return .reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(f.retryAfter))]))
         }
         if roll(f.serverErrors) { return .reply(SandboxReply(status: 503, body: ["message": "Service temporarily unavailable"])) }
         let reply = handler()
         if reply.saved && roll(f.drop) { return .drop }
         if roll(f.malformed) { return .malformed(status: reply.status == 204 ? 200 : reply.status) }
         return .reply(reply)
+    }
+
+    /// A 429 in each API's own error shape.
+    static func tooManyRequests(_ api: Dialect) -> JSONValue {
+        switch api {
+        case .cropster: ["ok": false, "error": ["code": "too_many_requests", "message": "Rate limit exceeded, retry later"]]
+        case .centra: ["status": "no", "msg": "Too many requests"]
+        case .mirakl: ["code": "TOO_MANY_REQUESTS", "message": "Too many requests, retry later", "errors": []]
+        case .omnia: ["errors": [["code": "request.rateLimited", "message": "Too many requests"]]]
+        case .dropday: ["message": "Too Many Attempts."]
+        }
     }
 
     func roll(_ rate: Double) -> Bool {

@@ -15,7 +15,8 @@ public enum SandboxServer {
             (.get, "/openapi.json"), (.post, "/cropster/oauth2/token"), (.post, "/cropster/mrp.order.setOrders"),
             (.post, "/centra/orders"), (.post, "/mirakl/oauth/token"), (.post, "/mirakl/v1/orders"),
             (.put, "/omnia/api/v3/vendor/contracts/:contract/orders"), (.post, "/dropday/api/v1/orders"),
-            (.get, "/_sandbox/orders/:dialect"),
+            (.get, "/_sandbox/orders/:dialect"), (.get, "/centra/orders"), (.get, "/dropday/api/v1/orders"),
+            (.get, "/dropday/api/v1/orders/:reference"),
         ]
         for (method, path) in routes {
             router.on(path, method: method) { request, _ in try await respond(request, state) }
@@ -25,7 +26,7 @@ public enum SandboxServer {
 
     static func respond(_ request: Request, _ state: SandboxState) async throws -> Response {
         let body = try await request.body.collect(upTo: 64 << 20)
-        let sandboxRequest = SandboxRequest(method: request.method.rawValue, path: request.uri.path,
+        let sandboxRequest = SandboxRequest(method: request.method.rawValue, path: request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path,
                                             headers: request.headers.map { ($0.name.rawName, $0.value) },
                                             body: Array(buffer: body))
         switch await state.handle(sandboxRequest) {

@@ -26,6 +26,7 @@ public actor SandboxState {
     // Dropday: external_id → reference.
     var dropday: [String: Int] = [:]
     var dropdayNext = 1
+    var dropdayTests: Set<String> = []
     // Issued tokens and when they expire.
     var tokens: [String: ContinuousClock.Instant] = [:]
     public internal(set) var requestCount = 0
@@ -60,6 +61,7 @@ public actor SandboxState {
             mirakl[id] = MiraklOrder(updatedAt: o.objectValue?["channel_updated_at"]?.stringValue ?? "", body: o.objectValue ?? JSONObject())
         }
         for m in top["omnia"]?.objectValue?["contracts"]?.objectValue ?? JSONObject() {
+            omnia[m.key, default: [:]] = omnia[m.key] ?? [:]
             if let p = m.value.objectValue?["products"]?.arrayValue { omniaProducts[m.key] = Set(p.compactMap(\.stringValue)) }
             for o in m.value.objectValue?["orders"]?.arrayValue ?? [] { if let id = o.stringValue { omnia[m.key, default: [:]][id] = JSONObject() } }
         }
@@ -100,15 +102,23 @@ public actor SandboxState {
 
     // MARK: Tokens
 
-    func issueToken() -> SandboxReply {
+    /// A token answer as the vendor documents it: `expires_in` in whole
+    /// seconds, and Mirakl's `target_app` and `resource_owner`.
+    func issueToken(mirakl: Bool, scope: String?) -> SandboxReply {
         let token = UUID().uuidString.lowercased()
         tokens[token] = ContinuousClock.now + .milliseconds(Int(options.faults.tokenTTL * 1000))
-        return SandboxReply(status: 200, body: ["access_token": .string(token), "token_type": "Bearer",
-                                                "expires_in": .number(String(options.faults.tokenTTL))])
+        var body = JSONObject([.init("token_type", .string("Bearer")), .init("access_token", .string(token)),
+                               .init("expires_in", .number(String(max(1, Int(options.faults.tokenTTL.rounded(.up))))))])
+        if mirakl {
+            body["target_app"] = .string("connect")
+            body["resource_owner"] = .string("docket-sandbox")
+        }
+        if let scope { body["scope"] = .string(scope) }
+        return SandboxReply(status: 200, body: .object(body))
     }
 
     /// The OAuth2 client-credentials grant, from a form body or Basic auth.
-    func token(_ r: SandboxRequest, client: (String, String)) -> SandboxReply {
+    func token(_ r: SandboxRequest, client: (String, String), mirakl: Bool = false, requiredScope: String? = nil) -> SandboxReply {
         var fields: [String: String] = [:]
         for pair in String(decoding: r.body, as: UTF8.self).split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
@@ -125,7 +135,12 @@ public actor SandboxState {
         guard fields["client_id"] == client.0, fields["client_secret"] == client.1 else {
             return SandboxReply(status: 401, body: ["error": "invalid_client"])
         }
-        return issueToken()
+        let asked = Set((fields["scope"] ?? "").split(separator: " ").map(String.init))
+        if let requiredScope, !asked.contains(requiredScope) {
+            return SandboxReply(status: 403, body: ["error": "insufficient_scope",
+                                                    "error_description": .string("this service account needs the scope \(requiredScope)")])
+        }
+        return issueToken(mirakl: mirakl, scope: fields["scope"])
     }
 
     func validBearer(_ r: SandboxRequest) -> Bool {

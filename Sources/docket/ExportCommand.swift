@@ -14,7 +14,17 @@ struct Export: ParsableCommand {
               cropster, centra, mirakl, omnia, dropday
                         one request body as that API takes it. An order imported in \
             that dialect comes out exactly as it came in; others are filled from their \
-            equivalent fields.
+            equivalent fields. When one target of that dialect is configured, its settings \
+            fill what the body needs (Mirakl's origin).
+
+            --as TARGET writes the body exactly as docket submit would send these orders \
+            to that configured target, byte for byte: its settings, Centra's order \
+            number, Cropster dates in UTC, Dropday's test switch.
+
+            A dialect body is checked as the target would check it. Orders it would refuse \
+            (an unknown field for Omnia, say) are named on standard error; with --as they \
+            stop the export, since that body is meant to be sent. --skip-invalid leaves \
+            them out instead.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -24,7 +34,13 @@ struct Export: ParsableCommand {
     var target: String?
 
     @Option(help: ArgumentHelp("json, docket, csv, cropster, centra, mirakl, omnia or dropday.", valueName: "format"))
-    var format: String = "json"
+    var format: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Write the request body exactly as submit sends it to this target.", valueName: "target"))
+    var asTarget: String?
+
+    @Flag(help: "Leave out orders the target would refuse, instead of stopping.")
+    var skipInvalid = false
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
@@ -32,8 +48,11 @@ struct Export: ParsableCommand {
     static let formats = ["json", "docket", "csv"] + Dialect.allCases.map(\.rawValue)
 
     func validate() throws {
-        guard Self.formats.contains(format) else {
+        if let format, !Self.formats.contains(format) {
             throw ValidationError("--format \(format) is not one of \(Self.formats.joined(separator: ", "))")
+        }
+        if asTarget != nil, let format, Dialect(rawValue: format) == nil {
+            throw ValidationError("--as writes a target's request body; it does not go with --format \(format)")
         }
     }
 
@@ -44,6 +63,17 @@ struct Export: ParsableCommand {
             q.target = target
             var out = try Output(path: output)
             var count = 0
+            var format = self.format ?? "json"
+            var sendTo: TargetConfig?
+            if let asTarget {
+                let config = try common.loadConfig()
+                let t = try config.target(asTarget)
+                if let given = self.format, given != t.dialect.rawValue {
+                    throw DocketError("target \(asTarget) speaks \(t.dialect.rawValue), not \(given)")
+                }
+                format = t.dialect.rawValue
+                sendTo = t
+            }
             switch format {
             case "json":
                 out.write("[")
@@ -69,17 +99,56 @@ struct Export: ParsableCommand {
                 let dialect = Dialect(rawValue: format)!
                 var orders: [Order] = []
                 try store.forEachOrder(q) { orders.append($0.order) }
-                count = orders.count
                 if orders.isEmpty { throw DocketError("no orders match, so there is no request body to write") }
-                let body = try dialect.codec.encodeRequest(orders, options: EncodeOptions())
-                out.write(bytes: JSONWriter.data(body, pretty: true))
-                out.write("\n")
+                // Faithful bodies still take what the one configured target
+                // of this dialect adds (Mirakl's origin), so they can be sent.
+                let configured = sendTo ?? (try? common.loadConfig())?.targets.values.filter { $0.dialect == dialect }
+                    .singleElement
+                var options = configured?.encodeOptions ?? EncodeOptions()
+                if sendTo == nil { options.mode = .faithful }
+                orders = try Self.checked(orders, dialect: dialect, options: options, target: configured,
+                                          skipInvalid: skipInvalid, strict: sendTo != nil)
+                count = orders.count
+                if orders.isEmpty { throw DocketError("every matching order would be refused, so there is no request body to write") }
+                if let sendTo {
+                    out.write(bytes: try sendTo.requestBody(orders))
+                    if output == nil { out.write("\n") }
+                } else {
+                    out.write(bytes: JSONWriter.data(try dialect.codec.encodeRequest(orders, options: options), pretty: true))
+                    out.write("\n")
+                }
             }
             out.flush()
             if output != nil || count == 0 {
                 FileHandle.standardError.write(Data("docket: exported \(count) order\(count == 1 ? "" : "s")\n".utf8))
             }
         }
+    }
+
+    /// The orders the target would take; the others stop the export with
+    /// their errors, or are left out (and counted) with `skipInvalid`.
+    static func checked(_ orders: [Order], dialect: Dialect, options: EncodeOptions, target: TargetConfig?,
+                        skipInvalid: Bool, strict: Bool) throws -> [Order] {
+        let validator = try target?.validator ?? OrderValidator(dialect: dialect, options: options)
+        let problems = validator.validate(orders)
+        guard !problems.isEmpty else { return orders }
+        if skipInvalid {
+            printError("left out \(Plural.orders(problems.count)) that \(dialect.displayName) would refuse (docket validate lists why)")
+            return orders.filter { problems[$0.externalId] == nil }
+        }
+        var lines: [String] = []
+        for order in orders where problems[order.externalId] != nil {
+            for issue in problems[order.externalId]! {
+                lines.append("  \(SafeText.escape(order.externalId))  \(issue.field.map { SafeText.escape($0) + "  " } ?? "")\(SafeText.escape(issue.message))")
+            }
+            if lines.count >= 10 { break }
+        }
+        let text = "\(Plural.orders(problems.count)) would be refused by \(dialect.displayName):\n" + lines.prefix(10).joined(separator: "\n")
+        guard strict else {
+            printError("warning: " + text + "\n--skip-invalid leaves them out.")
+            return orders
+        }
+        throw DocketError(text + "\nFix them, narrow the selection, or pass --skip-invalid to leave them out.")
     }
 
     static let csvHeader = ["externalId", "status", "importedFrom", "orderDate", "customer", "email", "currency", "total",
@@ -99,4 +168,9 @@ struct Export: ParsableCommand {
                     item.quantity.map(DecimalText.format) ?? "", item.unitPrice.map(DecimalText.format) ?? ""] + tail
         }
     }
+}
+
+extension Collection {
+    /// The one element, or nil when there are none or several.
+    var singleElement: Element? { count == 1 ? first : nil }
 }

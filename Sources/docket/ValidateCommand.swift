@@ -39,11 +39,16 @@ struct Validate: ParsableCommand {
             let q = try selection.query(for: target)
             var check = OrderValidator.Selection(validator: validator)
             var failing: [(String, [OrderIssue])] = []
+            // What goes out changed (a date moved to UTC, a price rounded):
+            // not failures, but said before anything is sent.
+            var converted: [(String, [OrderIssue])] = []
             var checked = 0
             try store.forEachOrder(q) { stored in
                 checked += 1
                 let issues = check.check(stored.order)
                 if !issues.isEmpty { failing.append((stored.order.externalId, issues)) }
+                let notes = validator.conversions(stored.order)
+                if !notes.isEmpty { converted.append((stored.order.externalId, notes)) }
             }
             failed = failing.count
             if json {
@@ -54,6 +59,9 @@ struct Validate: ParsableCommand {
                     .init("orders", .array(failing.map { id, issues in
                         .object(JSONObject([.init("externalId", .string(id)), .init("errors", .array(issues.map(\.json)))]))
                     })),
+                    .init("converted", .array(converted.map { id, notes in
+                        .object(JSONObject([.init("externalId", .string(id)), .init("changes", .array(notes.map(\.json)))]))
+                    })),
                 ])), pretty: true))
                 return
             }
@@ -63,6 +71,13 @@ struct Validate: ParsableCommand {
             }
             print("Checked \(checked) order\(checked == 1 ? "" : "s") for \(target.name) (\(target.dialect.displayName)): "
                   + (failed == 0 ? "all pass." : "\(failed) fail\(failed == 1 ? "s" : "").") )
+            if !converted.isEmpty {
+                print("\(Plural.orders(converted.count)) go out with values changed as \(target.dialect.displayName) needs them:")
+                for (id, notes) in converted.prefix(50) {
+                    for note in notes { print("  \(SafeText.escape(id))  \(SafeText.escape(note.message))") }
+                }
+                if converted.count > 50 { print("  … and \(converted.count - 50) more; --json lists them all") }
+            }
             for (id, issues) in failing {
                 print("\n\(SafeText.escape(id))")
                 let width = min(36, issues.map { DisplayWidth.of($0.field ?? "") }.max() ?? 0)

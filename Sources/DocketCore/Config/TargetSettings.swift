@@ -20,6 +20,12 @@ extension TargetConfig {
                              centra: centra, defaultOrigin: origin, dropdayTest: bool("test"))
     }
 
+    /// One request body for `orders` exactly as a submission to this target
+    /// sends it: `submit` and `export --as` both write these bytes.
+    public func requestBody(_ orders: [Order]) throws(DocketError) -> [UInt8] {
+        JSONWriter.data(try dialect.codec.encodeRequest(orders, options: encodeOptions))
+    }
+
     /// Omnia's local product list (`products_file`, made absolute by the
     /// config loader): customerProductIds one per line, or a JSON list of
     /// them. Nil when none is configured.

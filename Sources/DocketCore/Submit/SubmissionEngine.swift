@@ -127,9 +127,17 @@ public struct SubmissionEngine: Sendable {
     var dialect: Dialect { target.dialect }
 
     /// Where requests go.
-    public static func url(for target: TargetConfig) throws(DocketError) -> (method: String, url: String) {
+    /// The target's base URL without a trailing slash; for Dropday also
+    /// without `/api/v1`, which its plugins put in the base and Docket adds.
+    public static func baseURL(of target: TargetConfig) -> String {
         var base = target.baseURL
         while base.hasSuffix("/") { base.removeLast() }
+        if target.dialect == .dropday, base.hasSuffix("/api/v1") { base.removeLast(7) }
+        return base
+    }
+
+    public static func url(for target: TargetConfig) throws(DocketError) -> (method: String, url: String) {
+        let base = baseURL(of: target)
         switch target.dialect {
         case .cropster: return ("POST", base + "/mrp.order.setOrders")
         case .centra: return ("POST", base + "/orders")
@@ -313,7 +321,7 @@ public struct SubmissionEngine: Sendable {
         let body: [UInt8]
         let endpoint: (method: String, url: String)
         do {
-            body = JSONWriter.data(try dialect.codec.encodeRequest(orders, options: options))
+            body = try target.requestBody(orders)
             endpoint = try Self.url(for: target)
         } catch {
             return (.failed(status: 0, message: error.message), nil, false)

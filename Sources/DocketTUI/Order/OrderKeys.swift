@@ -31,11 +31,12 @@ extension Reducer {
     }
 
     static func revalidate(_ view: inout OrderView, _ targets: [TargetChoice]) {
-        guard targets.indices.contains(view.checkTarget) else { view.issues = []; return }
+        guard targets.indices.contains(view.checkTarget) else { view.issues = []; view.conversions = []; return }
         switch view.draft() {
         case .success(let order):
             view.draftError = nil
             view.issues = targets[view.checkTarget].validator.validate(order)
+            view.conversions = targets[view.checkTarget].validator.conversions(order)
         case .failure(let error):
             // Keep the last issues: the rest of the draft has not changed.
             view.draftError = error

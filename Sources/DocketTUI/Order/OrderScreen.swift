@@ -80,6 +80,7 @@ enum OrderScreen {
         out += row.issues.map { ("← " + $0.message, .fieldIssue) }
         // A rejection about a field since changed is history, shown quieter.
         out += row.rejected.map { ("rejected: " + $0.message, row.changed ? .dim : .outcomeRejected) }
+        out += row.converted.map { ("→ " + $0.message, .dim) }
         return out
     }
 }

@@ -23,6 +23,8 @@ public struct OrderView: Sendable {
     public var checkTarget = 0
     /// What the chosen target's rules say about the draft.
     public var issues: [OrderIssue] = []
+    /// What goes out changed for that target (a date moved to UTC).
+    public var conversions: [OrderIssue] = []
     /// A change that does not fit its field (a quantity of "two").
     public var draftError: DocketError?
     /// The stored order moved on while this edit was open: their version,
@@ -71,6 +73,7 @@ public struct OrderRow: Sendable, Equatable {
     public var container = false
     public var issues: [OrderIssue] = []
     public var rejected: [OrderIssue] = []
+    public var converted: [OrderIssue] = []
 
     public var changed: Bool { original != nil }
 
@@ -110,6 +113,7 @@ public struct OrderRow: Sendable, Equatable {
         }
         for issue in view.issues { _ = attach(issue, \.issues) }
         for issue in view.rejection { _ = attach(issue, \.rejected) }
+        for note in view.conversions { _ = attach(note, \.converted) }
         return rows
     }
 }
