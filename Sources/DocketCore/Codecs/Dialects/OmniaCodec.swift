@@ -38,7 +38,7 @@ public struct OmniaCodec: DialectCodec {
         let o = e.order
         var w = FieldWriter()
         w.set("orderId", o.externalId)
-        w.set("shippingCosts", o.shippingCost)
+        w.set("shippingCosts", e.fill ? o.shippingDue : o.shippingCost)
         w.set("totalPrice", o.total)
         w.set("origin", e.pick(o.source, [o.origin?.channelStoreId]))
         w.set("creationDate", o.orderDate)
