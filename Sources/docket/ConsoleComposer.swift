@@ -131,6 +131,28 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
     }
 }
 
+extension ConsoleComposer {
+    /// Looks the batch's unknown orders up at its target in the background;
+    /// the outcomes land in the store, where the Batch screen reads them.
+    func reconcile(batch: BatchSummary) -> Result<String, DocketError> {
+        catching {
+            let target = try config.target(batch.target)
+            let unknown = batch.counts[.unknown] ?? 0
+            let store = self.store
+            adjust(1)
+            Task.detached { [self] in
+                defer { adjust(-1) }
+                let transport = AsyncHTTPTransport(maxConnectionsPerHost: 1)
+                if let reconciler = try? Reconciler.forTarget(target, transport: transport) {
+                    _ = try? await reconciler.reconcile(batch: batch.id, store: store)
+                }
+                await transport.shutdown()
+            }
+            return "Looking up \(Plural.orders(unknown)) at \(target.name); their outcomes fill in as answers arrive (docket reconcile \(batch.id) says more)."
+        }
+    }
+}
+
 /// Planning never sends; anything that tries is told so.
 struct NoTransport: HTTPTransport {
     func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {

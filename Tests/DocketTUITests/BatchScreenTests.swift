@@ -55,6 +55,32 @@ import Testing
         #expect(state.screen == .orders)
     }
 
+    @Test func lLooksUpUnknownOrdersWhereTheTargetCanSay() throws {
+        let s = try store(3)
+        for (id, target, dialect) in [("B-DD", "dropday", Dialect.dropday), ("B-CR", "cropster", .cropster)] {
+            try s.createBatch(id: id, target: target, dialect: dialect, externalIds: ["ORD-0000000"])
+            try s.recordOutcomes(batch: id, target: target, [OrderOutcome(externalId: "ORD-0000000", outcome: .unknown)])
+            try s.finishBatch(id)
+        }
+        let composer = RecordingComposer(store: s)
+        let runner = EffectRunner(store: s, composer: composer)
+        var state = AppState(width: 120, height: 40)
+        runner.start(&state)
+        runner.apply(.key(.char("b")), to: &state)
+        var said: [String: String] = [:]
+        for step in 0..<2 {
+            if step == 1 { runner.apply(.key(.escape), to: &state); runner.apply(.key(.down), to: &state) }
+            runner.apply(.key(.enter), to: &state)
+            #expect(Render.draw(state).text.contains("L look up unknown"))
+            runner.apply(.key(.char("L")), to: &state)
+            said[state.batch?.summary.id ?? ""] = state.message
+        }
+        // Dropday can say whether it has an order; Cropster is an upsert, settled by sending again.
+        #expect(composer.reconciled == ["B-DD"])
+        #expect(said["B-DD"] == "Looking up 1 at dropday")
+        #expect(said["B-CR"]?.contains("upsert: R sends the 1 order again") == true)
+    }
+
     @Test func theBatchListFollowsOtherProcesses() throws {
         let s = try storeWithBatch()
         let runner = EffectRunner(store: s)

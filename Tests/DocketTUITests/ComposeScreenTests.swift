@@ -32,6 +32,12 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         .success("{\n  \"request\": \(index + 1)\n}")
     }
 
+    var reconciled: [String] = []
+    func reconcile(batch: BatchSummary) -> Result<String, DocketError> {
+        reconciled.append(batch.id)
+        return .success("Looking up \(batch.counts[.unknown] ?? 0) at \(batch.target)")
+    }
+
     func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError> {
         sent.append(plan)
         try? store.createBatch(id: "B-SENT", target: plan.target, dialect: plan.dialect, externalIds: ["ORD-0000000"])

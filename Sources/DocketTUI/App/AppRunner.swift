@@ -67,6 +67,9 @@ public struct EffectRunner: Sendable {
             case .send(let plan):
                 guard let composer else { return .failed("Sending is not available here.") }
                 return try .sent(composer.send(plan).get())
+            case .reconcile(let batch):
+                guard let composer else { return .failed("Looking orders up is not available here.") }
+                return try .started(composer.reconcile(batch: batch).get())
             }
         } catch {
             return .failed("\(error)")

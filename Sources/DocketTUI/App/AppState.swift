@@ -140,6 +140,8 @@ public enum Action: Sendable {
     case planned(ComposePlan)
     case requestShown(Int, String)
     case sent(SendStarted)
+    /// Something started in the background, in words for the status bar.
+    case started(String)
     /// Time passed with no key: screens that follow other processes reload.
     case tick
     case failed(String)
@@ -162,4 +164,5 @@ public enum Effect: Sendable, Equatable {
     case plan(target: String, query: OrderQuery)
     case showRequest(Int, ComposePlan)
     case send(ComposePlan)
+    case reconcile(BatchSummary)
 }

@@ -84,4 +84,13 @@ public protocol Composer: Sendable {
     func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError>
     /// Batches this process is still sending.
     var sending: Int { get }
+    /// Starts looking up the batch's `unknown` orders at its target (those
+    /// its API can be asked about); returns at once with what it does.
+    func reconcile(batch: BatchSummary) -> Result<String, DocketError>
+}
+
+extension Composer {
+    public func reconcile(batch: BatchSummary) -> Result<String, DocketError> {
+        .failure(DocketError("Looking orders up is not available here."))
+    }
 }

@@ -89,6 +89,9 @@ public enum Reducer {
             s.message = "Sending batch \(batch); it fills in as answers arrive."
                 + (started.leftOut.map { " " + $0.replacingOccurrences(of: "\n", with: " ") } ?? "")
             return [.loadBatch(batch)]
+        case .started(let message):
+            s.message = message
+            return []
         case .tick:
             switch s.screen {
             case .orders:
@@ -419,6 +422,23 @@ public enum Reducer {
             s.retryIds = failed
             s.retryIncludeUnchanged = false
             return openCompose(&s)
+        case .char("L"):
+            // Look the unknown orders up at the target, where its API can say.
+            guard let report = s.batch else { return [] }
+            let unknown = report.outcomes.filter { $0.outcome == .unknown }.count
+            guard unknown > 0 else {
+                s.message = "Nothing to look up: no order of this batch is unknown."
+                return []
+            }
+            guard report.summary.finishedAt != nil else {
+                s.message = "The batch is still being sent; look its unknown orders up once it has finished."
+                return []
+            }
+            guard Reconciler.canLookUp(report.summary.dialect) else {
+                s.message = "\(report.summary.dialect.displayName) takes orders by upsert: R sends the \(Plural.orders(unknown)) again, which settles them."
+                return []
+            }
+            return [.reconcile(report.summary)]
         case .enter:
             if s.batchTab == .requests, s.batchRequests.indices.contains(s.batchList.cursor), let batch = s.batch?.summary.id {
                 let r = s.batchRequests[s.batchList.cursor]

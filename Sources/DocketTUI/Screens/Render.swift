@@ -80,7 +80,7 @@ public enum Render {
             return [("↑↓", "move"), ("Enter", "open"), ("/", "filter"), ("Esc", "orders"), ("?", "help")]
         case .batch:
             return [("↑↓", "move"), ("Enter", s.batchTab == .outcomes ? "order" : "bodies"),
-                    ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("R", "retry what failed"), ("/", "filter"), ("Esc", "batches"), ("?", "help")]
+                    ("Tab", s.batchTab == .outcomes ? "requests" : "outcomes"), ("R", "retry what failed"), ("L", "look up unknown"), ("/", "filter"), ("Esc", "batches"), ("?", "help")]
         case .exchange:
             return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("/", "find"), ("Esc", "back"), ("?", "help")]
         case .compose:
