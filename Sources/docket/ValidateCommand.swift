@@ -72,7 +72,7 @@ struct Validate: ParsableCommand {
             print("Checked \(checked) order\(checked == 1 ? "" : "s") for \(target.name) (\(target.dialect.displayName)): "
                   + (failed == 0 ? "all pass." : "\(failed) fail\(failed == 1 ? "s" : "").") )
             if !converted.isEmpty {
-                print("\(Plural.orders(converted.count)) go out with values changed as \(target.dialect.displayName) needs them:")
+                print("\(Plural.orders(converted.count)) \(converted.count == 1 ? "goes" : "go") out with values changed as \(target.dialect.displayName) needs them:")
                 for (id, notes) in converted.prefix(50) {
                     for note in notes { print("  \(SafeText.escape(id))  \(SafeText.escape(note.message))") }
                 }

@@ -131,7 +131,7 @@ struct Tmux {
         let tmux = Tmux()
         try tmux.start(Self.console(docket, "demo --folder '\(docket.path("demo"))'"), width: 120, height: 35)
         defer { _ = try? tmux.run("kill-server") }
-        _ = try tmux.wait(for: "3000 orders", timeout: 30)
+        _ = try tmux.wait(for: "3005 orders", timeout: 30)
         try tmux.keys(":")
         try tmux.keys("compose omnia", "Enter")
         var screen = try tmux.wait(for: "not yet at omnia", "local validation")

@@ -47,6 +47,14 @@ public struct OrderValidator: Sendable {
                 }
             }
         }
+        // Centra's one `address` is the order's only address, whichever it is.
+        if dialect == .centra, order.billingAddress == nil, order.shippingAddress != nil {
+            return checker.issues.map { issue in
+                var issue = issue
+                if let f = issue.field, f.hasPrefix("billingAddress") { issue.field = "shippingAddress" + f.dropFirst("billingAddress".count) }
+                return issue
+            }
+        }
         return checker.issues
     }
 
