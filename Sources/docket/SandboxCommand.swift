@@ -10,7 +10,10 @@ struct Sandbox: AsyncParsableCommand {
             All five under one port: /cropster (+ /cropster/oauth2/token), /centra, /mirakl \
             (+ /mirakl/oauth/token), /omnia/api/v3/vendor/contracts/{id}/orders, /dropday; \
             and /openapi.json. They keep state, check credentials and every documented rule, \
-            and answer in each API's own shapes.
+            and answer in each API's own shapes. The lookups reconcile uses answer too: \
+            GET /centra/orders?order=N and GET /dropday/api/v1/orders?external_id=…. \
+            Omnia knows the contract \(SandboxConfig.contract) and those a state file lists; \
+            others get 404.
 
             --faults takes name=value pairs: latency=50ms, 5xx=0.3, 429=0.1, retry_after=1, \
             drop=0.15 (cut the connection after saving), malformed=0.05, token_ttl=1, \

@@ -28,6 +28,16 @@ import Testing
         if target == "cropster" { #expect(wire.contains("2026-04-02T08:15:00Z") && !wire.contains("+02:00")) }
     }
 
+    @Test func aMiraklExportCarriesTheTargetsOriginWhenTheOrdersHaveNone() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        try docket.run("import", DocketBinary.fixture("cropster-seed.json"))
+        let exported = try docket.run("export", "--format", "mirakl")
+        let origin = try JSONParser.parse(exported.stdout).objectValue?["origin"]?.objectValue
+        #expect(origin?["channel_id"] == .string("docket-demo") && origin?["channel_store_id"] == .string("store-1"), "\(exported.stdout.prefix(500))")
+    }
+
     @Test func validateSaysWhatGoesOutConverted() throws {
         var docket = try DocketBinary()
         let sandbox = try SandboxProcess(docket)

@@ -209,7 +209,10 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         let response = try await rig.transport.send(HTTPRequestData(method: "GET", url: rig.sandbox.baseURL + "/openapi.json"), timeout: 5)
         #expect(response.status == 200)
         let doc = try JSONParser.parse(response.body)
-        #expect(doc.objectValue?["paths"]?.objectValue?.keys.count == 7)
+        let paths = doc.objectValue?["paths"]?.objectValue
+        #expect(paths?.keys.count == 8)
+        // The lookups reconcile uses are there beside the order endpoints.
+        #expect(paths?["/centra/orders"]?.objectValue?["get"] != nil && paths?["/dropday/api/v1/orders"]?.objectValue?["get"] != nil)
         await rig.stop()
     }
 }
