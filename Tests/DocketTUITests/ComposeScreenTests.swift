@@ -40,7 +40,7 @@ final class RecordingComposer: Composer, @unchecked Sendable {
 
     func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError> {
         sent.append(plan)
-        try? store.createBatch(id: "B-SENT", target: plan.target, dialect: plan.dialect, externalIds: ["ORD-0000000"])
+        _ = try? store.createBatch(id: "B-SENT", target: plan.target, dialect: plan.dialect, externalIds: ["ORD-0000000"])
         return .success(SendStarted(batch: "B-SENT", leftOut: nil))
     }
 }
