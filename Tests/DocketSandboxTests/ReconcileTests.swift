@@ -25,7 +25,6 @@ import Testing
 
     @Test func dropdaySaysWhichOrdersItHasByTheirExactId() async throws {
         let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
         var batch = orders(3, prefix: "RC-")
         batch[1].externalId = batch[0].externalId + "0"   // "RC-0000000" and "RC-00000000": a partial match
         let target = rig.targets[.dropday]!
@@ -48,11 +47,11 @@ import Testing
         // The one Dropday does not have goes with the next send; the others do not.
         let next = try store.page(OrderQuery.sendable(to: target.name, canUpdate: false), after: nil, limit: 10).map(\.externalId)
         #expect(next == [batch[0].externalId])
+        await rig.stop()
     }
 
     @Test func centraIsAskedByOrderNumberAndOnlyWhenThereIsOne() async throws {
         let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
         var batch = orders(3, prefix: "RC-")
         batch[0].externalId = "7001"
         batch[1].externalId = "7002"
@@ -70,11 +69,11 @@ import Testing
         let report = try #require(try store.batch("B-CE2"))
         #expect(report.outcomes.first?.isHeld == true)
         #expect(try store.requests(batch: "B-CE", withBodies: false).map(\.url).allSatisfy { $0.contains("/orders?order=700") })
+        await rig.stop()
     }
 
     @Test func upsertTargetsAreNotAskedButResent() async throws {
         let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
         let batch = orders(1, prefix: "RC-")
         let target = rig.targets[.omnia]!
         let store = try store(batch)
@@ -82,6 +81,7 @@ import Testing
         let lookups = try await Reconciler.forTarget(target, transport: rig.transport).reconcile(batch: "B-OM", store: store)
         if case .notAsked(let why)? = lookups.first?.finding { #expect(why.contains("upsert")) } else { Issue.record("\(lookups)") }
         #expect(try store.requests(batch: "B-OM", withBodies: false).isEmpty)
+        await rig.stop()
     }
 }
 

@@ -17,8 +17,15 @@ extension Rig {
         let target = targets[dialect]!
         let auth = try await Authenticator(auth: target.auth, transport: transport).headers()
         let endpoint = try SubmissionEngine.url(for: target)
-        return try await transport.send(HTTPRequestData(method: endpoint.method, url: endpoint.url,
-                                                        headers: [("Content-Type", "application/json")] + auth, body: body), timeout: 10)
+        let request = HTTPRequestData(method: endpoint.method, url: endpoint.url, headers: [("Content-Type", "application/json")] + auth, body: body)
+        do {
+            return try await transport.send(request, timeout: 10)
+        } catch {
+            // A loaded machine can lose a fresh connection; what is tested
+            // here is the answer to the body, so it is asked once more.
+            guard case .connectionLost = error else { throw error }
+            return try await transport.send(request, timeout: 10)
+        }
     }
 }
 
@@ -37,8 +44,8 @@ extension Rig {
     @Test(arguments: published)
     func theSandboxAcceptsEveryPublishedExampleAsItStands(file: String, dialect: Dialect) async throws {
         let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
         let response = try await rig.post(dialect, try TestFiles.bytes(file))
+        await rig.stop()
         let body = try? JSONParser.parse(response.body).objectValue
         switch dialect {
         case .cropster: #expect(response.status == 200 && body?["ok"] == .bool(true), "\(String(decoding: response.body, as: UTF8.self))")
@@ -62,7 +69,6 @@ extension Rig {
     @Test(arguments: published)
     func importedThenSentItIsWhatTheVendorsTableAllowsAndItIsTaken(file: String, dialect: Dialect) async throws {
         let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
         var orders = try dialect.codec.decodeRequest(try JSONParser.parse(TestFiles.bytes(file)))
         // The seed's placeholder order is not an order.
         orders.removeAll { $0.externalId == "a1" && dialect == .centra }
@@ -72,6 +78,7 @@ extension Rig {
         #expect(schema.problems(try JSONParser.parse(body)) == [], "\(String(decoding: body, as: UTF8.self))")
         let result = try await rig.submit(dialect, orders)
         #expect(result.values.allSatisfy { $0.outcome == .accepted }, "\(result.values.filter { $0.outcome != .accepted })")
+        await rig.stop()
     }
 
     @Test(arguments: published)
