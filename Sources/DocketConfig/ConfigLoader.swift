@@ -113,6 +113,13 @@ public enum ConfigLoader {
             guard let auth = a.table else { throw DocketError("\(at).auth must be a table", file: path) }
             target.auth = try self.auth(auth, at: at + ".auth", path: path, ownerOnly: ownerOnly, mode: mode)
         }
+        // A secret in a URL goes wherever the URL goes: never, whatever the file's mode.
+        for (setting, url) in target.credentialURLs {
+            let c = URLComponents(string: url)
+            if c?.user != nil || c?.password != nil {
+                throw DocketError("\(setting) has a user name or password in it; URLs end up in the batch history and in messages. Put the secret in [\(at).auth] (from an environment variable or a file) instead", file: path)
+            }
+        }
         return target
     }
 

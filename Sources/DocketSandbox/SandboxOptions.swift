@@ -23,7 +23,7 @@ public struct SandboxOptions: Sendable {
     public init(faults: Faults = Faults()) { self.faults = faults }
 }
 
-/// `--faults`: `latency=50ms,5xx=0.3,429=0.1,retry_after=1,drop=0.15,malformed=0.05,token_ttl=1,anonymous=1,seed=7`.
+/// `--faults`: `latency=50ms,5xx=0.3,429=0.1,retry_after=1,drop=0.15,malformed=0.05,token_ttl=1,anonymous=1,echo=1,seed=7`.
 /// Rates are fractions of order requests; `drop` cuts the connection after
 /// the change is saved; `anonymous` makes Cropster's 422 details name no
 /// order; `token_ttl` is the lifetime of issued tokens in seconds.
@@ -36,6 +36,9 @@ public struct Faults: Sendable, Equatable {
     public var malformed: Double = 0
     public var tokenTTL: Double = 3599
     public var anonymousDetails = false
+    /// Refuse with an error page that echoes the request's headers (as a
+    /// misconfigured proxy does), credentials and all.
+    public var echoHeaders: Double = 0
     public var seed: UInt64?
 
     public init() {}
@@ -65,11 +68,12 @@ public struct Faults: Sendable, Equatable {
                 guard let s = Double(value), s > 0 else { throw DocketError("--faults: token_ttl is seconds, not \(value)") }
                 tokenTTL = s
             case "anonymous": anonymousDetails = value == "1" || value == "true"
+            case "echo": echoHeaders = try rate()
             case "seed":
                 guard let s = UInt64(value) else { throw DocketError("--faults: seed is a whole number, not \(value)") }
                 seed = s
             default:
-                throw DocketError("--faults: unknown fault \"\(name)\" (known: latency, 5xx, 429, retry_after, drop, malformed, token_ttl, anonymous, seed)")
+                throw DocketError("--faults: unknown fault \"\(name)\" (known: latency, 5xx, 429, retry_after, drop, malformed, token_ttl, anonymous, echo, seed)")
             }
         }
     }

@@ -50,6 +50,10 @@ extension SandboxState {
             return .reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(f.retryAfter))]))
         }
         if roll(f.serverErrors) { return .reply(SandboxReply(status: 503, body: ["message": "Service temporarily unavailable"])) }
+        if roll(f.echoHeaders) {
+            let echoed = r.headers.map { "\($0.0): \($0.1)" }.joined(separator: "\n")
+            return .reply(SandboxReply(status: 400, body: ["message": .string("Bad request. We received these headers:\n" + echoed)]))
+        }
         let reply = handler()
         if reply.saved && roll(f.drop) { return .drop }
         if roll(f.malformed) { return .malformed(status: reply.status == 204 ? 200 : reply.status) }

@@ -78,6 +78,7 @@ struct Reconcile: AsyncParsableCommand {
         for id in ids {
             guard let summary = try store.batch(id)?.summary else { continue }
             let targetConfig = try config.target(summary.target)
+            if let warning = try targetConfig.checkTransport() { printError(warning) }
             let reconciler = try Reconciler.forTarget(targetConfig, transport: transport)
             if !json && (summary.counts[.unknown] ?? 0) > 0 {
                 print("Batch \(id) to \(summary.target) (\(summary.dialect.displayName)): \(Plural.orders(summary.counts[.unknown] ?? 0)) unknown")

@@ -80,6 +80,7 @@ struct Resume: AsyncParsableCommand {
     func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig,
                 _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: SQLiteOrderStore,
                 _ transport: AsyncHTTPTransport, owner: BatchOwner) async throws -> Int32 {
+        if let warning = try target.checkTransport() { printError(warning) }
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.possiblySent = Set(pending.filter { $0.attempts > 0 }.map(\.externalId))
         if !json {

@@ -17,7 +17,8 @@ struct Sandbox: AsyncParsableCommand {
 
             --faults takes name=value pairs: latency=50ms, 5xx=0.3, 429=0.1, retry_after=1, \
             drop=0.15 (cut the connection after saving), malformed=0.05, token_ttl=1, \
-            anonymous=1 (Cropster refusals name no order), seed=7.
+            anonymous=1 (Cropster refusals name no order), echo=1 (refusals echo the request's \
+            headers, credentials included, as a misconfigured proxy does), seed=7.
             --state FILE loads product lists, stock and orders that are no longer OPEN (see \
             the README).
             """)

@@ -64,6 +64,7 @@ struct Submit: AsyncParsableCommand {
     func submit() async throws -> Int32 {
         let config = try common.loadConfig()
         let target = try config.target(self.target)
+        if let warning = try target.checkTransport() { printError(warning) }
         let settings = try SubmissionSettings(target: target)
         _ = try SubmissionEngine.url(for: target)
         let store = try SQLiteOrderStore(path: common.storePath)

@@ -31,6 +31,8 @@ public struct DialectSetting: Sendable {
         DialectSetting(key: "adjust_stock", dialects: [.centra], kind: .bool, help: "Centra takes the items out of stock"),
         DialectSetting(key: "create_only", dialects: [.centra], kind: .bool, help: "Centra answers with one order number (createOnly)"),
         DialectSetting(key: "test", dialects: [.dropday], kind: .bool, help: "true sends every order as a Dropday test order"),
+        DialectSetting(key: "allow_insecure_http", dialects: [], kind: .bool,
+                       help: "send credentials over plain http:// to another host (warned on every run)"),
     ]
 
     public static func named(_ key: String) -> DialectSetting? { all.first { $0.key == key } }

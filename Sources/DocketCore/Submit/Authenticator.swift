@@ -15,6 +15,9 @@ public actor Authenticator {
     /// anything is sent.
     let secret: String?
     private var token: (value: String, renewAt: ContinuousClock.Instant)?
+    /// Every token this process was given, for redaction (a refused one may
+    /// still come back in an error page).
+    private var issued: [String] = []
     private var fetching: Task<(String, Double), any Error>?
     public private(set) var tokensFetched = 0
 
@@ -39,6 +42,16 @@ public actor Authenticator {
         case .dropday(_, let account): return [("api-key", secret), ("account-id", account)]
         case .oauth2(let url, let client, _): return [("Authorization", "Bearer \(try await currentToken(url: url, client: client, secret: secret))")]
         }
+    }
+
+    /// Every secret this target's requests carry: to blank out of answers.
+    public func redactor() -> Redactor {
+        var secrets = issued
+        if let secret {
+            secrets.append(secret)
+            if case .basic(let user, _)? = auth { secrets.append(Data("\(user):\(secret)".utf8).base64EncodedString()) }
+        }
+        return Redactor(secrets: secrets)
     }
 
     /// Drops a token the target refused, unless a newer one already replaced it.
@@ -66,6 +79,8 @@ public actor Authenticator {
                 // Renew a little before expiry: 20% of a short lifetime, 30 s of a long one.
                 let margin = min(30, lifetime * 0.2)
                 token = (value, ContinuousClock.now + .milliseconds(Int((lifetime - margin) * 1000)))
+                issued.append(value)
+                if issued.count > 64 { issued.removeFirst() }
             }
             return value
         } catch {

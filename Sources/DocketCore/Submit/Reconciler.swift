@@ -24,6 +24,7 @@ public struct Reconciler: Sendable {
     }
 
     public static func forTarget(_ target: TargetConfig, transport: any HTTPTransport) throws(DocketError) -> Reconciler {
+        try target.checkTransport()
         let settings = try SubmissionSettings(target: target)
         return Reconciler(target: target, transport: transport,
                           authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout,
@@ -116,13 +117,14 @@ public struct Reconciler: Sendable {
                 lookup.finding = .failed("the lookup got no answer: \(error.message)")
                 continue
             }
+            let redactor = await authenticator.redactor()
             record.status = response.status
-            record.responseBody = response.body
+            record.responseBody = redactor.redact(response.body)
             record.milliseconds = Self.ms(since: started)
             lookup.exchanges.append(record)
             switch response.status {
             case 200:
-                lookup.finding = decode(response.body, order: order)
+                lookup.finding = decode(record.responseBody, order: order)
                 return lookup
             case 401 where !reauthorized:
                 reauthorized = true

@@ -117,6 +117,7 @@ public struct SubmissionEngine: Sendable {
 
     /// An engine for `target` with its own settings, credentials and rules.
     public static func forTarget(_ target: TargetConfig, transport: any HTTPTransport) throws(DocketError) -> SubmissionEngine {
+        try target.checkTransport()
         let settings = try SubmissionSettings(target: target)
         return SubmissionEngine(target: target, transport: transport,
                                 authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout,
@@ -358,13 +359,16 @@ public struct SubmissionEngine: Sendable {
             let verdict: ResponseVerdict
             await report(.sending(sequence: sequence, attempt: attempt, orderIds: ids))
             do {
-                let response = try await transport.send(request, timeout: settings.timeout)
+                var response = try await transport.send(request, timeout: settings.timeout)
                 neverSent = false
+                // Before anything reads it: an echo of our headers must not
+                // reach the store, an error message or the screen.
+                response.body = await authenticator.redactor().redact(response.body)
                 record.status = response.status
                 record.responseBody = response.body
                 verdict = dialect.responseDecoder.decode(response, orders: orders, options: options)
             } catch {
-                record.error = error.message
+                record.error = await authenticator.redactor().redact(error.message)
                 if case .unreachable = error {} else { neverSent = false }
                 verdict = .retry(reason: error.message, retryAfter: nil)
             }
