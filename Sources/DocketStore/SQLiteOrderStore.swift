@@ -324,23 +324,23 @@ public final class SQLiteOrderStore: OrderStoring {
                 """)
             args += [t]
         }
-        if let s = q.search, let match = ftsQuery(s) {
-            clauses.append("id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ?)")
-            args += [match]
+        if let s = q.search {
+            switch SearchText.parse(s) {
+            case .everything: break
+            case .nothing: clauses.append("0")
+            case .email(let email):
+                clauses.append("email = ? COLLATE NOCASE")
+                args += [email]
+            case .terms(let terms):
+                clauses.append("id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ?)")
+                args += [SearchText.ftsQuery(terms)]
+            }
         }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
     }
 
     static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
 
-    /// Each word of the search is a prefix that must match; quotes keep
-    /// FTS5's own syntax out of the user's text.
-    static func ftsQuery(_ text: String) -> String? {
-        let words = text.split(whereSeparator: { $0.isWhitespace }).map {
-            "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*"
-        }
-        return words.isEmpty ? nil : words.joined(separator: " ")
-    }
 
     public func page(_ q: OrderQuery, after cursor: PageCursor?, limit: Int) throws -> [OrderSummary] {
         try page(q, cursor: cursor, inclusive: false, limit: limit)

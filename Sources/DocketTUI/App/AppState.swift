@@ -96,6 +96,10 @@ public struct OrdersState: Sendable {
     public var atStart = true
     public var atEnd = true
     public var loading = false
+    /// The query the rows were read by, while a new one is loading: a
+    /// search that fails goes back to it, so the header never claims a
+    /// search the rows do not follow.
+    public var previousQuery: OrderQuery?
     /// Orders picked with `m` for the next batch, by external id.
     public var marked: Set<String> = []
 

@@ -15,6 +15,7 @@ public enum Reducer {
         switch action {
         case .key(let key): return handle(&s, key)
         case .window(let rows, let total, let atStart, let atEnd, let cursorAtEnd):
+            s.orders.previousQuery = nil
             s.orders.rows = rows
             s.orders.total = total
             s.orders.atStart = atStart
@@ -108,6 +109,12 @@ public enum Reducer {
             }
         case .failed(let message):
             s.orders.loading = false
+            if let previous = s.orders.previousQuery {
+                s.orders.query = previous
+                s.orders.previousQuery = nil
+                s.message = "That search could not run (\(message)); the list is still the one before it."
+                return []
+            }
             if s.screen == .compose && s.plan == nil { s.composeError = message } else { s.message = message }
         }
         return []

@@ -51,6 +51,7 @@ extension Reducer {
         let needle = text.lowercased()
         switch s.screen {
         case .orders:
+            s.orders.previousQuery = s.orders.query
             s.orders.query.search = text.isEmpty ? nil : text
             s.orders.loading = true
             return [.loadFirst(s.orders.query)]

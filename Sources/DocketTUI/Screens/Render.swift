@@ -103,7 +103,7 @@ enum OrdersScreen {
 
     static func draw(_ s: AppState, into g: inout Grid) {
         var title = "Docket · Orders  \(s.orders.total) order\(s.orders.total == 1 ? "" : "s")"
-        if let search = s.orders.query.search { title += "  search: \(search)" }
+        if let search = s.orders.query.search { title += "  search: \(SearchText.parse(search).description)" }
         let q = s.orders.query
         if !q.statuses.isEmpty { title += "  status: " + q.statuses.map(\.rawValue).joined(separator: ",") }
         if !q.outcomes.isEmpty { title += "  outcome: " + q.outcomes.joined(separator: ",") }

@@ -1,0 +1,66 @@
+/// What a search box's text asks for, read the way the store's search index
+/// reads orders: words are runs of letters and digits (and `- _ . /`, which
+/// ids and SKUs contain), anything else separates them. So `O'Brien` is the
+/// words `O` and `Brien`, both of which must start a word of the order, and
+/// no text the user types can be taken for the index's own query syntax.
+/// Text with an `@` and no spaces is an email address, matched whole.
+public enum SearchText: Equatable, Sendable {
+    /// Nothing to search for (blank).
+    case everything
+    /// Only separators (`'!?`): no order can match.
+    case nothing
+    case email(String)
+    /// Each must be the start of a word of the order.
+    case terms([String])
+
+    public static func parse(_ text: String) -> SearchText {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .everything }
+        if trimmed.contains("@"), !trimmed.contains(where: \.isWhitespace), trimmed.filter({ $0 == "@" }).count == 1 {
+            return .email(trimmed)
+        }
+        var terms: [String] = []
+        var current = ""
+        for scalar in trimmed.unicodeScalars {
+            if isTokenChar(scalar) {
+                current.unicodeScalars.append(scalar)
+            } else if !current.isEmpty {
+                terms.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { terms.append(current) }
+        return terms.isEmpty ? .nothing : .terms(terms)
+    }
+
+    /// The index's tokenizer (unicode61's default categories L*, N* and Co,
+    /// plus tokenchars `-_./`). Where in doubt a character separates: a
+    /// term split too much still matches, one the tokenizer would split
+    /// becomes a phrase, which this index cannot search.
+    static func isTokenChar(_ s: Unicode.Scalar) -> Bool {
+        if "-_./".unicodeScalars.contains(s) { return true }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .privateUse:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Each term quoted as an FTS5 string and made a prefix: its own
+    /// quotes doubled, so nothing of it is read as syntax.
+    public static func ftsQuery(_ terms: [String]) -> String {
+        terms.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
+    }
+
+    /// How the header says what applied.
+    public var description: String {
+        switch self {
+        case .everything: ""
+        case .nothing: "nothing to search for"
+        case .email(let e): "email \(e)"
+        case .terms(let t): t.joined(separator: " ")
+        }
+    }
+}
