@@ -19,10 +19,13 @@ struct OrderColumns {
         country = o.shippingAddress?.country ?? o.customer?.country ?? o.billingAddress?.country ?? ""
         currency = o.currency ?? o.items.lazy.compactMap { $0.totalShippingPrice?.currency }.first ?? ""
         total = o.total.map(DecimalText.format) ?? ""
+        // In first-seen order, each once; a set keeps an order of many
+        // distinct SKUs linear.
         var codes: [String] = []
+        var seen: Set<String> = []
         for item in o.items {
             for code in [item.sku, item.productId, item.ean?.text, item.itemText?.sku] {
-                if let code, !code.isEmpty, !codes.contains(code) { codes.append(code) }
+                if let code, !code.isEmpty, seen.insert(code).inserted { codes.append(code) }
             }
         }
         skus = codes.joined(separator: " ")

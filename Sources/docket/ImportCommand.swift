@@ -24,7 +24,7 @@ struct Import: ParsableCommand {
     @Option(help: ArgumentHelp("auto, docket, csv, cropster, centra, mirakl, omnia or dropday.", valueName: "format"))
     var format: String = "auto"
 
-    @Argument(help: ArgumentHelp("The files to import.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The files to import; - reads standard input.", valueName: "file"))
     var files: [String]
 
     func validate() throws {
@@ -48,7 +48,7 @@ struct Import: ParsableCommand {
                     report(file: file, format: read, summary)
                 } catch let e as DocketError {
                     failed += 1
-                    printError("\(e.description)\n  nothing was imported from \(file)")
+                    printError("\(e.description)\n  nothing was imported from \(file == "-" ? "standard input" : file)")
                 }
             }
             if failed > 0 { throw ExitCode.failure }
@@ -56,7 +56,7 @@ struct Import: ParsableCommand {
     }
 
     func report(file: String, format: ImportFormat, _ s: ImportSummary) {
-        var line = "\(SafeText.escape(file)) (\(format.rawValue)): \(s.total) order\(s.total == 1 ? "" : "s")"
+        var line = "\(file == "-" ? "standard input" : SafeText.escape(file)) (\(format.rawValue)): \(s.total) order\(s.total == 1 ? "" : "s")"
         var parts: [String] = []
         if s.added > 0 { parts.append("\(s.added) added") }
         if s.replaced > 0 { parts.append("\(s.replaced) replaced") }

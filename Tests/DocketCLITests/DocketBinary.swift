@@ -42,7 +42,7 @@ struct DocketBinary {
         return p
     }
 
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], input: String? = nil) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = Self.url
         p.arguments = arguments
@@ -50,9 +50,29 @@ struct DocketBinary {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        if let input {
+            let pipe = Pipe()
+            p.standardInput = pipe
+            try p.run()
+            let data = Data(input.utf8)
+            Thread {
+                pipe.fileHandleForWriting.write(data)
+                try? pipe.fileHandleForWriting.close()
+            }.start()
+            return (p, out, err)
+        }
         p.standardInput = FileHandle.nullDevice
         try p.run()
         return (p, out, err)
+    }
+
+    /// Runs with `input` piped to standard input.
+    func run(_ arguments: [String], input: String) throws -> Result {
+        let (p, out, err) = try start(arguments, input: input)
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
     @discardableResult

@@ -160,3 +160,13 @@ import Testing
         #expect(try SubmissionEngine.url(for: config.targets["d"]!).url == "https://dropday.io/api/v1/orders")
     }
 }
+
+@Suite struct IntegerRangeTests {
+    @Test(arguments: ["120000000000000000000000000000", "9223372036854775808", "2147483648"])
+    func quantitiesBeyondTheTargetsIntegersAreLocalErrors(quantity: String) throws {
+        let body = try JSONParser.parse(#"{"data":[{"externalId":"A","orderDate":"2026-01-01T00:00:00Z","orderItems":[{"sku":"S","quantity":\#(quantity)}]}]}"#)
+        let order = try CropsterCodec().decodeRequest(body)[0]
+        let issues = OrderValidator(dialect: .cropster).validate(order)
+        #expect(issues.contains { $0.field == "items[0].quantity" && $0.message.contains("at most 2147483647") })
+    }
+}

@@ -61,3 +61,23 @@ import Testing
         }
     }
 }
+
+/// An order of very many distinct SKUs imports in time proportional to its
+/// items (docket-bench import-skus measures it); here: all of it arrives
+/// and the last SKU is found.
+@Suite struct WideOrderTests {
+    @Test func anOrderOf300000DistinctSKUsImportsWhole() throws {
+        let store = try temporaryStore()
+        var order = Order(externalId: "WIDE")
+        order.items = (0..<300_000).map { i in
+            var item = OrderItem()
+            item.sku = "SKU-\(i)"
+            item.quantity = 1
+            return item
+        }
+        let summary = try store.importOrders([order])
+        #expect(summary.added == 1)
+        #expect(try store.order(externalId: "WIDE")?.order.items.count == 300_000)
+        #expect(try store.page(OrderQuery(search: "SKU-299999"), after: nil, limit: 5).map(\.externalId) == ["WIDE"])
+    }
+}

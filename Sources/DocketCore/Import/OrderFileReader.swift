@@ -13,15 +13,40 @@ public struct OrderFileReader: Sendable {
     /// file is in Docket's own format; returns the format read. Errors name
     /// the file and the line or JSON path at fault.
     @discardableResult
-    public func read(path: String, format: ImportFormat, _ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> ImportFormat {
-        let name = (path as NSString).lastPathComponent
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw DocketError("no such file", file: path)
+    public func read(path given: String, format: ImportFormat, _ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> ImportFormat {
+        var path = given
+        var name = (given as NSString).lastPathComponent
+        var spooled: String?
+        defer { if let spooled { try? FileManager.default.removeItem(atPath: spooled) } }
+        if given == "-" {
+            // Standard input, read once into a private temporary file so that
+            // it is read like any other (the format told from its start).
+            path = try Self.spool(FileHandle.standardInput, what: "standard input")
+            spooled = path
+            name = "standard input"
+        } else {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: given, isDirectory: &isFolder) else {
+                throw DocketError("no such file", file: given)
+            }
+            if isFolder.boolValue {
+                throw DocketError("this is a folder, not a file; name the files in it (docket import \(given)/*.json)", file: given)
+            }
+            guard FileManager.default.isReadableFile(atPath: given), let handle = FileHandle(forReadingAtPath: given) else {
+                throw DocketError("this file cannot be read (check its permissions)", file: given)
+            }
+            var info = stat()
+            if fstat(handle.fileDescriptor, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                // A pipe or a device (/dev/stdin, <(…)): it can be read once only.
+                path = try Self.spool(handle, what: name)
+                spooled = path
+            }
+            try? handle.close()
         }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw DocketError("this file cannot be read (check its permissions)", file: path)
+        if spooled != nil, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
+            throw DocketError("nothing came in: \(name) was empty", file: name)
         }
-        let resolved = format == .auto ? try detect(path: path) : format
+        let resolved = format == .auto ? try detect(path: path, name: name) : format
         switch resolved {
         case .auto, .docket:
             try readCanonical(path: path, name: name, emit)
@@ -64,9 +89,29 @@ public struct OrderFileReader: Sendable {
         }
     }
 
+    /// Copies what `handle` gives, to its end, into a temporary file only
+    /// this user can read; returns its path.
+    static func spool(_ handle: FileHandle, what: String) throws -> String {
+        let path = NSTemporaryDirectory() + "docket-import-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let out = FileHandle(forWritingAtPath: path) else {
+            throw DocketError("could not keep \(what) in a temporary file", file: path)
+        }
+        defer { try? out.close() }
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                throw DocketError("could not read \(what): \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
+            out.write(chunk)
+        }
+        return path
+    }
+
     /// Tells the format from the first order-shaped thing in the file.
-    public func detect(path: String) throws -> ImportFormat {
-        let name = (path as NSString).lastPathComponent
+    public func detect(path: String, name given: String? = nil) throws -> ImportFormat {
+        let name = given ?? (path as NSString).lastPathComponent
         if path.lowercased().hasSuffix(".csv") { return .csv }
         if let head = FileHandle(forReadingAtPath: path).flatMap({ try? $0.read(upToCount: 4096) }),
            let first = head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }),
@@ -98,6 +143,11 @@ public struct OrderFileReader: Sendable {
             }
             if o["external_id"] != nil { return .dropday }
             if o["externalId"] != nil { return .docket }
+            // `{"data": {…}}` looks like a Centra batch of one order named
+            // "data", and like a Cropster body gone wrong: not guessed.
+            if o["data"] != nil || o["orders"] != nil {
+                throw DocketError("this looks like a request body, but its \"\(o["data"] != nil ? "data" : "orders")\" is not a list of orders; if it is a Centra batch, use --format centra", file: name)
+            }
             if !o.isEmpty, o.allSatisfy({ $0.value.objectValue != nil }) { return .centra }
         }
         throw DocketError("cannot tell which format this is; name it with --format (docket, cropster, centra, mirakl, omnia or dropday)", file: name)

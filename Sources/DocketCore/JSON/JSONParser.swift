@@ -179,6 +179,8 @@ public struct JSONParser {
             return "line \(e.line), column \(e.column)"
         }
 
+        static let maxNumberDigits = 40
+
         mutating func parseNumber() throws(JSONSyntaxError) -> String {
             let start = index
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -201,6 +203,14 @@ public struct JSONParser {
                 if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
                 guard index < bytes.count, isDigit(bytes[index]) else { throw error("a number needs digits in its exponent") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            }
+            // No amount or quantity has this many digits; the message quotes
+            // the start only, not a megabyte of them.
+            var digits = 0
+            for b in bytes[start..<index] where isDigit(b) { digits += 1 }
+            if digits > Self.maxNumberDigits {
+                let head = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(index, start + 12)]), as: UTF8.self)
+                throw error("a number of \(digits) digits (\(head)…) is longer than Docket takes (\(Self.maxNumberDigits) digits)", at: start)
             }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         }

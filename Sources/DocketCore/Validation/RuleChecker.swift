@@ -135,10 +135,16 @@ struct RuleChecker {
         case .nonNegative where d < 0: add(path, "range", "must be 0 or more, not \(n)")
         case .positiveInteger where d <= 0 || !Self.isWhole(d): add(path, "range", "must be a whole number above 0, not \(n)")
         case .integer where !Self.isWhole(d): add(path, "range", "must be a whole number, not \(n)")
+        case .positiveInteger where d > Self.largestInteger, .integer where d > Self.largestInteger || d < -Self.largestInteger:
+            add(path, "range", "\(n) is more than the target's whole numbers hold (at most \(Self.largestInteger))")
         default: break
         }
         return d
     }
+
+    /// The largest whole number the targets' integer fields are safe to
+    /// take (a 32-bit integer, the narrowest their documents allow).
+    static let largestInteger = Decimal(Int32.max)
 
     static func isWhole(_ d: Decimal) -> Bool {
         var value = d, rounded = Decimal()
