@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Only the tests use it: a real validator for the sandbox's /openapi.json.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
     ],
     targets: [
         .target(
@@ -47,6 +49,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // Each API's request schema, written from its vendor's field
+            // table: served in /openapi.json and checked against in tests.
+            resources: [.copy("Schemas")],
             swiftSettings: strict),
         .target(
             name: "DocketConfig",
@@ -103,6 +108,7 @@ let package = Package(
             dependencies: [
                 "DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             swiftSettings: strict),
         .testTarget(

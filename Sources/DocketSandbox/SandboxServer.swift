@@ -21,6 +21,23 @@ public enum SandboxServer {
         for (method, path) in routes {
             router.on(path, method: method) { request, _ in try await respond(request, state) }
         }
+        // Another method on a known path is 405 with the ones it takes, not 404.
+        var allowed: [String: [HTTPRequest.Method]] = [:]
+        var order: [String] = []
+        for (method, path) in routes {
+            if allowed[path.description] == nil { order.append(path.description) }
+            allowed[path.description, default: []].append(method)
+        }
+        for path in order {
+            let methods = allowed[path]!
+            let allow = methods.map(\.rawValue).joined(separator: ", ")
+            for other in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !methods.contains(other) {
+                router.on(RouterPath(path), method: other) { _, _ in
+                    Response(status: .methodNotAllowed, headers: [.allow: allow, .contentType: "application/json"],
+                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.data(["message": .string("Use \(allow) here")]))))
+                }
+            }
+        }
         return router
     }
 
@@ -62,12 +79,22 @@ public enum SandboxServer {
                                   continuation.finish()
                               },
                               logger: logger)
-        let task = Task { try await app.run() }
+        // If it cannot listen, run() ends at once with the reason, and the
+        // wait for "listening" ends with it instead of going on forever.
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
         var iterator = stream.makeAsyncIterator()
         guard let bound = await iterator.next(), bound > 0 else {
             task.cancel()
-            _ = await task.result
-            if case .failure(let error) = await task.result { throw error }
+            if case .failure(let error) = await task.result {
+                let text = "\(error)"
+                if text.contains("Address already in use") || text.contains("EADDRINUSE") || text.contains("errno: 98") {
+                    throw DocketError("the sandbox cannot listen on \(host):\(port): another program is using that port; pick another with --port, or --port 0 for a free one")
+                }
+                throw DocketError("the sandbox cannot listen on \(host):\(port): \(text)")
+            }
             throw DocketError("the sandbox could not listen on \(host):\(port)")
         }
         return RunningSandbox(host: host, port: bound, state: state, task: task)

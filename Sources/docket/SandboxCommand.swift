@@ -29,6 +29,12 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The port to listen on (0 picks a free one).", valueName: "n"))
     var port = 8080
 
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be from 0 to 65535 (0 picks a free one), not \(port)")
+        }
+    }
+
     @Option(help: ArgumentHelp("Faults to inject.", valueName: "spec"))
     var faults: String?
 

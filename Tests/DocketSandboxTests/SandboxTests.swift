@@ -210,7 +210,7 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         #expect(response.status == 200)
         let doc = try JSONParser.parse(response.body)
         let paths = doc.objectValue?["paths"]?.objectValue
-        #expect(paths?.keys.count == 8)
+        #expect(paths?.keys.count == 10)
         // The lookups reconcile uses are there beside the order endpoints.
         #expect(paths?["/centra/orders"]?.objectValue?["get"] != nil && paths?["/dropday/api/v1/orders"]?.objectValue?["get"] != nil)
         await rig.stop()
