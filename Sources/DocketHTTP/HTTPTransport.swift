@@ -9,7 +9,7 @@ import NIOHTTP1
 public final class AsyncHTTPTransport: HTTPTransport {
     let client: HTTPClient
     /// Bodies larger than this are refused rather than held in memory.
-    let maxResponseBytes = 32 << 20
+    let maxResponseBytes = limitMiB << 20
 
     public init(maxConnectionsPerHost: Int = 16) {
         var config = HTTPClient.Configuration()
@@ -61,21 +61,32 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Whether the request can have reached the target matters: an order
     /// that never left is not_saved, one that may have arrived is unknown.
+    static let limitMiB = 32
+
     static func classify(_ error: any Error) -> TransportError {
         let text = "\(error)"
+        if text.contains("TooManyBytes") {
+            return .connectionLost("the answer was larger than \(limitMiB) MiB, more than Docket reads; it was not kept")
+        }
+        if text.contains("SSL") || text.contains("TLS") || text.contains("handshake") || text.contains("certificate") {
+            return .unreachable("the secure connection (TLS) to the target failed; nothing was sent (\(text.prefix(160)))")
+        }
         if let e = error as? HTTPClientError {
             if [.deadlineExceeded, .readTimeout, .writeTimeout].contains(e) { return .timeout }
             if e == .connectTimeout { return .unreachable("connection timed out") }
-            if e == .remoteConnectionClosed { return .connectionLost("the target closed the connection") }
+            if e == .remoteConnectionClosed { return .connectionLost("the target closed the connection before its answer was whole") }
             if [.invalidURL, .emptyHost, .emptyScheme].contains(e) || text.contains("unsupportedScheme") {
                 return .unreachable("the base_url is not usable (\(e))")
             }
-            return .connectionLost(text)
+            return .connectionLost("the connection was lost: \(text)")
         }
         if text.contains("Connection refused") || text.contains("connectionRefused") || text.contains("NIOConnectionError")
             || text.contains("No such host") || text.contains("dnsAError") {
             return .unreachable(text.contains("refused") ? "connection refused" : text)
         }
-        return .connectionLost(text)
+        if text.contains("uncleanShutdown") || text.contains("ioOnClosedChannel") || text.contains("Connection reset") || text.contains("connectionReset") {
+            return .connectionLost("the connection was cut before the whole answer came")
+        }
+        return .connectionLost("the connection was lost: \(text)")
     }
 }

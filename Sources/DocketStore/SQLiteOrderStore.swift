@@ -7,14 +7,44 @@ import GRDBSQLite
 /// processes (the console, a scheduled submit, an import) share it safely.
 public final class SQLiteOrderStore: OrderStoring {
     public let path: String
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
+    /// Opened for reading only: a store whose file or folder this user
+    /// cannot write still lists, shows and exports.
+    public let readOnly: Bool
 
     /// How long a writer waits for another process's write to finish. An
     /// import of a million orders holds the lock for seconds, not minutes.
     public static let busyTimeout: TimeInterval = 300
 
+    /// Opens `path` for reading only (no migration, no writes): for the
+    /// commands that only read, when the store cannot be written.
+    public init(readingOnly path: String) throws {
+        self.path = path
+        readOnly = true
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(Self.busyTimeout)
+        // SQLite reads a WAL store read-only through its -shm file; with
+        // none (no writer is at work) and no right to make one, the file is
+        // read as it stands.
+        let fm = FileManager.default
+        let immutable = !fm.fileExists(atPath: path + "-shm") && !fm.fileExists(atPath: path + "-wal")
+        let absolute = path.hasPrefix("/") ? path : fm.currentDirectoryPath + "/" + path
+        let location = immutable ? "file:\(absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute)?immutable=1" : path
+        do {
+            let queue = try DatabaseQueue(path: location, configuration: config)
+            guard try queue.read({ try Schema.migrator.hasCompletedMigrations($0) }) else {
+                throw DocketError("the store was made by an older docket and needs upgrading, which needs write access to it", file: path)
+            }
+            pool = queue
+        } catch let error as DatabaseError {
+            throw DocketError(Self.explain(error), file: path)
+        }
+    }
+
     public init(path: String) throws {
         self.path = path
+        readOnly = false
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             do {

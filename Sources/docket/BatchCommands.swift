@@ -13,7 +13,7 @@ struct Batches: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try common.openStore()
+            let store = try common.openStoreForReading()
             let batches = try store.batches()
             if json {
                 print(JSONWriter.string(.array(batches.map { b in
@@ -55,7 +55,7 @@ struct BatchCommand: ParsableCommand {
         func run() throws {
             var allTaken = true
             try reportingErrors {
-                let store = try common.openStore()
+                let store = try common.openStoreForReading()
                 guard let report = try store.batch(batchId) else { throw DocketError("there is no batch \(batchId) in the store", file: store.path) }
                 allTaken = report.allTaken
                 let requests = try store.requests(batch: batchId)

@@ -21,6 +21,20 @@ struct CommonOptions: ParsableArguments {
         return try SQLiteOrderStore(path: storePath)
     }
 
+    /// For commands that only read: a store this user may not write (its
+    /// file or folder read-only) is opened for reading instead of refused.
+    func openStoreForReading() throws -> SQLiteOrderStore {
+        _ = try loadConfig()
+        let path = storePath
+        let folder = (path as NSString).deletingLastPathComponent
+        let writable = FileManager.default.isWritableFile(atPath: path)
+            && FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+        if FileManager.default.fileExists(atPath: path), !writable {
+            return try SQLiteOrderStore(readingOnly: path)
+        }
+        return try SQLiteOrderStore(path: path)
+    }
+
     func loadConfig() throws -> DocketConfig {
         if let config { return try ConfigLoader.load(path: config, explicit: true) }
         let (path, explicit) = DocketPaths.defaultConfig()

@@ -58,7 +58,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try common.openStore()
+            let store = try common.openStoreForReading()
             var q = try selection.query()
             q.target = target
             var out = try Output(path: output)

@@ -24,7 +24,7 @@ struct OrderCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let store = try common.openStore()
+                let store = try common.openStoreForReading()
                 guard let stored = try store.order(externalId: externalId) else {
                     throw DocketError("there is no order \(externalId) in the store", file: store.path, order: externalId)
                 }

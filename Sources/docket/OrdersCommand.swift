@@ -46,7 +46,7 @@ struct Orders: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try common.openStore()
+            let store = try common.openStoreForReading()
             var q = try selection.query()
             q.target = target
             q.sort = OrderSort(rawValue: sort)!

@@ -35,7 +35,7 @@ struct Validate: ParsableCommand {
             let config = try common.loadConfig()
             let target = try config.target(self.target)
             let validator = try target.validator
-            let store = try SQLiteOrderStore(path: common.storePath)
+            let store = try common.openStoreForReading()
             let q = try selection.query(for: target)
             var check = OrderValidator.Selection(validator: validator)
             var failing: [(String, [OrderIssue])] = []

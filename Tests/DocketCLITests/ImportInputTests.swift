@@ -38,3 +38,34 @@ import Testing
         #expect(!result.stderr.contains("NSCocoaErrorDomain"))
     }
 }
+
+/// A store this user cannot write still lists, shows and exports.
+@Suite struct ReadOnlyStoreTests {
+    @Test func commandsThatOnlyReadWorkOnAStoreTheUserCannotWrite() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        let docket = try DocketBinary()
+        try docket.run("import", DocketBinary.fixture("cropster-seed.json"))
+        chmod(docket.folder.path, 0o755)
+        chmod(docket.storePath, 0o644)
+        func asNobody(_ arguments: [String]) throws -> DocketBinary.Result {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", DocketBinary.url.path] + arguments
+            p.environment = ["DOCKET_STORE": docket.storePath, "XDG_CONFIG_HOME": docket.path("nobody-config"), "HOME": "/tmp"]
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return .init(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        }
+        for command in [["orders"], ["order", "show", "PRC-ORD-101"], ["batches"], ["export", "--format", "cropster"]] {
+            let r = try asNobody(command)
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+        }
+        #expect(try asNobody(["orders"]).stdout.contains("PRC-ORD-101"))
+        let write = try asNobody(["import", DocketBinary.fixture("omnia-example.json")])
+        #expect(write.status == 1 && write.stderr.contains("read-only"), "\(write.stderr)")
+    }
+}

@@ -14,7 +14,12 @@ final class DripServer: @unchecked Sendable {
     private var connections: [Int32] = []
     private(set) var requestsSeen = 0
 
-    init(byteEvery interval: Double = 0.25) throws {
+    /// When set, every request gets these bytes (headers and body, as
+    /// they stand) and the connection closes; empty: closed unanswered.
+    let canned: [UInt8]?
+
+    init(byteEvery interval: Double = 0.25, canned: [UInt8]? = nil) throws {
+        self.canned = canned
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -59,12 +64,25 @@ final class DripServer: @unchecked Sendable {
             let n = read(client, &buffer, buffer.count)
             if n <= 0 { return }
             received += buffer[0..<n]
+            // A TLS handshake (a client that expects https) gets the canned
+            // plain answer at once, as a server that does not speak TLS would.
+            if canned != nil, received.first == 0x16 { break }
             let text = String(decoding: received, as: UTF8.self)
             guard let end = text.range(of: "\r\n\r\n") else { continue }
             let head = text[..<end.lowerBound].lowercased()
             let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             if received.count - text.utf8.distance(from: text.utf8.startIndex, to: end.upperBound.samePosition(in: text.utf8)!) >= length { break }
+        }
+        if let canned {
+            var sent = 0
+            while sent < canned.count {
+                let n = canned[sent...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                sent += n
+            }
+            close(client)
+            return
         }
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
         _ = head.withCString { write(client, $0, strlen($0)) }

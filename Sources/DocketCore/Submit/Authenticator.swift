@@ -107,9 +107,19 @@ public actor Authenticator {
             throw Failure.refused("the token endpoint \(url) refused the client (HTTP 403): its service account lacks a scope"
                 + (scope.map { " (asked for: \($0))" } ?? "; set the target's scope setting to the one it needs"))
         }
-        guard response.status == 200, let json = try? JSONParser.parse(response.body).objectValue,
-              let token = json["access_token"]?.stringValue else {
-            throw Failure.refused("the token endpoint \(url) refused the client credentials (HTTP \(response.status))")
+        switch response.status {
+        case 200: break
+        case 300...399:
+            let to = response.header("Location").map { " to \($0)" } ?? ""
+            throw Failure.refused("the token endpoint \(url) redirects\(to) (HTTP \(response.status)); Docket does not follow redirects with credentials: check token_url")
+        case 400, 401:
+            throw Failure.refused("the token endpoint \(url) refused the client credentials (HTTP \(response.status)): check client_id and the secret")
+        default:
+            throw Failure.refused("the token endpoint \(url) answered HTTP \(response.status) instead of a token")
+        }
+        guard let json = try? JSONParser.parse(response.body).objectValue, let token = json["access_token"]?.stringValue else {
+            throw Failure.refused("the token endpoint \(url) answered HTTP 200 without an access_token"
+                                  + (response.body.isEmpty ? " (an empty body)" : ""))
         }
         let lifetime = json["expires_in"].flatMap(scalarText).flatMap(Double.init) ?? 3600
         return (token, max(lifetime, 0.5))

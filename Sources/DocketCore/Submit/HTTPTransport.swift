@@ -45,7 +45,7 @@ public enum TransportError: Error, Sendable, Equatable {
         switch self {
         case .unreachable(let m): "could not connect: \(m)"
         case .timeout: "no answer in time"
-        case .connectionLost(let m): "the connection was lost: \(m)"
+        case .connectionLost(let m): m
         }
     }
 }

@@ -43,6 +43,10 @@ func commonVerdict(_ r: HTTPResponseData, message: String?) -> ResponseVerdict? 
     let text = message ?? String(decoding: r.body.prefix(300), as: UTF8.self)
     switch r.status {
     case 401, 403: return .unauthorized(status: r.status, message: text)
+    case 300...399:
+        // Not followed: the credentials would go along to wherever it points.
+        let to = r.header("Location").map { " to \($0)" } ?? ""
+        return .failed(status: r.status, message: "HTTP \(r.status): the target redirects this request\(to); Docket does not follow redirects, which would carry the credentials on: check base_url")
     case 408, 429, 500...599:
         return .retry(reason: "HTTP \(r.status)\(text.isEmpty ? "" : ": \(text)")", retryAfter: r.header("Retry-After").flatMap(parseRetryAfter))
     default: return nil

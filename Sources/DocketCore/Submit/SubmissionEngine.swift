@@ -272,7 +272,9 @@ public struct SubmissionEngine: Sendable {
                 again = [Array(orders[..<half]), Array(orders[half...])]
             }
         case .unauthorized(let status, let message):
-            let issue = OrderIssue(code: "unauthorized", message: "the target refused Docket's credentials (HTTP \(status)): \(message)")
+            // Status 0: the target was never asked; getting credentials failed.
+            let issue = OrderIssue(code: "unauthorized", message: status == 0 ? "no request was sent: \(message)"
+                                                                       : "the target refused Docket's credentials (HTTP \(status)): \(message)")
             settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
         case .failed(let status, let message):
             let issue = OrderIssue(code: status == 0 ? "unreachable" : "http_\(status)", message: message)
@@ -341,8 +343,8 @@ public struct SubmissionEngine: Sendable {
             attempt += 1
             let auth: [(name: String, value: String)]
             do { auth = try await authenticator.headers() } catch {
-                if case .refused(let message) = error { return (.unauthorized(status: 401, message: message), nil, delivered) }
-                return (.unauthorized(status: 401, message: "no credentials"), nil, delivered)
+                if case .refused(let message) = error { return (.unauthorized(status: 0, message: message), nil, delivered) }
+                return (.unauthorized(status: 0, message: "no credentials"), nil, delivered)
             }
             if let token = auth.first(where: { $0.name == "Authorization" })?.value, refused.contains(token) {
                 return (.unauthorized(status: 401, message: "the target refused the token and no newer one came from the token endpoint"), nil, delivered)
