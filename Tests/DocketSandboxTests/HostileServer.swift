@@ -43,7 +43,12 @@ final class DripServer: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Only this thread closes the listening socket, once `accept` fails
+    /// or the server is stopped: closed from elsewhere, its number could be
+    /// reused by another socket of this process (a sandbox's) while this
+    /// loop still accepts on it, and take that socket's connections.
     private func acceptLoop(_ interval: Double) {
+        defer { close(fd) }
         while true {
             let client = accept(fd, nil, nil)
             if client < 0 { return }
@@ -57,6 +62,7 @@ final class DripServer: @unchecked Sendable {
     }
 
     private func serve(_ client: Int32, _ interval: Double) {
+        defer { finish(client) }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var received: [UInt8] = []
         // The headers, then as much body as Content-Length says.
@@ -81,7 +87,6 @@ final class DripServer: @unchecked Sendable {
                 if n <= 0 { break }
                 sent += n
             }
-            close(client)
             return
         }
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
@@ -95,16 +100,23 @@ final class DripServer: @unchecked Sendable {
             var byte: UInt8 = 0x20
             if write(client, &byte, 1) != 1 { break }
         }
+    }
+
+    /// Forgets a connection before closing it, so `stop` never shuts down
+    /// a socket number another part of the process has since been given.
+    private func finish(_ client: Int32) {
+        lock.lock()
+        connections.removeAll { $0 == client }
         close(client)
+        lock.unlock()
     }
 
     func stop() {
         lock.lock()
         stopped = true
-        let open = connections
+        for c in connections { shutdown(c, Int32(SHUT_RDWR)) }
         lock.unlock()
-        for c in open { shutdown(c, Int32(SHUT_RDWR)) }
+        // Wakes the accept loop, which closes the socket itself.
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
 }

@@ -175,7 +175,7 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         faults.seed = 3
         let rig = try await Rig.start(faults: faults)
         let result = try await rig.submit(.centra, orders(40)) { $0.batchSize = 5; $0.settings["max_attempts"] = "12" }
-        #expect(result.values.allSatisfy { $0.outcome.isTaken })
+        #expect(result.values.allSatisfy { $0.outcome.isTaken }, "\(result.values.filter { !$0.outcome.isTaken })")
         #expect(await rig.sandbox.state.orderIds(.centra).count == 40)
         await rig.stop()
     }
@@ -195,7 +195,7 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         for round in 0..<3 {
             let batch = orders(5, seed: UInt64(round + 10), prefix: "R\(round)-")
             let outcomes = await engine.run(batch) { _ in }
-            #expect(outcomes.allSatisfy { $0.outcome == .accepted })
+            #expect(outcomes.allSatisfy { $0.outcome == .accepted }, "\(outcomes.filter { $0.outcome != .accepted })")
             try await Task.sleep(for: .milliseconds(900))
         }
         await rig.sandbox.state.revokeTokens()
@@ -229,7 +229,7 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         malformed.malformed = 1
         let rig2 = try await Rig.start(faults: malformed)
         let result2 = try await rig2.submit(.cropster, orders(4)) { $0.settings["max_attempts"] = "2" }
-        #expect(result2.values.allSatisfy { $0.outcome == .unknown })
+        #expect(result2.values.allSatisfy { $0.outcome == .unknown }, "\(result2.values)")
         await rig2.stop()
     }
 

@@ -23,14 +23,7 @@ extension Rig {
         let auth = try await Authenticator(auth: target.auth, transport: transport).headers()
         let endpoint = try SubmissionEngine.url(for: target)
         let request = HTTPRequestData(method: endpoint.method, url: endpoint.url, headers: [("Content-Type", "application/json")] + auth, body: body)
-        do {
-            return try await transport.send(request, timeout: 10)
-        } catch {
-            // A loaded machine can lose a fresh connection; what is tested
-            // here is the answer to the body, so it is asked once more.
-            guard case .connectionLost = error else { throw error }
-            return try await transport.send(request, timeout: 10)
-        }
+        return try await transport.send(request, timeout: 10)
     }
 }
 

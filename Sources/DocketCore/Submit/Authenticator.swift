@@ -4,7 +4,18 @@ import Foundation
 /// expiry, renewed shortly before it, fetched one at a time however many
 /// requests wait, and dropped on a 401 so the next request fetches anew.
 public actor Authenticator {
-    public enum Failure: Error, Sendable { case refused(String) }
+    public enum Failure: Error, Sendable {
+        /// The token endpoint said no: trying again will not change it.
+        case refused(String)
+        /// No token this time (no answer, 429, 5xx): worth another try.
+        case unavailable(String)
+
+        public var message: String {
+            switch self {
+            case .refused(let m), .unavailable(let m): m
+            }
+        }
+    }
 
     let auth: AuthConfig?
     let transport: any HTTPTransport
@@ -85,7 +96,7 @@ public actor Authenticator {
             return value
         } catch {
             if fetching == task { fetching = nil }
-            throw .refused((error as? Failure).map { if case .refused(let m) = $0 { m } else { "" } } ?? "\(error)")
+            throw (error as? Failure) ?? .refused("\(error)")
         }
     }
 
@@ -101,7 +112,7 @@ public actor Authenticator {
                                       body: Array(body.utf8))
         let response: HTTPResponseData
         do { response = try await transport.send(request, timeout: timeout) } catch {
-            throw Failure.refused("the token endpoint \(url) did not answer: \(error.message)")
+            throw Failure.unavailable("the token endpoint \(url) did not answer: \(error.message)")
         }
         if response.status == 403 {
             throw Failure.refused("the token endpoint \(url) refused the client (HTTP 403): its service account lacks a scope"
@@ -112,6 +123,8 @@ public actor Authenticator {
         case 300...399:
             let to = response.header("Location").map { " to \($0)" } ?? ""
             throw Failure.refused("the token endpoint \(url) redirects\(to) (HTTP \(response.status)); Docket does not follow redirects with credentials: check token_url")
+        case 429, 500...599:
+            throw Failure.unavailable("the token endpoint \(url) answered HTTP \(response.status) instead of a token")
         case 400, 401:
             throw Failure.refused("the token endpoint \(url) refused the client credentials (HTTP \(response.status)): check client_id and the secret")
         default:

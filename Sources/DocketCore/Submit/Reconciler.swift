@@ -101,7 +101,7 @@ public struct Reconciler: Sendable {
             var headers: [(name: String, value: String)] = [("Accept", "application/json")]
             let auth: [(name: String, value: String)]
             do { auth = try await authenticator.headers() } catch {
-                if case .refused(let m) = error { lookup.finding = .failed(m) }
+                lookup.finding = .failed(error.message)
                 return lookup
             }
             headers += auth

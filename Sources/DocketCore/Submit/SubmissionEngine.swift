@@ -343,8 +343,13 @@ public struct SubmissionEngine: Sendable {
             attempt += 1
             let auth: [(name: String, value: String)]
             do { auth = try await authenticator.headers() } catch {
-                if case .refused(let message) = error { return (.unauthorized(status: 0, message: message), nil, delivered) }
-                return (.unauthorized(status: 0, message: "no credentials"), nil, delivered)
+                // Nothing went out: a passing failure of the token endpoint
+                // is tried again like any other, a refusal ends it.
+                if case .unavailable(let message) = error, attempt < settings.maxAttempts {
+                    try? await Task.sleep(for: .milliseconds(Int(delay(attempt: attempt, retryAfter: nil) * 1000)))
+                    continue
+                }
+                return (.unauthorized(status: 0, message: error.message), nil, delivered)
             }
             if let token = auth.first(where: { $0.name == "Authorization" })?.value, refused.contains(token) {
                 return (.unauthorized(status: 401, message: "the target refused the token and no newer one came from the token endpoint"), nil, delivered)
