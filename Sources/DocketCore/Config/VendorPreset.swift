@@ -114,7 +114,7 @@ public struct VendorPreset: Sendable {
                      "[targets.\(name)]", "dialect = \"\(dialect.rawValue)\"", "base_url = \"\(url)\""]
         // What the engine does when the config says nothing, said here so
         // it can be changed.
-        let limit = OrderValidator.requestLimit(dialect).map { "at most \($0) orders a request" } ?? "no limit is documented"
+        let limit = OrderValidator.requestLimit(dialect).map { "at most \(Plural.orders($0)) a request" } ?? "no limit is documented"
         lines += [Line("batch_size", String(SubmissionSettings.defaultBatchSize(dialect)), limit),
                   Line("concurrency", String(SubmissionSettings.defaultConcurrency), "requests at once"),
                   Line("timeout_seconds", String(Int(SubmissionSettings.defaultTimeout)), "for a whole exchange, body included")].map(render)
