@@ -41,6 +41,21 @@ import Testing
         runner.apply(.key(.enter), to: &state)
     }
 
+    @Test func whatGoesOutConvertedIsShownBesideItsField() throws {
+        let s = try store(3)
+        var order = try #require(try s.order(externalId: "ORD-0000001")).order
+        order.orderDate = "2026-04-02T10:15:00+02:00"
+        _ = try s.importOrders([order])
+        var (runner, state) = open("ORD-0000001", in: s)
+        // Checked against Cropster (the first target): the date goes in UTC.
+        #expect(state.orderView?.conversions.map(\.field) == ["orderDate"])
+        #expect(Render.draw(state).text.contains("→ orderDate 2026-04-02T10:15:00+02:00 goes to Cropster"))
+        // Typed into a UTC date, nothing is converted any more.
+        try select("orderDate", runner, &state)
+        edit("2026-04-02T08:15:00Z", runner, &state)
+        #expect(state.orderView?.conversions.isEmpty == true)
+    }
+
     @Test func editAndSaveAnOpenOrder() throws {
         let s = try store(3)
         var (runner, state) = open("ORD-0000001", in: s)
