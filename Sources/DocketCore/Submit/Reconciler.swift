@@ -111,10 +111,11 @@ public struct Reconciler: Sendable {
             do {
                 response = try await transport.send(HTTPRequestData(method: "GET", url: url, headers: headers), timeout: timeout)
             } catch {
-                record.error = error.message
+                let message = await authenticator.redactor().redact(error.message)
+                record.error = message
                 record.milliseconds = Self.ms(since: started)
                 lookup.exchanges.append(record)
-                lookup.finding = .failed("the lookup got no answer: \(error.message)")
+                lookup.finding = .failed("the lookup got no answer: \(message)")
                 continue
             }
             let redactor = await authenticator.redactor()
