@@ -80,7 +80,7 @@ struct BatchCommand: ParsableCommand {
                 print("\nRequests:")
                 for r in requests {
                     let answer = r.status.map { "HTTP \($0)" } ?? "no answer (\(r.error ?? ""))"
-                    print("  #\(r.sequence) attempt \(r.attempt): \(r.method) \(SafeText.escape(r.url)) with \(r.orderIds.count) orders → \(answer) in \(r.milliseconds) ms")
+                    print("  #\(r.sequence) attempt \(r.attempt): \(r.method) \(SafeText.escape(r.url)) with \(Plural.orders(r.orderIds.count)) → \(answer) in \(r.milliseconds) ms")
                 }
                 print("\nRaw bodies: docket batch show \(batchId) --json")
             }

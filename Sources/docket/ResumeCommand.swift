@@ -84,7 +84,7 @@ struct Resume: AsyncParsableCommand {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.possiblySent = Set(pending.filter { $0.attempts > 0 }.map(\.externalId))
         if !json {
-            print("Resuming \(id) to \(target.name): \(orders.count) of \(report.summary.orderCount) orders still to settle"
+            print("Resuming \(id) to \(target.name): \(orders.count) of \(Plural.orders(report.summary.orderCount)) still to settle"
                   + (engine.possiblySent.isEmpty ? "." : " (\(engine.possiblySent.count) were on their way when it stopped)."))
         }
         let bar = ProgressBar(enabled: !json)

@@ -116,11 +116,11 @@ struct Submit: AsyncParsableCommand {
             if json {
                 print(JSONWriter.string(report.json, pretty: true))
             } else {
-                print("Dry run for \(target.name) (\(target.dialect.displayName)): \(orders.count) order\(orders.count == 1 ? "" : "s"), "
-                      + "\(requests.count) request\(requests.count == 1 ? "" : "s") of up to \(settings.batchSize)"
+                print("Dry run for \(target.name) (\(target.dialect.displayName)): \(Plural.orders(orders.count)), "
+                      + "\(Plural.of(requests.count, "request")) of up to \(Plural.orders(settings.batchSize))"
                       + (skipped.isEmpty ? "." : "; \(skipped.count) fail local validation and would be skipped."))
                 for (i, r) in requests.enumerated().prefix(20) {
-                    print("  request \(i + 1): \(r.count) orders, \(SafeText.escape(r.first!.externalId)) … \(SafeText.escape(r.last!.externalId))")
+                    print("  request \(i + 1): \(Plural.orders(r.count)), \(SafeText.escape(r.first!.externalId)) … \(SafeText.escape(r.last!.externalId))")
                 }
                 if requests.count > 20 { print("  … and \(requests.count - 20) more requests") }
                 printFailures(skipped)
@@ -161,7 +161,7 @@ struct Submit: AsyncParsableCommand {
 
     static func summaryLine(_ r: BatchReport) -> String {
         let parts = Outcome.allCases.compactMap { o in r.summary.counts[o].map { "\($0) \(o.rawValue)" } }
-        return "Batch \(r.summary.id) to \(r.summary.target) (\(r.summary.dialect.displayName)): \(r.summary.orderCount) orders: "
+        return "Batch \(r.summary.id) to \(r.summary.target) (\(r.summary.dialect.displayName)): \(Plural.orders(r.summary.orderCount)): "
             + parts.joined(separator: ", ")
     }
 }

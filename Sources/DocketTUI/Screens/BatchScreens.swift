@@ -55,7 +55,7 @@ enum BatchScreen {
             x += g.put("[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled) + "] ", x: 0, y: 1, role: .outcomeAccepted)
             x += g.put("\(Int(fraction * 100))% · ", x: x, y: 1, role: .dim)
         }
-        g.put("\(b.orderCount) orders: \(countsText(b.counts))\(b.finishedAt == nil ? "  (sending)" : "")"
+        g.put("\(Plural.orders(b.orderCount)): \(countsText(b.counts))\(b.finishedAt == nil ? "  (sending)" : "")"
               + (s.batchFilter.map { "  filter: \($0) (\(s.visibleOutcomes.count))" } ?? ""), x: x, y: 1, role: .dim)
         let visible = s.tableRows - 1
         if s.batchTab == .outcomes {
@@ -92,7 +92,7 @@ enum ExchangeScreen {
             if let v = try? JSONParser.parse(bytes) { return JSONWriter.string(v, pretty: true).components(separatedBy: "\n") }
             return String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n")
         }
-        var out: [(String, Role)] = [("\(r.method) \(r.url)  attempt \(r.attempt), \(r.orderIds.count) orders", .header)]
+        var out: [(String, Role)] = [("\(r.method) \(r.url)  attempt \(r.attempt), \(Plural.orders(r.orderIds.count))", .header)]
         out += pretty(r.requestBody).map { ($0, .normal) }
         out.append(("", .normal))
         out.append((r.status.map { "Response: HTTP \($0) in \(r.milliseconds) ms" } ?? "No response: \(r.error ?? "")", .header))

@@ -56,7 +56,7 @@ enum ComposeScreen {
         if let index = s.shownRequest?.index {
             lines.append(("", .normal))
             let count = plan.requestSizes.count
-            lines.append((count > 1 ? "Request \(index + 1) of \(count) (\(plan.requestSizes[index]) orders), as it will be sent; ] and [ for the others:"
+            lines.append((count > 1 ? "Request \(index + 1) of \(count) (\(Plural.orders(plan.requestSizes[index]))), as it will be sent; ] and [ for the others:"
                           : "The request, as it will be sent:", .header))
         }
         return lines
