@@ -41,6 +41,14 @@ public actor Authenticator {
         secret = try auth?.secrets.first?.resolve(environment: environment)
     }
 
+    /// The credentials of `target`, after checking where they may go
+    /// (plain http to another host is refused before anything is sent).
+    public static func forTarget(_ target: TargetConfig, transport: any HTTPTransport,
+                                 settings: SubmissionSettings) throws(DocketError) -> Authenticator {
+        try target.checkTransport()
+        return try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout, scope: target.settings["scope"])
+    }
+
     public var usesTokens: Bool { if case .oauth2? = auth { true } else { false } }
 
     /// The headers that authenticate a request now.

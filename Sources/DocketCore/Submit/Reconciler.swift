@@ -24,12 +24,9 @@ public struct Reconciler: Sendable {
     }
 
     public static func forTarget(_ target: TargetConfig, transport: any HTTPTransport) throws(DocketError) -> Reconciler {
-        try target.checkTransport()
         let settings = try SubmissionSettings(target: target)
         return Reconciler(target: target, transport: transport,
-                          authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout,
-                                                           scope: target.settings["scope"]),
-                          timeout: settings.timeout)
+                          authenticator: try .forTarget(target, transport: transport, settings: settings), timeout: settings.timeout)
     }
 
     /// Whether this target's API can say if it has an order.

@@ -117,11 +117,9 @@ public struct SubmissionEngine: Sendable {
 
     /// An engine for `target` with its own settings, credentials and rules.
     public static func forTarget(_ target: TargetConfig, transport: any HTTPTransport) throws(DocketError) -> SubmissionEngine {
-        try target.checkTransport()
         let settings = try SubmissionSettings(target: target)
         return SubmissionEngine(target: target, transport: transport,
-                                authenticator: try Authenticator(auth: target.auth, transport: transport, timeout: settings.timeout,
-                                                                 scope: target.settings["scope"]),
+                                authenticator: try .forTarget(target, transport: transport, settings: settings),
                                 validator: try target.validator, settings: settings)
     }
 
@@ -345,7 +343,7 @@ public struct SubmissionEngine: Sendable {
             do { auth = try await authenticator.headers() } catch {
                 // Nothing went out: a passing failure of the token endpoint
                 // is tried again like any other, a refusal ends it.
-                if case .unavailable(let message) = error, attempt < settings.maxAttempts {
+                if case .unavailable = error, attempt < settings.maxAttempts {
                     try? await Task.sleep(for: .milliseconds(Int(delay(attempt: attempt, retryAfter: nil) * 1000)))
                     continue
                 }
