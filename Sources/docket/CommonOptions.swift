@@ -23,8 +23,8 @@ struct CommonOptions: ParsableArguments {
 
     /// For commands that only read: a store this user may not write (its
     /// file or folder read-only) is opened for reading instead of refused.
-    func openStoreForReading() throws -> SQLiteOrderStore {
-        _ = try loadConfig()
+    func openStoreForReading(configLoaded: Bool = false) throws -> SQLiteOrderStore {
+        if !configLoaded { _ = try loadConfig() }
         let path = storePath
         let folder = (path as NSString).deletingLastPathComponent
         let writable = FileManager.default.isWritableFile(atPath: path)
@@ -115,6 +115,19 @@ func reportingErrors(_ body: () throws -> Void) throws {
         printError(e.description)
         throw ExitCode.failure
     }
+}
+
+/// The same for a command that sends: its body returns the exit status
+/// (0 done, 2 some orders did not make it).
+func reportingErrors(_ body: () async throws -> Int32) async throws {
+    var code: Int32 = 0
+    do {
+        code = try await body()
+    } catch let e as DocketError {
+        printError(e.description)
+        throw ExitCode.failure
+    }
+    if code != 0 { throw ExitCode(code) }
 }
 
 func printError(_ message: String) {

@@ -58,7 +58,8 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try common.openStoreForReading()
+            let config = try common.loadConfig()
+            let store = try common.openStoreForReading(configLoaded: true)
             var q = try selection.query()
             q.target = target
             var out = try Output(path: output)
@@ -66,7 +67,6 @@ struct Export: ParsableCommand {
             var format = self.format ?? "json"
             var sendTo: TargetConfig?
             if let asTarget {
-                let config = try common.loadConfig()
                 let t = try config.target(asTarget)
                 if let given = self.format, given != t.dialect.rawValue {
                     throw DocketError("target \(asTarget) speaks \(t.dialect.rawValue), not \(given)")
@@ -102,7 +102,7 @@ struct Export: ParsableCommand {
                 if orders.isEmpty { throw DocketError("no orders match, so there is no request body to write") }
                 // Faithful bodies still take what the one configured target
                 // of this dialect adds (Mirakl's origin), so they can be sent.
-                let configured = sendTo ?? (try? common.loadConfig())?.targets.values.filter { $0.dialect == dialect }
+                let configured = sendTo ?? config.targets.values.filter { $0.dialect == dialect }
                     .singleElement
                 var options = configured?.encodeOptions ?? EncodeOptions()
                 if sendTo == nil { options.mode = .faithful }

@@ -38,14 +38,7 @@ struct Reconcile: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var code: Int32 = 0
-        do {
-            code = try await reconcile()
-        } catch let e as DocketError {
-            printError(e.description)
-            throw ExitCode.failure
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await reportingErrors { try await reconcile() }
     }
 
     func reconcile() async throws -> Int32 {

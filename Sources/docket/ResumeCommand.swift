@@ -33,14 +33,7 @@ struct Resume: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        var code: Int32 = 0
-        do {
-            code = try await resume()
-        } catch let e as DocketError {
-            printError(e.description)
-            throw ExitCode.failure
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await reportingErrors { try await resume() }
     }
 
     func resume() async throws -> Int32 {

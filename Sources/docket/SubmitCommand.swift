@@ -51,14 +51,7 @@ struct Submit: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var code: Int32 = 0
-        do {
-            code = try await submit()
-        } catch let e as DocketError {
-            printError(e.description)
-            throw ExitCode.failure
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await reportingErrors { try await submit() }
     }
 
     func submit() async throws -> Int32 {

@@ -29,6 +29,8 @@ public actor Authenticator {
     /// Every token this process was given, for redaction (a refused one may
     /// still come back in an error page).
     private var issued: [String] = []
+    /// Built once per set of secrets, not for every answer.
+    private var cachedRedactor: Redactor?
     private var fetching: Task<(String, Double), any Error>?
     public private(set) var tokensFetched = 0
 
@@ -65,12 +67,15 @@ public actor Authenticator {
 
     /// Every secret this target's requests carry: to blank out of answers.
     public func redactor() -> Redactor {
+        if let cachedRedactor { return cachedRedactor }
         var secrets = issued
         if let secret {
             secrets.append(secret)
             if case .basic(let user, _)? = auth { secrets.append(Data("\(user):\(secret)".utf8).base64EncodedString()) }
         }
-        return Redactor(secrets: secrets)
+        let redactor = Redactor(secrets: secrets)
+        cachedRedactor = redactor
+        return redactor
     }
 
     /// Drops a token the target refused, unless a newer one already replaced it.
@@ -100,6 +105,7 @@ public actor Authenticator {
                 token = (value, ContinuousClock.now + .milliseconds(Int((lifetime - margin) * 1000)))
                 issued.append(value)
                 if issued.count > 64 { issued.removeFirst() }
+                cachedRedactor = nil
             }
             return value
         } catch {
