@@ -291,6 +291,38 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         }
     }
 
+    public func failures(_ query: OrderQuery, limit: Int) throws -> [LatestOutcome] {
+        var unfiltered = query
+        unfiltered.sort = .externalId
+        unfiltered.descending = false
+        var sql = """
+            SELECT bo.external_id, bo.outcome, bo.remote_ids, bo.errors, ot.batch_id, ot.target, bo.updated_at
+            FROM order_targets ot JOIN batch_orders bo ON bo.batch_id = ot.batch_id AND bo.external_id = ot.external_id
+            WHERE ot.outcome IN (\(Self.placeholders(RefusalGrouping.failedNames.count)))
+            """
+        var args = StatementArguments(RefusalGrouping.failedNames)
+        if let t = query.target {
+            sql += " AND ot.target = ?"
+            args += [t]
+        }
+        // The view's other filters choose the orders; with none, every
+        // failure counts and the orders table is not read at all.
+        var others = query
+        others.target = nil
+        others.outcomes = []
+        if others.isFiltered || !query.outcomes.isEmpty {
+            let (whereSQL, filterArgs) = Self.filter(query)
+            sql += " AND ot.external_id IN (SELECT external_id FROM orders WHERE \(whereSQL))"
+            args += filterArgs
+        }
+        sql += " ORDER BY bo.updated_at DESC LIMIT \(max(0, limit))"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: args).map { r in
+                LatestOutcome(batch: r[4], target: r[5], at: r[6], outcome: Self.outcome(r))
+            }
+        }
+    }
+
     static func summary(_ row: Row, _ db: Database) throws -> BatchSummary {
         let id: String = row[0]
         var counts: [Outcome: Int]

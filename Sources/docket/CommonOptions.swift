@@ -47,7 +47,7 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only orders with this local status: OPEN, PROCESSING, CLOSED, CANCELLED (comma-separated for several).", valueName: "status"))
     var status: String?
 
-    @Option(help: ArgumentHelp("Only orders whose latest outcome is this: accepted, exists, rejected, not_saved, skipped, unknown, pending, or none (never sent); comma-separated for several. With a target, what that target said last.", valueName: "outcome"))
+    @Option(help: ArgumentHelp("Only orders whose latest outcome is this: accepted, exists, rejected, not_saved, skipped, unknown, pending, none (never sent), or failed (rejected, not_saved, unknown and skipped); comma-separated for several. With a target, what that target said last.", valueName: "outcome"))
     var outcome: String?
 
     @Flag(help: "Only orders changed (edited or imported again) since their outcome: at the target when one is given, else at any.")
@@ -70,13 +70,15 @@ struct SelectionOptions: ParsableArguments {
             }
         }
         if let outcome {
-            let known: Set<String> = ["accepted", "exists", "rejected", "not_saved", "skipped", "unknown", "pending", "none"]
-            q.outcomes = try list(outcome).map { o in
+            let known: Set<String> = ["accepted", "exists", "rejected", "not_saved", "skipped", "unknown", "pending", "none", "failed"]
+            for o in try list(outcome).map({ o in
                 let lower = o.lowercased()
                 guard known.contains(lower) else {
                     throw ValidationError("--outcome \(o) is not one of \(known.sorted().joined(separator: ", "))")
                 }
                 return lower
+            }) {
+                for each in (o == "failed" ? RefusalGrouping.failedNames : [o]) where !q.outcomes.contains(each) { q.outcomes.append(each) }
             }
         }
         if let ids { q.ids = list(ids) }

@@ -17,7 +17,8 @@ struct Demo: AsyncParsableCommand {
             fills in with each order's outcome, / rejected lists the refused ones, Enter opens \
             one to fix it, and R retries what failed. In another terminal the commands in the \
             demo folder's README.txt send batches too, which the Batches screen (b) shows as \
-            they run.
+            they run. The demo keeps its store between runs; --fresh starts from the original \
+            demo orders again.
             """)
 
     @Option(help: ArgumentHelp("Where the demo keeps its store and config.", valueName: "folder"))
@@ -30,6 +31,14 @@ struct Demo: AsyncParsableCommand {
     var noConsole = false
 
     @OptionGroup var themeOptions: ThemeOptions
+
+    /// This binary's own path: `swift run` does not put `docket` on PATH,
+    /// so the README.txt names it whole.
+    static func binaryPath() -> String {
+        let arg = CommandLine.arguments.first ?? "docket"
+        let url = URL(fileURLWithPath: arg, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return (Bundle.main.executablePath ?? url.standardizedFileURL.path)
+    }
 
     func run() async throws {
         do {
@@ -48,12 +57,18 @@ struct Demo: AsyncParsableCommand {
             // Inline demo secrets: the file is the owner's alone, as Docket requires.
             try Data(SandboxConfig.toml(baseURL: sandbox.baseURL).utf8).write(to: URL(fileURLWithPath: configPath))
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configPath)
+            let docket = Self.binaryPath()
             let hint = """
-                Demo store: \(storePath) (\(try store.count(OrderQuery())) orders)
+                Demo store: \(storePath) (\(Plural.orders(try store.count(OrderQuery()))))
                 Sandbox:    \(sandbox.baseURL) (cropster, centra, mirakl, omnia, dropday)
-                Try, in another terminal while this runs:
-                  docket submit --store '\(storePath)' --config '\(configPath)' --target omnia
-                  docket validate --store '\(storePath)' --config '\(configPath)' --target mirakl
+                Try, in another terminal while this runs (paste the exports once):
+                  export DOCKET_STORE='\(storePath)'
+                  export DOCKET_CONFIG='\(configPath)'
+                  '\(docket)' validate --target mirakl
+                  '\(docket)' submit --target omnia
+                  '\(docket)' orders --outcome rejected --target omnia
+                  '\(docket)' fix --replace 'items[*].productId' RETIRED-33 COL-1KG-WB --target omnia --dry-run
+                Start again from the original demo orders: '\(docket)' demo --fresh
 
                 """
             try Data(hint.utf8).write(to: URL(fileURLWithPath: base + "/README.txt"))
@@ -61,7 +76,7 @@ struct Demo: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((hint + "Ctrl-C stops the sandbox.\n").utf8))
                 await waitForTerminationSignal()
             } else {
-                let note = "Demo: sandbox at \(sandbox.baseURL); commands to try are in \(base)/README.txt"
+                let note = "Demo: sandbox at \(sandbox.baseURL); commands to try in \(base)/README.txt; docket demo --fresh starts over"
                 let config = try ConfigLoader.load(path: configPath, explicit: true)
                 let (theme, themeNote) = try themeOptions.load(config)
                 do {
@@ -93,7 +108,10 @@ enum DemoData {
             case 13: o.status = .cancelled
             case 21: o.items[0].quantity = 0                         // every target refuses it
             case 29: o.customer?.email = nil; o.billingAddress?.email = nil; o.shippingAddress?.email = nil   // Centra needs an email
-            case 33: o.items[0].sku = "RETIRED-\(i)"; o.items[0].productId = "RETIRED-\(i)"   // not in Omnia's contract
+            case 33:                                                 // not in Omnia's contract
+                let retired = i / 50 % 2 == 0 ? "RETIRED-33" : "RETIRED-41"
+                o.items[0].sku = retired
+                o.items[0].productId = retired
             case 41: o.currency = "EURO"                             // not ISO 4217
             default: break
             }

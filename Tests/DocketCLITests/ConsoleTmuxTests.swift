@@ -147,12 +147,12 @@ struct Tmux {
         screen = try tmux.wait(for: "Batch B")
         // Wait for the batch to finish: its outcomes fill in as answers arrive.
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, screen.contains("(sending)") || !screen.contains("accepted") {
+        while Date() < deadline, !screen.contains("finished") || !screen.contains("accepted") {
             Thread.sleep(forTimeInterval: 0.3)
             screen = try tmux.screen()
         }
         #expect(screen.contains("to omnia (Omnia Retail)"))
-        #expect(!screen.contains("(sending)"))
+        #expect(screen.contains("finished") && !screen.contains("sending"))
         #expect(screen.contains("accepted"))
         #expect(screen.contains("skipped"))
         // The refused ones: the sandbox's own words, by canonical field.
@@ -160,10 +160,63 @@ struct Tmux {
         try tmux.keys("rejected", "Enter")
         // Omnia names only the item id; Docket puts it on the field it came from.
         screen = try tmux.wait(for: "filter: rejected", "items[0].productId", "The itemId RETIRED-")
-        try tmux.keys("Tab", "Enter", "/")
-        try tmux.keys("Response:", "Enter")
+        try tmux.keys("Tab", "Enter")
+        // The request view jumps to the response with r, past the body.
+        screen = try tmux.wait(for: "Request 1, attempt 1")
+        try tmux.keys("r")
         screen = try tmux.wait(for: "Response: HTTP")
-        try tmux.keys("Escape", "Escape", "Escape", "q")
+        // Back: the request, the filter cleared, the batches, the orders; q quits there.
+        try tmux.keys("Escape", "Escape", "Escape", "Escape", "q")
+        _ = try tmux.wait(for: "CONSOLE-EXITED-0", timeout: 15)
+    }
+
+    /// What support staff do with a batch's refusals: group them by cause,
+    /// fix the group at once, send only those again, and the group is gone.
+    @Test func fixAGroupOfRefusalsAndSendItAgain() throws {
+        let docket = try DocketBinary()
+        let tmux = Tmux()
+        try tmux.start(Self.console(docket, "demo --folder '\(docket.path("demo"))'"), width: 140, height: 40)
+        defer { _ = try? tmux.run("kill-server") }
+        _ = try tmux.wait(for: "3005 orders", timeout: 30)
+        try tmux.keys(":")
+        try tmux.keys("compose omnia", "Enter")
+        _ = try tmux.wait(for: "not yet at omnia")
+        try tmux.keys("s")
+        _ = try tmux.wait(for: "? y sends")
+        try tmux.keys("y")
+        _ = try tmux.wait(for: "finished", "rejected", timeout: 60)
+        try tmux.keys("e")
+        var screen = try tmux.wait(for: "Errors of batch", "items[*].productId", "itemId … does not correspond")
+        // The filter narrows the groups as it is typed; Enter keeps it.
+        try tmux.keys("/")
+        try tmux.keys("does not correspond", "Enter")
+        screen = try tmux.wait(for: "filter: does not correspond (1)")
+        try tmux.keys("m")
+        screen = try tmux.wait(for: "1 marked (60 orders)")
+        for retired in ["RETIRED-33", "RETIRED-41"] {
+            try tmux.keys(":")
+            try tmux.keys("replace items[*].productId \(retired) COL-1KG-WB", "Enter")
+            screen = try tmux.wait(for: "Fix preview", "30 orders would change", "\"\(retired)\" → \"COL-1KG-WB\"", "✓ passes omnia")
+            try tmux.keys("y")
+            screen = try tmux.wait(for: "Saved 30 orders")
+        }
+        // The group's orders, and a batch of exactly them.
+        try tmux.keys("Enter")
+        screen = try tmux.wait(for: "60 orders  group: items[*].productId")
+        try tmux.keys("c")
+        screen = try tmux.wait(for: "60 OPEN orders in the current view not yet at omnia")
+        try tmux.keys("s")
+        _ = try tmux.wait(for: "Send 60 orders to omnia (Omnia Retail)? y sends")
+        try tmux.keys("y")
+        screen = try tmux.wait(for: "60 orders: 60 accepted", "finished", timeout: 60)
+        // Every order's failures now: the retired products' group is gone.
+        try tmux.keys(":")
+        try tmux.keys("clear", "Enter")
+        try tmux.keys("e")
+        screen = try tmux.wait(for: "Errors of every order")
+        #expect(!screen.contains("does not correspond"))
+        #expect(screen.contains("currency") || screen.contains("quantity"))
+        try tmux.keys("Escape", "q")
         _ = try tmux.wait(for: "CONSOLE-EXITED-0", timeout: 15)
     }
 

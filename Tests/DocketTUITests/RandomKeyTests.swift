@@ -17,7 +17,7 @@ import Testing
         ("order", [.down, .enter]),
         ("batches", [.char("b")]),
         ("batch", [.char("b"), .enter]),
-        ("exchange", [.char("b"), .enter, .tab, .enter]),
+        ("pager", [.char("b"), .enter, .tab, .enter]),
         ("compose", [.char("c")]),
     ]
 

@@ -4,17 +4,47 @@ import Foundation
 import Testing
 @testable import DocketTUI
 
-/// Every screen drawn at 80×24 and 120×40, compared with the text of the
-/// cell grid kept in `Snapshots/`. A missing snapshot is written and the
+/// Every screen drawn at 60×15, 80×24 and 120×40, compared with the text of
+/// the cell grid and the role of every cell, kept in `Snapshots/`. A missing snapshot is written and the
 /// test fails, so a new one is looked at before it is committed;
 /// `DOCKET_UPDATE_SNAPSHOTS=1 swift test` rewrites them all after a change
 /// to a screen that was meant.
 @Suite struct SnapshotTests {
-    static let sizes = [(80, 24), (120, 40)]
+    static let sizes = [(60, 15), (80, 24), (120, 40)]
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
-    func check(_ state: AppState, _ name: String) {
-        let text = Render.draw(state).text + "\n"
+    /// One letter per role, so a snapshot shows what each cell is, not
+    /// only what it says.
+    static func letter(_ role: Role) -> Character {
+        switch role {
+        case .normal: "."
+        case .header: "h"
+        case .selection: "S"
+        case .statusBar: "b"
+        case .statusKey: "k"
+        case .title: "T"
+        case .dim: "d"
+        case .error: "E"
+        case .help: "?"
+        case .outcomeAccepted: "a"
+        case .outcomeRejected: "r"
+        case .outcomeOther: "o"
+        case .fieldChanged: "c"
+        case .fieldIssue: "i"
+        case .marked: "m"
+        case .input: "n"
+        }
+    }
+
+    static func roles(_ g: Grid) -> String {
+        (0..<g.height).map { y in String((0..<g.width).map { letter(g.role(x: $0, y: y)) }) }.joined(separator: "\n")
+    }
+
+    /// `stamps`: times the store wrote (now) read as one fixed time.
+    func check(_ state: AppState, _ name: String, stamps: Bool = false) {
+        let grid = Render.draw(state)
+        var text = grid.text + "\n-- roles --\n" + Self.roles(grid) + "\n"
+        if stamps { text = text.replacing(/\d{4}-\d\d-\d\dT[\d:]*Z?/) { String("2026-11-26T09:00:00Z".prefix($0.output.count)) } }
         let file = Self.folder.appendingPathComponent("\(name)-\(state.width)x\(state.height).txt")
         let update = ProcessInfo.processInfo.environment["DOCKET_UPDATE_SNAPSHOTS"] == "1"
         guard !update, let expected = try? String(contentsOf: file, encoding: .utf8) else {
@@ -23,7 +53,7 @@ import Testing
             return
         }
         #expect(text == expected, "\(file.lastPathComponent) differs:\n\(text)")
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == state.height)
         #expect(lines.allSatisfy { DisplayWidth.of(String($0)) <= state.width })
     }
@@ -135,7 +165,8 @@ import Testing
         keys([.char("/"), .char("\u{15}"), .enter, .tab], runner, &state)
         check(state, "batch-requests")
         // The store here holds no such batch: the request comes as loaded.
-        state.screen = .exchange
+        state.screen = .pager
+        state.pager.returnTo = .batch
         runner.apply(.exchangeLoaded(requests[0]), to: &state)
         check(state, "exchange")
     }
@@ -151,6 +182,36 @@ import Testing
                          errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")]),
         ], firstRequest: "{\n  \"version\": \"3\",\n  \"orders\": [\n    {\n      \"orderId\": \"DEMO-0000000\"\n    }\n  ]\n}")))
         check(state, "compose")
+    }
+
+    @Test(arguments: sizes)
+    func errorsFixAndPager(width: Int, height: Int) throws {
+        let s = try storeWithRefusals()
+        let runner = EffectRunner(store: s, composer: RecordingComposer(store: s))
+        var state = AppState(width: width, height: height)
+        runner.start(&state)
+        keys([.char("e")], runner, &state)
+        // The store dates its outcomes now: the groups as if all were
+        // recorded at one time, largest first.
+        let fixed = state.errors.groups.map { g in
+            var g = g
+            g.newest = "2026-11-26T09:00:00Z"
+            return g
+        }.sorted { ($0.count, $1.id) > ($1.count, $0.id) }
+        _ = Reducer.reduce(&state, .failuresLoaded(fixed))
+        check(state, "errors")
+        keys([.char("m"), .char("?")], runner, &state)
+        check(state, "errors-help")
+        keys([.escape, .up, .char(":")] + chars("replace items[*].productId RETIRED-33 SKU-9"), runner, &state)
+        check(state, "errors-command-typing")
+        keys([.enter], runner, &state)
+        check(state, "fix-preview")
+        keys([.escape, .char("v")], runner, &state)
+        check(state, "pager-group")
+        keys([.escape, .escape, .escape, .char("b"), .down, .enter, .char("v")], runner, &state)
+        check(state, "pager-outcome", stamps: true)
+        keys([.escape, .char("/")], runner, &state)
+        check(state, "batch-filter-suggested", stamps: true)
     }
 
     @Test func tooSmall() throws {

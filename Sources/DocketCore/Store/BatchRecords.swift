@@ -60,6 +60,10 @@ public protocol BatchHistory: Sendable {
     func request(batch: String, sequence: Int, attempt: Int) throws -> RequestRecord?
     /// The latest batch's word on one order (nil if it was never sent).
     func latestOutcome(of externalId: String) throws -> LatestOutcome?
+    /// Each order of the query whose latest word at a target (at
+    /// `query.target` when it names one) is a failure, with its errors:
+    /// what the Errors view groups. Newest first, at most `limit`.
+    func failures(_ query: OrderQuery, limit: Int) throws -> [LatestOutcome]
 }
 
 /// What the latest batch an order went in said about it: the order screen

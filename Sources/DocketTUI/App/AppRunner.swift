@@ -13,6 +13,8 @@ public struct EffectRunner: Sendable {
     /// of the selection while the console waits, so a whole million-order
     /// store is refused with a way to narrow it, not loaded.
     public var composeLimit = 20_000
+    /// The most failures the Errors view groups (newest first).
+    public var failureLimit = 200_000
 
     public init(store: any OrderStoring, history: (any BatchHistory)? = nil, composer: (any Composer)? = nil) {
         self.store = store
@@ -43,7 +45,7 @@ public struct EffectRunner: Sendable {
                 let rows = try from.map { try store.page(q, from: $0, limit: limit) } ?? store.page(q, after: nil, limit: limit)
                 return .refreshed(rows, total: try store.count(q), atEnd: rows.count < limit)
             case .loadOrder(let id):
-                return .orderLoaded(try store.order(externalId: id), try history?.latestOutcome(of: id))
+                return .orderLoaded(try store.order(externalId: id), try history?.latestOutcome(of: id), asked: id)
             case .save(let order, let version):
                 do {
                     let saved = try store.save(order, expectedVersion: version)
@@ -57,6 +59,22 @@ public struct EffectRunner: Sendable {
                 return .batchLoaded(try history?.batch(id), try history?.requests(batch: id, withBodies: false) ?? [])
             case .loadExchange(let batch, let sequence, let attempt):
                 return .exchangeLoaded(try history?.request(batch: batch, sequence: sequence, attempt: attempt))
+            case .loadFailures(let q):
+                return .failuresLoaded(RefusalGrouping.group(try history?.failures(q, limit: failureLimit) ?? []))
+            case .previewFix(let fix, let q, let target):
+                guard try store.count(q, atMost: composeLimit + 1) <= composeLimit else {
+                    throw DocketError("This fix would look at more than \(composeLimit) orders, the most the console changes at a time. "
+                                      + "Mark the orders or groups it is for (m), or use docket fix.")
+                }
+                var orders: [StoredOrder] = []
+                try store.forEachOrder(q) { orders.append($0) }
+                let validators = Dictionary((composer?.targets ?? []).map { ($0.name, $0.validator) }, uniquingKeysWith: { a, _ in a })
+                return .fixPreviewed(FixPreview.make(fix, orders: orders) { stored in
+                    guard let name = target ?? stored.lastTarget, let v = validators[name] else { return nil }
+                    return (name, v)
+                })
+            case .saveFix(let preview):
+                return .fixSaved(FixResult.save(preview, to: store))
             case .plan(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
                 try checkComposeSize(query)

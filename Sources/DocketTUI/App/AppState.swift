@@ -3,7 +3,7 @@ import DocketCore
 /// Everything the console shows, as a value: the reducer changes it, the
 /// screens draw it. (The model of bubbletea's model/update/view.)
 public struct AppState: Sendable {
-    public enum Screen: Sendable, Equatable { case orders, order, batches, batch, exchange, compose }
+    public enum Screen: Sendable, Equatable, CaseIterable { case orders, order, batches, batch, pager, compose, errors, fix }
 
     public var width: Int
     public var height: Int
@@ -11,26 +11,36 @@ public struct AppState: Sendable {
     public var orders = OrdersState()
     /// The order screen's order and the edit in progress on it.
     public var orderView: OrderView?
-    /// Text typed after `/`, while searching.
-    public var searchInput: String?
-    /// Text typed after `:`, while giving a command.
-    public var commandInput: String?
+    /// The `/` or `:` line being typed.
+    public var prompt: Prompt?
+    /// What was last typed at each prompt: the next one offers it.
+    public var lastSearch: [Screen: String] = [:]
+    public var lastCommand: String?
     public var batches = ListState<BatchSummary>()
     /// `/` on the Batches screen: only batches whose id or target has this.
     public var batchesFilter: String?
+    /// The batch the Batches cursor goes to when the list next loads (one
+    /// just sent).
+    public var selectBatch: String?
     /// `/` on a Batch screen: only outcomes whose id, outcome, field or
-    /// message has this (`/rejected` lists the refused ones).
+    /// message has this (`/rejected` lists the refused ones, `/failed`
+    /// every failure).
     public var batchFilter: String?
     public var batch: BatchReport?
     public var batchRequests: [RequestRecord] = []
     public var batchTab: BatchTab = .outcomes
     public var batchList = ListState<Int>()
-    public var exchangeScroll = 0
-    /// The open request and its response as lines, pretty-printed once
-    /// (a body may hold thousands of orders).
-    public var exchangeLines: [(String, Role)] = []
+    public var pager = PagerState()
+    public var errors = ErrorsState()
+    public var fix: FixPreview?
+    public var fixScroll = 0
+    /// The screen the fix preview returns to.
+    public var fixReturn: Screen = .orders
     /// The order screen was opened from a batch (Esc goes back there).
     public var cameFromBatch = false
+    /// The order screen was opened by `:open ID`, not from a list: a
+    /// missing order never existed rather than went away.
+    public var openedByCommand = false
     public var targets: [TargetChoice] = []
     public var targetCursor = 0
     public var plan: ComposePlan?
@@ -64,9 +74,14 @@ public struct AppState: Sendable {
         orders.query = query
     }
 
-    /// Rows of the table that fit: the screen less title, header and status bar.
-    public var tableRows: Int { max(1, height - 3) }
+    /// Where screens draw: everything above the status bar.
+    public var body: Rect { Rect(x: 0, y: 0, width: width, height: height - 1) }
+    /// Rows of the orders table that fit: the body less title and header.
+    public var tableRows: Int { OrdersView.rows(in: body) }
     public var tooSmall: Bool { width < 40 || height < 8 }
+
+    public var searchInput: String? { prompt?.kind == .search ? prompt?.text : nil }
+    public var commandInput: String? { prompt?.kind == .command ? prompt?.text : nil }
 
     public var visibleBatches: [BatchSummary] {
         guard let f = batchesFilter?.lowercased(), !f.isEmpty else { return batches.items }
@@ -76,6 +91,7 @@ public struct AppState: Sendable {
     public var visibleOutcomes: [OrderOutcome] {
         let all = batch?.outcomes ?? []
         guard let f = batchFilter?.lowercased(), !f.isEmpty else { return all }
+        if f == "failed" { return all.filter { RefusalGrouping.failed.contains($0.outcome) } }
         return all.filter { o in
             o.externalId.lowercased().contains(f) || o.outcome.rawValue == f
                 || o.errors.contains { ($0.field ?? "").lowercased().contains(f) || $0.message.lowercased().contains(f) }
@@ -102,6 +118,8 @@ public struct OrdersState: Sendable {
     public var previousQuery: OrderQuery?
     /// Orders picked with `m` for the next batch, by external id.
     public var marked: Set<String> = []
+    /// The view is one refusal group of the Errors view: its words.
+    public var group: String?
 
     public var selected: OrderSummary? { rows.indices.contains(cursor) ? rows[cursor] : nil }
 }
@@ -116,57 +134,29 @@ public struct ListState<Element: Sendable>: Sendable {
 
     public init() {}
 
+    init(items: [Element]) {
+        self.init()
+        self.items = items
+    }
+
     public mutating func move(by delta: Int, count: Int, visible: Int) {
         guard count > 0 else { cursor = 0; top = 0; return }
         cursor = min(max(0, cursor + delta), count - 1)
         if cursor < top { top = cursor }
         if cursor >= top + visible { top = cursor - visible + 1 }
+        top = max(0, min(top, cursor))
     }
-}
 
-/// What happens: keys from the terminal, and results of effects.
-public enum Action: Sendable {
-    case key(Key)
-    /// A fresh window (the first page, or the last one after `G`).
-    case window([OrderSummary], total: Int, atStart: Bool, atEnd: Bool, cursorAtEnd: Bool)
-    case more([OrderSummary], atEnd: Bool)
-    /// The rows shown, read again from the first of them, and the count.
-    case refreshed([OrderSummary], total: Int, atEnd: Bool)
-    case earlier([OrderSummary], atStart: Bool)
-    case orderLoaded(StoredOrder?, LatestOutcome?)
-    /// The store took the edit; the table's row for the order as it now is.
-    case saved(StoredOrder, OrderSummary?)
-    /// The store refused the edit; the order as it now stands, if it still does.
-    case saveRefused(String, current: StoredOrder?)
-    case batchesLoaded([BatchSummary])
-    case batchLoaded(BatchReport?, [RequestRecord])
-    case exchangeLoaded(RequestRecord?)
-    case planned(ComposePlan)
-    case requestShown(Int, String)
-    case sent(SendStarted)
-    /// Something started in the background, in words for the status bar.
-    case started(String)
-    /// Time passed with no key: screens that follow other processes reload.
-    case tick
-    case failed(String)
-}
-
-/// Work the reducer asks for; the runner does it and answers with an action.
-public enum Effect: Sendable, Equatable {
-    /// `knownTotal`: the count is known already (a jump within the same
-    /// query), so a million orders are not counted again.
-    case loadFirst(OrderQuery, knownTotal: Int? = nil)
-    case loadLast(OrderQuery, knownTotal: Int? = nil)
-    case loadAfter(OrderQuery, PageCursor)
-    case loadBefore(OrderQuery, PageCursor)
-    case refresh(OrderQuery, from: PageCursor?, limit: Int)
-    case loadOrder(String)
-    case save(Order, expectedVersion: Int)
-    case loadBatches
-    case loadBatch(String)
-    case loadExchange(batch: String, sequence: Int, attempt: Int)
-    case plan(target: String, query: OrderQuery)
-    case showRequest(Int, ComposePlan)
-    case send(ComposePlan)
-    case reconcile(BatchSummary)
+    /// The step a list key moves by, for a list showing `page` rows.
+    static func step(_ key: Key, page: Int) -> Int? {
+        switch key {
+        case .down, .char("j"): 1
+        case .up, .char("k"): -1
+        case .pageDown, .char(" "): page
+        case .pageUp: -page
+        case .home, .char("g"): Int.min / 2
+        case .end, .char("G"): Int.max / 2
+        default: nil
+        }
+    }
 }

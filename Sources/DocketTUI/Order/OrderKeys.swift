@@ -7,18 +7,12 @@ extension Reducer {
     /// Whose rules the editor checks against.
     static func checkTargets(_ s: AppState) -> [TargetChoice] { s.targets.isEmpty ? TargetChoice.dialects : s.targets }
 
-    static func openOrder(_ s: inout AppState, _ id: String, fromBatch: Bool) -> [Effect] {
-        s.screen = .order
-        s.cameFromBatch = fromBatch
-        s.orderView = nil
-        return [.loadOrder(id)]
-    }
-
-    static func orderLoaded(_ s: inout AppState, _ stored: StoredOrder?, _ latest: LatestOutcome?) {
+    static func orderLoaded(_ s: inout AppState, _ stored: StoredOrder?, _ latest: LatestOutcome?, asked: String) {
         guard let stored else {
-            s.message = "That order is no longer in the store."
+            s.message = s.openedByCommand ? "There is no order \(asked) in the store (:open takes an external id exactly as imported)."
+                : "\(asked) is no longer in the store."
             s.orderView = nil
-            s.screen = s.cameFromBatch && s.batch != nil ? .batch : .orders
+            leaveOrder(&s)
             return
         }
         var view = OrderView(stored: stored, latest: latest)
@@ -43,99 +37,83 @@ extension Reducer {
         }
     }
 
-    static func orderKey(_ s: inout AppState, _ key: Key) -> [Effect] {
-        guard var view = s.orderView else {
-            if [.escape, .char("q"), .left, .char("h")].contains(key) { s.screen = s.cameFromBatch && s.batch != nil ? .batch : .orders }
+
+    /// Leaving with unsaved changes asks first: a second Esc leaves.
+    static func leave(_ s: inout AppState) -> [Effect] {
+        if var view = s.orderView, !view.edit.isEmpty, !view.confirmLeave {
+            view.confirmLeave = true
+            s.orderView = view
+            s.message = "\(changesText(view.edit)) not saved: s saves, Esc again leaves without saving."
             return []
         }
-        defer { s.orderView = view }
-        if view.input != nil { return orderInput(&s, &view, key) }
-        let leaving = [.escape, .char("q"), .left, .char("h")].contains(key)
-        if !leaving { view.confirmLeave = false }
-        let rows = view.rows
-        let visible = orderRowsVisible(s)
-        if let delta = listMove(key, page: visible) {
-            view.list.move(by: delta, count: rows.count, visible: visible)
-            return []
-        }
-        switch key {
-        case _ where leaving:
-            if !view.edit.isEmpty && !view.confirmLeave {
-                view.confirmLeave = true
-                s.message = "\(changesText(view.edit)) not saved: s saves, Esc again leaves without saving."
-                return []
-            }
-            s.screen = s.cameFromBatch && s.batch != nil ? .batch : .orders
-        case .enter, .char("e"):
-            guard let row = view.selectedRow else { return [] }
-            if !view.editable {
-                s.message = "Read-only: this order is \(view.stored.order.status.rawValue); only OPEN orders can be edited."
-            } else if !OrderEdit.isEditable(row.path) {
-                s.message = "\(row.path) cannot be changed here: it is the order's key or its local status."
-            } else if row.container {
-                s.message = "\(row.path) is \(row.value == "[]" ? "an empty list" : "an empty object"); edit the fields inside it."
-            } else {
-                view.input = row.missing ? "" : row.value
-                revalidate(&view, checkTargets(s))
-            }
-        case .char("t"), .tab:
-            let targets = checkTargets(s)
-            view.checkTarget = (view.checkTarget + 1) % targets.count
-            revalidate(&view, targets)
-            let n = view.issues.count
-            s.message = "Checking against \(targets[view.checkTarget].name): \(n == 0 ? "no problems" : "\(n) problem\(n == 1 ? "" : "s")")."
-        case .char("x"):
-            guard let row = view.selectedRow, row.changed else { return [] }
-            view.edit.revert(row.path)
+        leaveOrder(&s)
+        return []
+    }
+
+    static func startEdit(_ s: inout AppState) -> [Effect] {
+        guard var view = s.orderView, let row = view.selectedRow else { return [] }
+        if !view.editable {
+            s.message = "Read-only: this order is \(view.stored.order.status.rawValue); only OPEN orders can be edited."
+        } else if !OrderEdit.isEditable(row.path) {
+            s.message = "\(row.path) cannot be changed here: it is the order's key or its local status."
+        } else if row.container {
+            s.message = "\(row.path) is \(row.value == "[]" ? "an empty list" : "an empty object"); edit the fields inside it."
+        } else {
+            view.input = row.missing ? "" : row.value
             revalidate(&view, checkTargets(s))
-            view.list.move(by: 0, count: view.rows.count, visible: visible)
-        case .char("s"):
-            guard view.editable else {
-                s.message = "Read-only: this order is \(view.stored.order.status.rawValue); only OPEN orders can be edited."
-                return []
-            }
-            guard !view.edit.isEmpty else { s.message = "Nothing to save: no field was changed."; return [] }
-            switch view.draft() {
-            case .failure(let e):
-                s.message = "Not saved: \(e.field ?? "a field"): \(e.message)"
-            case .success(let order):
-                return [.save(order, expectedVersion: view.stored.version)]
-            }
-        case .char("u"):
-            guard let theirs = view.theirs else {
-                s.message = "Nothing to update: nobody else changed this order while you edited it."
-                return []
-            }
-            view.stored = theirs
-            view.theirs = nil
-            revalidate(&view, checkTargets(s))
-            s.message = theirs.order.status.isEditable
-                ? "Your changes are now on top of version \(theirs.version); s saves them."
-                : "This order is now \(theirs.order.status.rawValue), so it cannot be edited; your changes stay on screen."
-        default: break
+            s.orderView = view
         }
         return []
     }
 
-    static func orderInput(_ s: inout AppState, _ view: inout OrderView, _ key: Key) -> [Effect] {
-        switch key {
-        case .escape:
-            view.input = nil
-        case .enter:
-            if let row = view.selectedRow, let text = view.input {
-                if text == (row.original ?? (row.missing ? nil : row.value)) { view.edit.revert(row.path) } else { view.edit.set(row.path, to: text) }
-            }
-            view.input = nil
-        case .backspace:
-            if view.input?.isEmpty == false { view.input?.removeLast() }
-        case .char("\u{15}"):
-            view.input = ""
-        case .char(let c) where !c.isNewline && c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }):
-            if (view.input?.count ?? 0) < 2000 { view.input?.append(c) }
-        default:
+    static func save(_ s: inout AppState) -> [Effect] {
+        guard let view = s.orderView else { return [] }
+        guard view.editable else {
+            s.message = "Read-only: this order is \(view.stored.order.status.rawValue); only OPEN orders can be edited."
             return []
         }
+        guard !view.edit.isEmpty else { s.message = "Nothing to save: no field was changed."; return [] }
+        switch view.draft() {
+        case .failure(let e):
+            s.message = "Not saved: \(e.field ?? "a field"): \(e.message)"
+            return []
+        case .success(let order):
+            return [.save(order, expectedVersion: view.stored.version)]
+        }
+    }
+
+    static func update(_ s: inout AppState) -> [Effect] {
+        guard var view = s.orderView, let theirs = view.theirs else {
+            s.message = "Nothing to update: nobody else changed this order while you edited it."
+            return []
+        }
+        view.stored = theirs
+        view.theirs = nil
         revalidate(&view, checkTargets(s))
+        s.orderView = view
+        s.message = theirs.order.status.isEditable
+            ? "Your changes are now on top of version \(theirs.version); s saves them."
+            : "This order is now \(theirs.order.status.rawValue), so it cannot be edited; your changes stay on screen."
+        return []
+    }
+
+    /// The selected field whole, with everything said of it.
+    static func whole(_ s: inout AppState) -> [Effect] {
+        guard let view = s.orderView, let row = view.selectedRow else { return [] }
+        var lines: [(String, Role)] = [("Field: \(row.path)", .header)]
+        if let original = row.original { lines.append(("Stored: \(original)", .dim)) }
+        lines.append(((row.changed ? "Changed to: " : "Value: ") + (row.missing && !row.changed ? "(missing)" : row.value), .normal))
+        for (text, role) in OrderScreen.notes(for: row, view) { lines.append(("", .normal)); lines.append((text, role)) }
+        openPager(&s, PagerState(title: "\(view.stored.order.externalId) · \(row.path)", lines: lines, returnTo: .order))
+        return []
+    }
+
+    /// While a field is being typed into.
+    static func input(_ s: inout AppState, _ change: (inout OrderView) -> Void) -> [Effect] {
+        guard var view = s.orderView, view.input != nil else { return [] }
+        change(&view)
+        revalidate(&view, checkTargets(s))
+        s.orderView = view
         return []
     }
 
@@ -178,5 +156,75 @@ extension Reducer {
     }
 
     /// Field lines that fit under the title, the note and the problems line.
-    static func orderRowsVisible(_ s: AppState) -> Int { max(1, s.height - 4) }
+    static func orderRowsVisible(_ s: AppState) -> Int { OrderScreen.rows(in: s.body) }
+}
+
+/// The order screen's keys, and those of a field being typed into.
+enum OrderKeys {
+    static func view(_ s: AppState) -> OrderView? { s.orderView }
+    static func editable(_ s: AppState) -> Bool { s.orderView?.editable ?? false }
+
+    static let table = KeyTable("Order", [
+        KeyBinding(Key.moves + Key.pages + Key.jumps, "↑↓ j k PgUp PgDn g G", "move over the fields", bar: "move",
+                   when: { $0.orderView != nil }) { s, key in
+            guard var view = s.orderView else { return [] }
+            let visible = Reducer.orderRowsVisible(s)
+            view.list.move(by: ListState<Int>.step(key, page: visible) ?? 0, count: view.rows.count, visible: visible)
+            s.orderView = view
+            return []
+        },
+        KeyBinding([.enter, .char("e")], "Enter e", "edit the field", bar: "edit", when: editable) { s, _ in Reducer.startEdit(&s) },
+        KeyBinding([.enter, .char("e")], "Enter e", "says why: only OPEN orders can be edited",
+                   when: { $0.orderView.map { !$0.editable } ?? false }) { s, _ in Reducer.startEdit(&s) },
+        KeyBinding([.char("s")], "s", "save the changes (refused if someone saved first: nothing is lost)", bar: "save",
+                   when: { !($0.orderView?.edit.isEmpty ?? true) }) { s, _ in Reducer.save(&s) },
+        KeyBinding([.char("x")], "x", "undo the change to this field", bar: "undo field",
+                   when: { $0.orderView?.selectedRow?.changed ?? false }) { s, _ in
+            guard var view = s.orderView, let row = view.selectedRow else { return [] }
+            view.edit.revert(row.path)
+            Reducer.revalidate(&view, Reducer.checkTargets(s))
+            view.list.move(by: 0, count: view.rows.count, visible: Reducer.orderRowsVisible(s))
+            s.orderView = view
+            return []
+        },
+        KeyBinding([.char("u")], "u", "put your changes on top of the version someone else saved", bar: "update to theirs",
+                   when: { $0.orderView?.theirs != nil }) { s, _ in Reducer.update(&s) },
+        KeyBinding([.char("t"), .tab], "t Tab", "check against the next target's rules", bar: "check against",
+                   when: { $0.orderView != nil }) { s, _ in
+            guard var view = s.orderView else { return [] }
+            let targets = Reducer.checkTargets(s)
+            view.checkTarget = (view.checkTarget + 1) % targets.count
+            Reducer.revalidate(&view, targets)
+            s.orderView = view
+            let n = view.issues.count
+            s.message = "Checking against \(targets[view.checkTarget].name): \(n == 0 ? "no problems" : Plural.of(n, "problem"))."
+            return []
+        },
+        KeyBinding([.char("v")], "v", "the field whole, with everything said of it", bar: "whole",
+                   when: { $0.orderView?.selectedRow != nil }) { s, _ in Reducer.whole(&s) },
+        KeyBinding([.escape, .char("q"), .left, .char("h")], "Esc q ← h", "back (asks first when changes are not saved)", bar: "back") { s, _ in
+            Reducer.leave(&s)
+        },
+    ] + Reducer.common(find: "find a field by name or value"))
+
+    static let editing = KeyTable("Editing a field", [
+        KeyBinding([.enter], "Enter", "keep what was typed (s saves the order)", bar: "keep") { s, _ in
+            Reducer.input(&s) { view in
+                if let row = view.selectedRow, let text = view.input {
+                    if text == (row.original ?? (row.missing ? nil : row.value)) { view.edit.revert(row.path) } else { view.edit.set(row.path, to: text) }
+                }
+                view.input = nil
+            }
+        },
+        KeyBinding([.escape], "Esc", "cancel the typing", bar: "cancel") { s, _ in Reducer.input(&s) { $0.input = nil } },
+        KeyBinding([.ctrlU], "Ctrl-U", "clear the field", bar: "clear") { s, _ in Reducer.input(&s) { $0.input = "" } },
+        KeyBinding([.backspace], "Backspace", "delete the last character") { s, _ in
+            Reducer.input(&s) { if $0.input?.isEmpty == false { $0.input?.removeLast() } }
+        },
+        KeyBinding([], "text", "typed into the field", accepts: { $0.typedCharacter != nil }) { s, key in
+            guard let c = key.typedCharacter else { return [] }
+            return Reducer.input(&s) { if ($0.input?.count ?? 0) < 2000 { $0.input?.append(c) } }
+        },
+        KeyBinding([.ctrlC], "Ctrl-C", "quit, from anywhere (asks first: the edit is not saved)") { s, _ in Reducer.interrupt(&s) },
+    ])
 }

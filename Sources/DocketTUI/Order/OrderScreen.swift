@@ -3,34 +3,38 @@ import DocketCore
 /// One order: every field and item line, what was changed, and beside each
 /// field what the chosen target's rules and the last rejection say of it.
 enum OrderScreen {
-    static func draw(_ s: AppState, into g: inout Grid) {
-        g.fill(y: 0, role: .title)
+    /// Field lines that fit: the area less the title, the check line and
+    /// the summary line.
+    static func rows(in area: Rect) -> Int { max(1, area.height - 3) }
+
+    static func draw(_ s: AppState, into g: inout Grid, area: Rect) {
+        g.fill(y: area.y, role: .title)
         guard let view = s.orderView else {
-            g.put("Docket · Order  loading…", x: 0, y: 0, role: .title)
+            g.put("Docket · Order  loading…", x: area.x, y: area.y, role: .title)
             return
         }
         let o = view.stored.order
         var title = "Docket · Order \(o.externalId)  \(o.status.rawValue)  version \(view.stored.version)"
         if !view.edit.isEmpty { title += "  \(Reducer.changesText(view.edit)) not saved" }
-        g.put(title, x: 0, y: 0, role: .title)
+        g.put(title, x: area.x, y: area.y, role: .title, maxWidth: area.width)
 
         let targets = Reducer.checkTargets(s)
         let target = targets.indices.contains(view.checkTarget) ? targets[view.checkTarget] : nil
         if !view.editable {
-            g.put("Read-only: only OPEN orders can be edited (this one is \(o.status.rawValue)).", x: 0, y: 1, role: .error)
+            g.put("Read-only: only OPEN orders can be edited (this one is \(o.status.rawValue)).", x: area.x, y: area.y + 1, role: .error, maxWidth: area.width)
         } else if let target {
             let n = view.issues.count
             let verdict = n == 0 ? "passes its checks" : "\(n) problem\(n == 1 ? "" : "s")"
-            let x = g.put("Checked against \(target.name) (\(target.dialect.displayName)): ", x: 0, y: 1, role: .dim)
-            g.put(verdict, x: x, y: 1, role: n == 0 ? .outcomeAccepted : .fieldIssue)
+            let x = g.put("Checked against \(target.name) (\(target.dialect.displayName)): ", x: area.x, y: area.y + 1, role: .dim)
+            g.put(verdict, x: area.x + x, y: area.y + 1, role: n == 0 ? .outcomeAccepted : .fieldIssue)
         }
-        g.put(summaryLine(view), x: 0, y: 2, role: view.rejection.isEmpty ? .dim : .outcomeRejected)
+        g.put(summaryLine(view), x: area.x, y: area.y + 2, role: view.rejection.isEmpty ? .dim : .outcomeRejected, maxWidth: area.width)
 
         let rows = view.rows
-        let visible = Reducer.orderRowsVisible(s)
-        let labelWidth = min(34, max(14, s.width / 3))
+        let visible = Self.rows(in: area)
+        let labelWidth = min(34, max(14, area.width / 3))
         for (i, index) in Table.visible(top: view.list.top, count: rows.count, lines: visible) {
-            let y = 3 + i
+            let y = area.y + 3 + i
             let row = rows[index]
             let selected = index == view.list.cursor
             if selected { g.fill(y: y, role: .selection) }
@@ -41,14 +45,14 @@ enum OrderScreen {
             g.put(DisplayWidth.middle(SafeText.escape(row.path), labelWidth - 1), x: 2, y: y, role: role(.header), maxWidth: labelWidth - 1)
             let valueX = 2 + labelWidth
             let notes = notes(for: row, view)
-            let room = s.width - valueX
+            let room = area.width - valueX
             var value = row.missing && !row.changed ? "(missing)" : (row.value.isEmpty ? "\"\"" : row.value)
             if selected, let input = view.input { value = input + "▏" }
             let valueWidth = notes.isEmpty ? room : min(DisplayWidth.of(SafeText.escape(value)), max(10, room / 2))
             let valueRole: Role = selected && view.input != nil ? .input : (row.missing && !row.changed ? .dim : (row.changed ? .fieldChanged : .normal))
             let used = g.put(value, x: valueX, y: y, role: selected && view.input == nil ? .selection : valueRole, maxWidth: valueWidth)
             var x = valueX + used + 2
-            for (text, r) in notes where x < s.width {
+            for (text, r) in notes where x < area.width {
                 x += g.put(text, x: x, y: y, role: role(r)) + 2
             }
         }

@@ -2,31 +2,34 @@ import DocketCore
 
 /// Compose: pick a target, see how the selection splits into requests, what
 /// fails local validation and why, and the first request's JSON; `s` sends.
-enum ComposeScreen {
-    static func draw(_ s: AppState, into g: inout Grid) {
-        g.fill(y: 0, role: .title)
-        g.put("Docket · Compose a batch", x: 0, y: 0, role: .title)
-        var x = 0
-        g.put("Target: ", x: 0, y: 1, role: .header)
-        x = 8
-        for (i, t) in s.targets.enumerated() where x < s.width {
-            x += g.put(" \(t.name) ", x: x, y: 1, role: i == s.targetCursor ? .selection : .normal) + 1
+enum ComposeView {
+    /// Text lines that fit: the area less the title, the targets and a gap.
+    static func lines(in area: Rect) -> Int { max(1, area.height - 3) }
+
+    static func draw(_ s: AppState, into g: inout Grid, area: Rect) {
+        g.fill(y: area.y, role: .title)
+        g.put("Docket · Compose a batch", x: area.x, y: area.y, role: .title)
+        g.put("Target: ", x: area.x, y: area.y + 1, role: .header)
+        var x = area.x + 8
+        for (i, t) in s.targets.enumerated() where x < area.width {
+            x += g.put(" \(t.name) ", x: x, y: area.y + 1, role: i == s.targetCursor ? .selection : .normal) + 1
         }
+        let top = area.y + 3
         guard s.plan != nil else {
             if let error = s.composeError {
-                for (i, line) in wrap(error, width: s.width - 1).enumerated() where 3 + i < s.height - 1 {
-                    g.put(line, x: 0, y: 3 + i, role: .error)
+                for (i, line) in wrap(error, width: area.width - 1).enumerated() where i < lines(in: area) {
+                    g.put(line, x: area.x, y: top + i, role: .error)
                 }
             } else {
-                g.put("Working out the batch…", x: 0, y: 3, role: .dim)
+                g.put("Working out the batch…", x: area.x, y: top, role: .dim)
             }
             return
         }
         let summary = summary(s)
-        let start = min(s.planScroll, maxScroll(s))
-        for i in 0..<max(0, s.height - 4) {
+        let start = min(s.planScroll, maxScroll(s, area: area))
+        for i in 0..<lines(in: area) {
             guard let (text, role) = line(start + i, of: s, summary: summary) else { break }
-            g.put(text, x: 0, y: 3 + i, role: role)
+            g.put(text, x: area.x, y: top + i, role: role, maxWidth: area.width)
         }
     }
 
@@ -37,10 +40,12 @@ enum ComposeScreen {
         guard let plan = s.plan else { return [] }
         var lines: [(String, Role)] = []
         let sendable = plan.sendable
-        let what = s.retryIds != nil ? "of the batch's failed orders are OPEN and can pass now:"
-            : !s.orders.marked.isEmpty ? "of the \(s.orders.marked.count) marked orders are OPEN, in the view, and not yet at \(plan.target):"
-            : "OPEN orders in the current view not yet at \(plan.target):"
-        lines.append(("\(plan.orderCount) \(what)", .normal))
+        let n = plan.orderCount
+        let are = n == 1 ? "is" : "are"
+        let what = s.retryIds != nil ? "\(n) of the batch's failed orders \(are) OPEN and can pass now:"
+            : !s.orders.marked.isEmpty ? "\(n) of the \(Plural.orders(s.orders.marked.count)) marked \(are) OPEN, in the view, and not yet at \(plan.target):"
+            : "\(n) OPEN \(n == 1 ? "order" : "orders") in the current view not yet at \(plan.target):"
+        lines.append((what, .normal))
         lines.append(("\(Plural.orders(sendable)) to send in \(Plural.of(plan.requestSizes.count, "request"))"
                       + (plan.requestSizes.isEmpty ? "." : " of up to \(Plural.orders(plan.requestSizes.max()!))."), .normal))
         if plan.unchangedRefused > 0 {
@@ -72,7 +77,7 @@ enum ComposeScreen {
     static func lineCount(_ s: AppState) -> Int { summary(s).count + (s.shownRequest?.lines.count ?? 0) }
 
     /// The farthest the text scrolls: its last line at the bottom.
-    static func maxScroll(_ s: AppState) -> Int { max(0, lineCount(s) - (s.height - 4)) }
+    static func maxScroll(_ s: AppState, area: Rect) -> Int { max(0, lineCount(s) - lines(in: area)) }
 
     /// The first line at or after the top that holds `needle` (lower case).
     static func find(_ needle: String, in s: AppState) -> Int? {

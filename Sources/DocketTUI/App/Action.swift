@@ -1,0 +1,57 @@
+import DocketCore
+
+/// What happens: keys from the terminal, and results of effects.
+public enum Action: Sendable {
+    case key(Key)
+    /// A fresh window (the first page, or the last one after `G`).
+    case window([OrderSummary], total: Int, atStart: Bool, atEnd: Bool, cursorAtEnd: Bool)
+    case more([OrderSummary], atEnd: Bool)
+    /// The rows shown, read again from the first of them, and the count.
+    case refreshed([OrderSummary], total: Int, atEnd: Bool)
+    case earlier([OrderSummary], atStart: Bool)
+    case orderLoaded(StoredOrder?, LatestOutcome?, asked: String)
+    /// The store took the edit; the table's row for the order as it now is.
+    case saved(StoredOrder, OrderSummary?)
+    /// The store refused the edit; the order as it now stands, if it still does.
+    case saveRefused(String, current: StoredOrder?)
+    case batchesLoaded([BatchSummary])
+    case batchLoaded(BatchReport?, [RequestRecord])
+    case exchangeLoaded(RequestRecord?)
+    case failuresLoaded([RefusalGroup])
+    case fixPreviewed(FixPreview)
+    case fixSaved(FixResult)
+    case planned(ComposePlan)
+    case requestShown(Int, String)
+    case sent(SendStarted)
+    /// Something started in the background, in words for the status bar.
+    case started(String)
+    /// Time passed with no key: screens that follow other processes reload.
+    case tick
+    case failed(String)
+}
+
+/// Work the reducer asks for; the runner does it and answers with an action.
+public enum Effect: Sendable, Equatable {
+    /// `knownTotal`: the count is known already (a jump within the same
+    /// query), so a million orders are not counted again.
+    case loadFirst(OrderQuery, knownTotal: Int? = nil)
+    case loadLast(OrderQuery, knownTotal: Int? = nil)
+    case loadAfter(OrderQuery, PageCursor)
+    case loadBefore(OrderQuery, PageCursor)
+    case refresh(OrderQuery, from: PageCursor?, limit: Int)
+    case loadOrder(String)
+    case save(Order, expectedVersion: Int)
+    case loadBatches
+    case loadBatch(String)
+    case loadExchange(batch: String, sequence: Int, attempt: Int)
+    /// The failures of a view, grouped by cause.
+    case loadFailures(OrderQuery)
+    /// Works a bulk fix out on a selection; `target` checks it against that
+    /// target's rules (else each order's last target).
+    case previewFix(BulkFix, OrderQuery, target: String?)
+    case saveFix(FixPreview)
+    case plan(target: String, query: OrderQuery)
+    case showRequest(Int, ComposePlan)
+    case send(ComposePlan)
+    case reconcile(BatchSummary)
+}
