@@ -252,4 +252,74 @@ final class SandboxProcess {
         #expect(stray?["outcome"] == .string("skipped"))
         #expect(stray?["errors"]?.arrayValue?.first?.objectValue?["field"] == .string("giftMessage"))
     }
+
+    /// README.txt's commands run as printed, in a plain shell: the binary by
+    /// its whole path, the store and config exported once.
+    @Test func theDemoReadmeCommandsRunAsPrinted() throws {
+        let docket = try DocketBinary()
+        let folder = docket.path("demo")
+        let (process, out, _) = try docket.start(["demo", "--folder", folder, "--no-console"])
+        defer { process.interrupt(); process.waitUntilExit() }
+        var text = ""
+        while !text.contains("Ctrl-C") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let readme = try String(contentsOfFile: folder + "/README.txt", encoding: .utf8)
+        #expect(readme.contains("--fresh"))
+        let commands = readme.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(commands.filter { $0.hasPrefix("export ") }.count == 2)
+        #expect(!commands.contains { $0.hasPrefix("docket ") }, "docket is not on PATH after swift run")
+        #expect(!commands.contains { $0.contains("--store") || $0.contains("--config") })
+        let script = commands.filter { !$0.hasSuffix("demo --fresh") }.map { $0 + " > /dev/null; echo \"EXIT $?\"" }
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["--noprofile", "--norc", "-c", script.joined(separator: "\n")]
+        shell.environment = ["PATH": "/usr/bin:/bin", "HOME": docket.path("home")]
+        let pipe = Pipe()
+        shell.standardOutput = pipe
+        shell.standardError = pipe
+        try shell.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        let statuses = output.split(separator: "\n").filter { $0.hasPrefix("EXIT ") }
+        #expect(statuses.count == commands.count, "\(output)")
+        // 0 or 2 (some orders refused or invalid): never "not found" or a usage error.
+        #expect(statuses.allSatisfy { $0 == "EXIT 0" || $0 == "EXIT 2" }, "\(output)")
+        #expect(!output.contains("not found"), "\(output)")
+    }
+
+    /// docket fix: the preview, then each order saved at the version shown.
+    @Test func fixReplacesOneValueOnTheSelectedOrders() throws {
+        let docket = try DocketBinary()
+        var g = OrderGenerator(seed: 9)
+        let lines = (0..<6).map { i -> String in
+            var o = g.order(i)
+            o.items[0].productId = i < 3 ? "OLD-1" : "KEEP-1"
+            if i == 5 { o.status = .closed }
+            return JSONWriter.string(CanonicalCodec.encode(o))
+        }
+        try docket.run("import", try docket.write("orders.jsonl", lines.joined(separator: "\n")))
+        let dry = try docket.run("fix", "--replace", "items[*].productId", "OLD-1", "NEW-1", "--dry-run")
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("3 orders would change; 3 orders already fit"))
+        #expect(dry.stdout.contains("items[0].productId: \"OLD-1\" → \"NEW-1\""))
+        #expect(dry.stdout.contains("not checked: never sent"))
+        #expect(dry.stdout.contains("Dry run: nothing was saved."))
+        #expect(try docket.run("order", "show", "ORD-0000000", "--json").stdout.contains("OLD-1"))
+        let real = try docket.run("fix", "--replace", "items[*].productId", "OLD-1", "NEW-1", "--ids", "ORD-0000000,ORD-0000001")
+        #expect(real.status == 0, "\(real.stderr)")
+        #expect(real.stdout.contains("Saved 2 orders."))
+        #expect(try docket.run("order", "show", "ORD-0000000", "--json").stdout.contains("NEW-1"))
+        #expect(try docket.run("order", "show", "ORD-0000002", "--json").stdout.contains("OLD-1"))
+        let set = try docket.run("fix", "--set", "currency=USD", "--ids", "ORD-0000005")
+        #expect(set.stdout.contains("1 order are not OPEN") || set.stdout.contains("not OPEN"))
+        let bad = try docket.run("fix", "--set", "externalId=X")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("externalId cannot be changed"))
+        let usage = try docket.run("fix", "--replace", "a", "b")
+        #expect(usage.status == 1)
+        #expect(usage.stderr.contains("three values"))
+    }
 }
