@@ -27,6 +27,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
         try? await client.shutdown()
     }
 
+    /// For a command that ends outside async code (the console).
+    public func shutdownNow() {
+        try? client.syncShutdown()
+    }
+
     public func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {
         var r = HTTPClientRequest(url: request.url)
         r.method = HTTPMethod(rawValue: request.method)

@@ -6,10 +6,7 @@ import GRDBSQLite
 /// Batches, their requests and every order's outcome: the audit trail and
 /// the journal that lets an interrupted batch be finished.
 extension SQLiteOrderStore: BatchJournal, BatchHistory {
-    public static func newBatchId() -> String {
-        let stamp = Date().ISO8601Format().replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
-        return "B\(stamp.prefix(15))-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-    }
+    public static func newBatchId() -> String { BatchRunner.newBatchId() }
 
     /// Writes the batch and its orders (all `pending`, with the version
     /// sent) before anything is sent, in one transaction: two processes
@@ -150,13 +147,6 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
     /// was) sending it.
     public func unfinishedBatches() throws -> [(summary: BatchSummary, owner: BatchOwner?)] {
         try batches().filter { $0.finishedAt == nil }.map { ($0, try owner(of: $0.id)) }
-    }
-
-    /// The owners of these batches, for saying who holds a claim.
-    public func owners(_ batches: some Sequence<String>) throws -> [String: BatchOwner?] {
-        var result: [String: BatchOwner?] = [:]
-        for b in Set(batches) { result[b] = try owner(of: b) }
-        return result
     }
 
     static func insertRequest(_ db: Database, batch: String, _ r: RequestRecord) throws {

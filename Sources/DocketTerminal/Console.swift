@@ -2,13 +2,12 @@ import DocketCore
 import DocketTUI
 import Foundation
 
-/// Runs the console: draw, read a key, reduce, until the user quits or a
+/// Runs the console on the terminal until the user quits or a
 /// SIGTERM/SIGHUP arrives; the terminal is restored on every way out.
 public enum Console {
     /// `message` shows in the status bar until the first key.
     public static func run(store: any OrderStoring, composer: (any Composer)? = nil, query: OrderQuery = OrderQuery(),
                            theme: Theme = .fallback, message: String? = nil) throws {
-        let began = ContinuousClock.now
         let backend = try NCursesBackend(theme: theme)
         defer { backend.end() }
         let stop = StopFlag()
@@ -20,38 +19,14 @@ public enum Console {
             return source
         }
         defer { sources.forEach { $0.cancel() } }
-        let runner = EffectRunner(store: store, composer: composer)
         let (w, h) = backend.size
         var state = AppState(width: w, height: h, query: query)
-        runner.start(&state)
-        if let message { state.message = message }
-        let frames = FrameLog(path: ProcessInfo.processInfo.environment["DOCKET_FRAME_LOG"])
-        var idle = ContinuousClock.now
-        var lastTick = Duration.zero
-        backend.draw(Render.draw(state))
-        frames?.write("first", ContinuousClock.now - began)
-        while !state.quit && !stop.isSet {
-            if let key = backend.readKey() {
-                let start = ContinuousClock.now
-                let kind = FrameLog.kind(of: key, in: state)
-                let asking = state.confirmSend
-                runner.apply(.key(key), to: &state)
-                backend.draw(Render.draw(state))
-                // Keys typed ahead of a question never answer it.
-                if state.confirmSend && !asking { backend.dropTypedAhead() }
-                frames?.write(kind, ContinuousClock.now - start)
-                idle = ContinuousClock.now
-            } else if ContinuousClock.now - idle > max(state.screen == .batch ? .milliseconds(500) : .seconds(2), lastTick * 20) {
-                // Other docket processes may have written to the store. A
-                // slow reload (a filter no index serves, on a million orders)
-                // comes less often, so keys stay quick.
-                let start = ContinuousClock.now
-                runner.apply(.tick, to: &state)
-                lastTick = ContinuousClock.now - start
-                idle = ContinuousClock.now
-                backend.draw(Render.draw(state))
-            }
+        state.message = message
+        let loop = EventLoop(backend: backend, runner: EffectRunner(store: store, composer: composer))
+        if let frames = FrameLog(path: ProcessInfo.processInfo.environment["DOCKET_FRAME_LOG"]) {
+            loop.frameLog = { frames.write($0, $1) }
         }
+        loop.run(state, stop: { stop.isSet })
     }
 }
 
@@ -65,16 +40,6 @@ final class FrameLog {
         guard let path, !path.isEmpty, FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path) else { return nil }
         self.handle = handle
-    }
-
-    static func kind(of key: Key, in state: AppState) -> String {
-        if state.searchInput != nil || state.commandInput != nil { return key == .enter ? "search" : "typing" }
-        switch key {
-        case .up, .down, .char("j"), .char("k"): return "scroll"
-        case .pageUp, .pageDown: return "page"
-        case .home, .end, .char("g"), .char("G"): return "jump"
-        default: return "other"
-        }
     }
 
     func write(_ kind: String, _ elapsed: Duration) {

@@ -6,7 +6,7 @@ import Foundation
 /// The thin ncurses side of the console: draws a Grid (only the cells that
 /// changed), turns keys and resizes into `Key`s, and gives the terminal back
 /// as it found it.
-public final class NCursesBackend {
+public final class NCursesBackend: Backend {
     private var screen: OpaquePointer?
     private var previous: Grid?
     private var attributes: [Role: Int32] = [:]
@@ -83,14 +83,17 @@ public final class NCursesBackend {
         previous = grid
     }
 
-    /// The next key, or nil when none came within 100 ms.
-    /// Drops every key typed but not yet read: a question just drawn must
-    /// not be answered by keys typed before anyone could see it.
     public func dropTypedAhead() {
         _ = flushinp()
     }
 
-    public func readKey() -> Key? {
+    private var timeout = 100
+
+    public func readKey(timeout: Int, idle: Bool) -> Key? {
+        if timeout != self.timeout {
+            self.timeout = timeout
+            _ = docket_timeout(Int32(timeout))
+        }
         var ch: wint_t = 0
         let result = docket_get_wch(&ch)
         if result == ERR { return nil }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocketConfig
 import DocketCore
+import DocketHTTP
 import DocketSandbox
 import DocketStore
 import DocketTerminal
@@ -79,13 +80,16 @@ struct Demo: AsyncParsableCommand {
                 let note = "Demo: sandbox at \(sandbox.baseURL); commands to try in \(base)/README.txt; docket demo --fresh starts over"
                 let config = try ConfigLoader.load(path: configPath, explicit: true)
                 let (theme, themeNote) = try themeOptions.load(config)
+                let transport = AsyncHTTPTransport()
                 do {
-                    try Console.run(store: store, composer: ConsoleComposer(config: config, store: store), theme: theme,
+                    try Console.run(store: store, composer: BatchComposer(config: config, store: store, transport: transport), theme: theme,
                                     message: themeNote ?? note)
                 } catch let e as TerminalError {
+                    await transport.shutdown()
                     await sandbox.stop()
                     throw DocketError(e.description)
                 }
+                await transport.shutdown()
                 FileHandle.standardOutput.write(Data(hint.utf8))
             }
             await sandbox.stop()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketHTTP
 import DocketStore
 import DocketTerminal
 import Foundation
@@ -25,8 +26,11 @@ struct TUI: ParsableCommand {
             let config = try common.loadConfig()
             let (theme, note) = try themeOptions.load(config)
             let store = try SQLiteOrderStore(path: common.storePath)
+            // One HTTP client for every batch and lookup the console starts.
+            let transport = AsyncHTTPTransport()
+            defer { transport.shutdownNow() }
             do {
-                try Console.run(store: store, composer: ConsoleComposer(config: config, store: store), theme: theme, message: note)
+                try Console.run(store: store, composer: BatchComposer(config: config, store: store, transport: transport), theme: theme, message: note)
             } catch let e as TerminalError {
                 throw DocketError(e.description)
             }

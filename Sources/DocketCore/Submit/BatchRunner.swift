@@ -28,6 +28,15 @@ public protocol BatchJournal: Sendable {
     func record(batch: String, target: String, _ entries: [JournalEntry]) throws
 }
 
+extension BatchJournal {
+    /// The owners of these batches, for saying who holds a claim.
+    public func owners(_ batches: some Sequence<String>) throws -> [String: BatchOwner?] {
+        var result: [String: BatchOwner?] = [:]
+        for b in Set(batches) { result[b] = try owner(of: b) }
+        return result
+    }
+}
+
 /// One thing the journal keeps about a running batch.
 public enum JournalEntry: Sendable {
     case sending([String])
@@ -54,6 +63,13 @@ public struct BatchProgress: Sendable, Equatable {
 /// moment (even by kill -9) can be finished by `resume` without sending
 /// anything twice.
 public enum BatchRunner {
+    /// A new batch's id: its time, to sort by, and a random tail, so two
+    /// processes starting in the same second do not collide.
+    public static func newBatchId() -> String {
+        let stamp = Date().ISO8601Format().replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        return "B\(stamp.prefix(15))-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    }
+
     /// Creates batch `id` for the orders it can claim of `orders` (each at
     /// the version read, `versions[i]` for `orders[i]`), and returns the
     /// claim with those orders (the rest are left out, and the claim says

@@ -1,5 +1,3 @@
-import DocketCore
-
 /// A target as the console lists it.
 public struct TargetChoice: Sendable {
     public var name: String
@@ -71,9 +69,9 @@ public struct SendStarted: Sendable, Equatable {
     }
 }
 
-/// Composes and sends batches for the console; the command line provides it
-/// (it holds the config, the HTTP client and the store). Sending runs in the
-/// background and writes to the store, which the Batch screen reads.
+/// Composes and sends batches for the console: `BatchComposer` on a store
+/// and a shared HTTP client. Sending runs in the background and writes to
+/// the store, which the Batch screen reads.
 public protocol Composer: Sendable {
     var targets: [TargetChoice] { get }
     func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError>

@@ -1,19 +1,24 @@
-import DocketCore
-import DocketHTTP
-import DocketStore
-import DocketTUI
 import Foundation
 
-/// Composes and sends batches for the console, with the config and store
-/// the command line opened. Sending runs in the background and journals to
-/// the store, which the console's Batch screen reads as it fills in.
-final class ConsoleComposer: Composer, @unchecked Sendable {
+/// Plans and sends the console's batches: the selection read once, checked
+/// and split as `docket submit` would, then claimed at the versions shown
+/// and sent in the background through the process's one HTTP client.
+public final class BatchComposer: Composer, @unchecked Sendable {
+    public typealias Store = OrderStoring & BatchJournal & BatchHistory
     let config: DocketConfig
-    let store: SQLiteOrderStore
+    let store: any Store
+    /// The process's one HTTP client, shared by every send and lookup.
+    let transport: any HTTPTransport
     private let lock = NSLock()
     private var running = 0
 
-    var sending: Int {
+    public init(config: DocketConfig, store: any Store, transport: any HTTPTransport) {
+        self.config = config
+        self.store = store
+        self.transport = transport
+    }
+
+    public var sending: Int {
         lock.lock()
         defer { lock.unlock() }
         return running
@@ -25,21 +30,14 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
         lock.unlock()
     }
 
-    init(config: DocketConfig, store: SQLiteOrderStore) {
-        self.config = config
-        self.store = store
-    }
-
-    var targets: [TargetChoice] {
+    public var targets: [TargetChoice] {
         config.targets.values.sorted { $0.name < $1.name }.map { TargetChoice(name: $0.name, dialect: $0.dialect, validator: try? $0.validator) }
     }
 
-    /// The selection, read once, checked and split as `docket submit`
-    /// would.
-    func plan(target name: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
+    public func plan(target name: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
         catching {
             let target = try config.target(name)
-            let engine = try SubmissionEngine.forTarget(target, transport: NoTransport())
+            let engine = try SubmissionEngine.forTarget(target, transport: PlanningOnly())
             var selection: [StoredOrder] = []
             try store.forEachOrder(query) { selection.append($0) }
             let (skipped, requests) = engine.plan(selection.map(\.order))
@@ -66,7 +64,7 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
         return ids.compactMap { found[$0] }
     }
 
-    func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError> {
+    public func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError> {
         catching {
             let target = try config.target(plan.target)
             guard plan.requests.indices.contains(index) else { throw DocketError("the batch has \(plan.requests.count) requests") }
@@ -88,7 +86,7 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
     /// Claims exactly the plan's orders at the versions it showed (those
     /// another batch holds or someone changed since are left out, and the
     /// answer says so) and sends them in the background.
-    func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError> {
+    public func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError> {
         catching {
             let target = try config.target(plan.target)
             _ = try SubmissionEngine.url(for: target)
@@ -96,7 +94,7 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
             // Each order at the version planned: a newer one is not what the
             // screen showed, and the claim leaves it out.
             let stored = try orders(ids)
-            let id = SQLiteOrderStore.newBatchId()
+            let id = BatchRunner.newBatchId()
             let owner = BatchOwner.current()
             let (claim, orders) = try BatchRunner.claim(journal: store, id: id, target: target, orders: stored.map(\.order),
                                                         versions: stored.map { plan.versions[$0.order.externalId] ?? $0.version },
@@ -104,10 +102,10 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
             let leftOut = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values))
             guard !orders.isEmpty else { return SendStarted(batch: nil, leftOut: leftOut) }
             let store = self.store
+            let transport = self.transport
             adjust(1)
             Task.detached { [self] in
                 defer { adjust(-1) }
-                let transport = AsyncHTTPTransport()
                 do {
                     let engine = try SubmissionEngine.forTarget(target, transport: transport)
                     // Only the journal can fail from here, after requests went
@@ -119,34 +117,30 @@ final class ConsoleComposer: Composer, @unchecked Sendable {
                     }
                 } catch {
                     // Nothing was sent: the target's settings are not usable.
-                    try? store.recordOutcomes(batch: id, target: target.name, orders.map {
+                    try? store.record(batch: id, target: target.name, [.outcomes(orders.map {
                         OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [OrderIssue(code: "error", message: "\(error)")])
-                    })
+                    })])
                     try? store.finishBatch(id)
                 }
-                await transport.shutdown()
             }
             return SendStarted(batch: id, leftOut: leftOut)
         }
     }
-}
 
-extension ConsoleComposer {
     /// Looks the batch's unknown orders up at its target in the background;
     /// the outcomes land in the store, where the Batch screen reads them.
-    func reconcile(batch: BatchSummary) -> Result<String, DocketError> {
+    public func reconcile(batch: BatchSummary) -> Result<String, DocketError> {
         catching {
             let target = try config.target(batch.target)
             let unknown = batch.counts[.unknown] ?? 0
+            let transport = self.transport
             let store = self.store
             adjust(1)
             Task.detached { [self] in
                 defer { adjust(-1) }
-                let transport = AsyncHTTPTransport(maxConnectionsPerHost: 1)
                 if let reconciler = try? Reconciler.forTarget(target, transport: transport) {
                     _ = try? await reconciler.reconcile(batch: batch.id, store: store)
                 }
-                await transport.shutdown()
             }
             return "Looking up \(Plural.orders(unknown)) at \(target.name); their outcomes fill in as answers arrive (docket reconcile \(batch.id) says more)."
         }
@@ -154,7 +148,7 @@ extension ConsoleComposer {
 }
 
 /// Planning never sends; anything that tries is told so.
-struct NoTransport: HTTPTransport {
+struct PlanningOnly: HTTPTransport {
     func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {
         throw .unreachable("planning only")
     }

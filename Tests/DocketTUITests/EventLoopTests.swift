@@ -1,0 +1,82 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+@testable import DocketTUI
+
+/// A store whose listings wait at a gate: the slow store call a key must
+/// never wait for.
+final class GatedStore: OrderStoring, @unchecked Sendable {
+    let inner: SQLiteOrderStore
+    let gate = DispatchSemaphore(value: 0)
+    init(_ inner: SQLiteOrderStore) { self.inner = inner }
+
+    func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary {
+        try inner.importOrders(produce)
+    }
+    func order(externalId: String) throws -> StoredOrder? { try inner.order(externalId: externalId) }
+    func page(_ query: OrderQuery, after: PageCursor?, limit: Int) throws -> [OrderSummary] {
+        gate.wait()
+        gate.signal()
+        return try inner.page(query, after: after, limit: limit)
+    }
+    func page(_ query: OrderQuery, from: PageCursor, limit: Int) throws -> [OrderSummary] { try inner.page(query, from: from, limit: limit) }
+    func count(_ query: OrderQuery) throws -> Int { try inner.count(query) }
+    func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder { try inner.save(order, expectedVersion: expectedVersion) }
+    func forEachOrder(_ query: OrderQuery, _ body: (StoredOrder) throws -> Void) throws { try inner.forEachOrder(query, body) }
+}
+
+/// Gives its keys at once, idle or not, then opens the gate.
+final class ImpatientBackend: Backend {
+    var keys: [Key]
+    var frames: [Grid] = []
+    var framesBeforeRelease: [Grid]?
+    let store: GatedStore
+    init(keys: [Key], store: GatedStore) {
+        self.keys = keys
+        self.store = store
+    }
+    var size: (width: Int, height: Int) { (100, 20) }
+    func draw(_ grid: Grid) { frames.append(grid) }
+    func readKey(timeout: Int, idle: Bool) -> Key? {
+        if !keys.isEmpty { return keys.removeFirst() }
+        if framesBeforeRelease == nil {
+            framesBeforeRelease = frames
+            store.gate.signal()
+        }
+        return nil
+    }
+    func dropTypedAhead() {}
+    var finished: Bool { keys.isEmpty && framesBeforeRelease != nil }
+}
+
+@Suite struct EventLoopTests {
+    @Test func aSlowStoreCallNeverDelaysAKey() throws {
+        let store = GatedStore(try DocketTUITests.store(50))
+        let backend = ImpatientBackend(keys: [.char("b")], store: store)
+        let loop = EventLoop(backend: backend, runner: EffectRunner(store: store))
+        let state = loop.run(AppState(width: 100, height: 20))
+        // The orders' first page was still loading when b was read: the
+        // Batches screen was drawn all the same, before the store answered.
+        let early = try #require(backend.framesBeforeRelease)
+        #expect(early.first?.text.contains("loading…") == true)
+        #expect(early.contains { $0.text.contains("Docket · Batches") })
+        #expect(state.screen == .batches)
+        #expect(state.orders.total == 50, "the page came back later and was taken")
+    }
+
+    @Test func theTestBackendRecordsEveryFrameOfAWalk() throws {
+        let s = try storeWithRefusals()
+        let keys: [Key] = [.char("e"), .char("m")] + [Key.char(":")] + "replace items[*].productId RETIRED-33 SKU-9".map { .char($0) } + [.enter, .char("y")]
+        let backend = TestBackend(width: 100, height: 30, keys: keys)
+        let loop = EventLoop(backend: backend, runner: EffectRunner(store: s, composer: RecordingComposer(store: s)))
+        var logged: [String] = []
+        loop.frameLog = { kind, _ in logged.append(kind) }
+        let state = loop.run(AppState(width: 100, height: 30))
+        #expect(backend.frames.contains { $0.text.contains("Fix preview") })
+        #expect(backend.lastFrame?.text.contains("Saved 4 orders") == true)
+        #expect(state.screen == .errors)
+        #expect(logged.first == "first")
+        #expect(logged.contains("typing"))
+    }
+}
