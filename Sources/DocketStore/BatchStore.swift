@@ -313,15 +313,42 @@ extension SQLiteOrderStore: BatchJournal, BatchHistory {
         }
     }
 
-    static func summary(_ row: Row, _ db: Database) throws -> BatchSummary {
+    public func batchPosition(_ id: String) throws -> BatchPosition {
+        try read { db in try Self.position(id, db, from: BatchPosition()) }
+    }
+
+    static func position(_ id: String, _ db: Database, from: BatchPosition) throws -> BatchPosition {
+        let at = try String.fetchOne(db, sql: "SELECT max(updated_at) FROM batch_orders WHERE batch_id = ?", arguments: [id])
+        let request = try Int64.fetchOne(db, sql: "SELECT max(id) FROM requests WHERE batch_id = ?", arguments: [id])
+        return BatchPosition(outcomesAt: at ?? from.outcomesAt, requestId: request ?? from.requestId)
+    }
+
+    public func batchChanges(_ id: String, since position: BatchPosition) throws -> BatchChanges? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count, final_counts FROM batches WHERE id = ?", arguments: [id]) else { return nil }
+            let summary = try Self.summary(row, db, recount: false)
+            let next = try Self.position(id, db, from: position)
+            let outcomes = try Row.fetchAll(db, sql: """
+                SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? AND updated_at >= ?
+                """, arguments: [id, position.outcomesAt]).map(Self.outcome)
+            let requests = try Row.fetchAll(db, sql: """
+                SELECT sequence, attempt, method, url, '' AS request_body, '' AS response_body, status, error, started_at, milliseconds, order_ids
+                FROM requests WHERE batch_id = ? AND id > ? ORDER BY id
+                """, arguments: [id, position.requestId]).map(Self.request)
+            return BatchChanges(summary: summary, outcomes: outcomes, requests: requests, position: next)
+        }
+    }
+
+    /// `recount: false` leaves a running batch's counts empty rather than
+    /// count a million outcomes.
+    static func summary(_ row: Row, _ db: Database, recount: Bool = true) throws -> BatchSummary {
         let id: String = row[0]
-        var counts: [Outcome: Int]
+        var counts: [Outcome: Int] = [:]
         if let stored: String = row[6], let object = (try? JSONParser.parse(stored))?.objectValue {
-            counts = [:]
             for m in object {
                 if let o = Outcome(rawValue: m.key), case .number(let n) = m.value, let v = Int(n), v > 0 { counts[o] = v }
             }
-        } else {
+        } else if recount {
             counts = try Self.counts(id, db)
         }
         return BatchSummary(id: id, target: row[1], dialect: Dialect(rawValue: row[2]) ?? .cropster, createdAt: row[3],

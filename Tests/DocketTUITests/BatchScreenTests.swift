@@ -94,3 +94,44 @@ import Testing
         #expect(state.batches.items[state.batches.cursor].id == "B1")
     }
 }
+
+@Suite struct BatchWatchTests {
+    /// A running batch is watched by reading what changed since the last
+    /// look; what it shows is what a full load would.
+    @Test func aRunningBatchIsReadOnFromWhereItWasNotLoadedWhole() throws {
+        let s = try store(40)
+        let ids = (0..<40).map { String(format: "ORD-%07d", $0) }
+        try s.createBatch(id: "BW", target: "cropster", dialect: .cropster, externalIds: ids)
+        let runner = EffectRunner(store: s)
+        var state = AppState(width: 100, height: 30)
+        runner.start(&state)
+        for k in [Key.char("b"), .enter] { runner.apply(.key(k), to: &state) }
+        #expect(state.batch?.summary.counts == [.pending: 40])
+        let first = try #require(state.batchPosition)
+        // Answers arrive for some orders; the batch's next tick reads only those.
+        try s.recordResponse(batch: "BW", target: "cropster",
+                             RequestRecord(sequence: 1, attempt: 1, method: "POST", url: "http://127.0.0.1:1/x", requestBody: [], status: 200,
+                                           responseBody: [], error: nil, startedAt: "2026-11-26T10:00:00Z", milliseconds: 3, orderIds: Array(ids.prefix(10))),
+                             settled: ids.prefix(10).map { OrderOutcome(externalId: $0, outcome: .accepted) })
+        try s.recordOutcomes(batch: "BW", target: "cropster", [OrderOutcome(externalId: ids[10], outcome: .rejected,
+                                                                            errors: [OrderIssue(code: "x", message: "no", field: "currency")])])
+        let changes = try #require(try s.batchChanges("BW", since: first))
+        // What was recorded since, at least (rows of the same second as the
+        // last look come again: none written in it is missed).
+        #expect(Set(ids.prefix(11)).isSubset(of: changes.outcomes.map(\.externalId)))
+        #expect(changes.requests.count == 1)
+        runner.apply(.tick, to: &state)
+        #expect(state.batch?.summary.counts == [.accepted: 10, .rejected: 1, .pending: 29])
+        #expect(state.batchRequests.count == 1)
+        #expect(state.batch?.outcomes[10].errors.first?.message == "no")
+        // Finished: the store's own counts, and the screen says so.
+        try s.recordOutcomes(batch: "BW", target: "cropster", ids.dropFirst(11).map { OrderOutcome(externalId: $0, outcome: .accepted) })
+        try s.finishBatch("BW")
+        runner.apply(.tick, to: &state)
+        let full = try #require(try s.batch("BW"))
+        #expect(state.batch?.summary.counts == full.summary.counts)
+        #expect(state.batch?.outcomes == full.outcomes)
+        #expect(Render.draw(state).text.contains("finished"))
+        #expect(!Render.draw(state).text.contains("sending"))
+    }
+}

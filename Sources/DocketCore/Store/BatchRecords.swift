@@ -64,6 +64,40 @@ public protocol BatchHistory: Sendable {
     /// `query.target` when it names one) is a failure, with its errors:
     /// what the Errors view groups. Newest first, at most `limit`.
     func failures(_ query: OrderQuery, limit: Int) throws -> [LatestOutcome]
+    /// Where a batch's record ends now: what `batchChanges` reads on from.
+    func batchPosition(_ id: String) throws -> BatchPosition
+    /// What a batch recorded since `position`: its summary as it stands
+    /// (counts only once it finished), the outcomes recorded since and the
+    /// requests added since. Nil when the batch is not in the store.
+    func batchChanges(_ id: String, since position: BatchPosition) throws -> BatchChanges?
+}
+
+/// A place in a batch's record: the time of the latest outcome read (read
+/// again from that second on, so none written in it is missed) and the
+/// last request read.
+public struct BatchPosition: Sendable, Equatable {
+    public var outcomesAt: String
+    public var requestId: Int64
+
+    public init(outcomesAt: String = "", requestId: Int64 = 0) {
+        self.outcomesAt = outcomesAt
+        self.requestId = requestId
+    }
+}
+
+public struct BatchChanges: Sendable {
+    /// Counts are empty while the batch runs: the reader keeps its own.
+    public var summary: BatchSummary
+    public var outcomes: [OrderOutcome]
+    public var requests: [RequestRecord]
+    public var position: BatchPosition
+
+    public init(summary: BatchSummary, outcomes: [OrderOutcome], requests: [RequestRecord], position: BatchPosition) {
+        self.summary = summary
+        self.outcomes = outcomes
+        self.requests = requests
+        self.position = position
+    }
 }
 
 /// What the latest batch an order went in said about it: the order screen

@@ -15,7 +15,9 @@ public enum Action: Sendable {
     /// The store refused the edit; the order as it now stands, if it still does.
     case saveRefused(String, current: StoredOrder?)
     case batchesLoaded([BatchSummary])
-    case batchLoaded(BatchReport?, [RequestRecord])
+    case batchLoaded(BatchReport?, [RequestRecord], BatchPosition? = nil)
+    /// What a running batch recorded since the last look.
+    case batchChanged(BatchChanges?)
     case exchangeLoaded(RequestRecord?)
     case failuresLoaded([RefusalGroup])
     case fixPreviewed(FixPreview)
@@ -43,6 +45,8 @@ public enum Effect: Sendable, Equatable {
     case save(Order, expectedVersion: Int)
     case loadBatches
     case loadBatch(String)
+    /// A running batch's outcomes and requests recorded since `position`.
+    case refreshBatch(String, since: BatchPosition)
     case loadExchange(batch: String, sequence: Int, attempt: Int)
     /// The failures of a view, grouped by cause.
     case loadFailures(OrderQuery)

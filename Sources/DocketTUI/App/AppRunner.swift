@@ -56,7 +56,12 @@ public struct EffectRunner: Sendable {
             case .loadBatches:
                 return .batchesLoaded(try history?.batches(limit: 1000) ?? [])
             case .loadBatch(let id):
-                return .batchLoaded(try history?.batch(id), try history?.requests(batch: id, withBodies: false) ?? [])
+                // The position first: what is written while the rest is read
+                // is read again next time, never missed.
+                let position = try history?.batchPosition(id)
+                return .batchLoaded(try history?.batch(id), try history?.requests(batch: id, withBodies: false) ?? [], position)
+            case .refreshBatch(let id, let position):
+                return .batchChanged(try history?.batchChanges(id, since: position))
             case .loadExchange(let batch, let sequence, let attempt):
                 return .exchangeLoaded(try history?.request(batch: batch, sequence: sequence, attempt: attempt))
             case .loadFailures(let q):

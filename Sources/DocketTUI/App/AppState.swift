@@ -26,7 +26,14 @@ public struct AppState: Sendable {
     /// message has this (`/rejected` lists the refused ones, `/failed`
     /// every failure).
     public var batchFilter: String?
-    public var batch: BatchReport?
+    public var batch: BatchReport? {
+        didSet { if batch?.summary.id != oldValue?.summary.id || batch?.outcomes.count != oldValue?.outcomes.count { indexBatch() } }
+    }
+    /// Where the batch shown was read up to: a running batch is watched by
+    /// reading on from here, not loaded whole again.
+    public var batchPosition: BatchPosition?
+    /// Each outcome's place in `batch.outcomes`, by external id.
+    var batchIndex: [String: Int] = [:]
     public var batchRequests: [RequestRecord] = []
     public var batchTab: BatchTab = .outcomes
     public var batchList = ListState<Int>()
@@ -82,6 +89,13 @@ public struct AppState: Sendable {
 
     public var searchInput: String? { prompt?.kind == .search ? prompt?.text : nil }
     public var commandInput: String? { prompt?.kind == .command ? prompt?.text : nil }
+
+    mutating func indexBatch() {
+        batchIndex = [:]
+        guard let outcomes = batch?.outcomes else { return }
+        batchIndex.reserveCapacity(outcomes.count)
+        for (i, o) in outcomes.enumerated() { batchIndex[o.externalId] = i }
+    }
 
     public var visibleBatches: [BatchSummary] {
         guard let f = batchesFilter?.lowercased(), !f.isEmpty else { return batches.items }

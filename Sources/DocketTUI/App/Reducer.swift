@@ -88,11 +88,13 @@ public enum Reducer {
         case .saved(let order, let row): orderSaved(&s, order, row)
         case .saveRefused(let message, let current): saveRefused(&s, message, current: current)
         case .batchesLoaded(let list): BatchesKeys.loaded(&s, list)
-        case .batchLoaded(let report, let requests):
+        case .batchLoaded(let report, let requests, let position):
             s.batch = report
             s.batchRequests = requests
+            s.batchPosition = position
             if report == nil { s.message = "That batch is not in the store."; s.screen = .batches }
             s.batchList.move(by: 0, count: batchRowCount(s), visible: BatchView.rows(in: s.body))
+        case .batchChanged(let changes): BatchKeys.changed(&s, changes)
         case .exchangeLoaded(let record):
             guard s.screen == .pager else { return [] }
             guard let record else {
@@ -151,7 +153,9 @@ public enum Reducer {
             return [.refresh(s.orders.query, from: from, limit: max(s.orders.rows.count, EffectRunner.defaultPageSize))]
         case .batches: return [.loadBatches]
         case .batch:
-            if let id = s.batch?.summary.id, s.batch?.summary.finishedAt == nil { return [.loadBatch(id)] }
+            if let id = s.batch?.summary.id, s.batch?.summary.finishedAt == nil {
+                return [s.batchPosition.map { .refreshBatch(id, since: $0) } ?? .loadBatch(id)]
+            }
         case .errors:
             if case .view(let q) = s.errors.source, !s.errors.loading {
                 s.errors.loading = true

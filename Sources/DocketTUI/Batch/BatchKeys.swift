@@ -111,4 +111,31 @@ enum BatchKeys {
         }
         return [.reconcile(report.summary)]
     }
+
+    /// Merges what a running batch recorded since the last look: each
+    /// changed outcome in its place, the counts moved with it, new requests
+    /// added.
+    static func changed(_ s: inout AppState, _ changes: BatchChanges?) {
+        guard let changes, var report = s.batch, report.summary.id == changes.summary.id else { return }
+        var counts = report.summary.counts
+        for o in changes.outcomes {
+            if let i = s.batchIndex[o.externalId] {
+                let before = report.outcomes[i].outcome
+                counts[before, default: 0] -= 1
+                if counts[before] == 0 { counts[before] = nil }
+                report.outcomes[i] = o
+            } else {
+                report.outcomes.append(o)
+            }
+            counts[o.outcome, default: 0] += 1
+        }
+        let finished = changes.summary
+        report.summary = finished
+        // Once finished the store's own counts stand; while running, ours.
+        if finished.finishedAt == nil || finished.counts.isEmpty { report.summary.counts = counts }
+        s.batch = report
+        s.batchRequests += changes.requests
+        s.batchPosition = changes.position
+        s.batchList.move(by: 0, count: Reducer.batchRowCount(s), visible: BatchView.rows(in: s.body))
+    }
 }
