@@ -118,6 +118,9 @@ struct Tmux {
         try tmux.keys("Zoë 王 Edited", "Enter")
         _ = try tmux.wait(for: "1 change not saved")
         try tmux.keys("s")
+        // The diff first: only y saves.
+        _ = try tmux.wait(for: "Saving changes 1 field of version 1", "customer.name:", "→ \"Zoë 王 Edited\"")
+        try tmux.keys("y")
         _ = try tmux.wait(for: "Saved 1 change: ORD-0000005 is now version 2")
         try tmux.keys("Escape", "q")
         _ = try tmux.wait(for: "CONSOLE-EXITED-0")

@@ -66,6 +66,7 @@ import Testing
         #expect(text.contains("1 change not saved"))
         #expect(text.contains("*  customer.name") || text.contains("* customer.name"))
         runner.apply(.key(.char("s")), to: &state)
+        runner.apply(.key(.char("y")), to: &state)
         #expect(state.message?.hasPrefix("Saved 1 change") == true)
         let stored = try #require(try s.order(externalId: "ORD-0000001"))
         #expect(stored.order.customer?.name == "Jane Roe")
@@ -173,6 +174,7 @@ import Testing
         _ = try s.save(theirs, expectedVersion: 1)
 
         runner.apply(.key(.char("s")), to: &state)
+        runner.apply(.key(.char("y")), to: &state)
         #expect(state.message?.contains("someone else saved this order (now version 2)") == true)
         #expect(state.orderView?.edit.text(for: "customer.name") == "Mine")
         #expect(Render.draw(state).text.contains("Mine"))
@@ -181,6 +183,7 @@ import Testing
         runner.apply(.key(.char("u")), to: &state)
         #expect(state.orderView?.stored.version == 2)
         runner.apply(.key(.char("s")), to: &state)
+        runner.apply(.key(.char("y")), to: &state)
         let saved = try #require(try s.order(externalId: "ORD-0000000"))
         #expect(saved.version == 3)
         #expect(saved.order.customer?.name == "Mine")
@@ -222,5 +225,74 @@ import Testing
         r2.apply(.key(.char("/")), to: &plain)
         r2.apply(.key(.char("\u{3}")), to: &plain)
         #expect(plain.quit)
+    }
+}
+
+@Suite struct WholeOrderEditTests {
+    func open(_ s: SQLiteOrderStore) -> (EffectRunner, AppState) {
+        let runner = EffectRunner(store: s)
+        var state = AppState(width: 120, height: 50)
+        runner.start(&state)
+        for k in [Key.char(":")] + "open ORD-0000000".map({ Key.char($0) }) + [.enter] { runner.apply(.key(k), to: &state) }
+        return (runner, state)
+    }
+
+    func select(_ path: String, _ runner: EffectRunner, _ state: inout AppState) throws {
+        let rows = try #require(state.orderView?.rows)
+        let target = try #require(rows.firstIndex { $0.path == path }, "no row \(path)")
+        let delta = target - (state.orderView?.list.cursor ?? 0)
+        for _ in 0..<abs(delta) { runner.apply(.key(delta > 0 ? .down : .up), to: &state) }
+    }
+
+    @Test func linesAddedAndRemovedFieldsClearedUndoneAndReviewedBeforeSaving() throws {
+        let s = try store(1)
+        let before = try #require(try s.order(externalId: "ORD-0000000"))
+        let lines = before.order.items.count
+        var (runner, state) = open(s)
+        // d removes the line under the cursor; z undoes it.
+        try select("items[0].sku", runner, &state)
+        runner.apply(.key(.char("d")), to: &state)
+        #expect(try #require(try state.orderView?.draft().get()).items.count == lines - 1)
+        runner.apply(.key(.char("z")), to: &state)
+        #expect(state.orderView?.edit.isEmpty == true)
+        // o adds an empty line after it; the rules see it at once.
+        try select("items[0].sku", runner, &state)
+        runner.apply(.key(.char("o")), to: &state)
+        let draft = try #require(try state.orderView?.draft().get())
+        #expect(draft.items.count == lines + 1)
+        #expect(draft.items[1] == OrderItem())
+        #expect(state.orderView?.issues.contains { $0.field?.hasPrefix("items[1].") == true } == true)
+        // Fill it in: its fields are rows like any other.
+        runner.apply(.key(.char("z")), to: &state)
+        // c clears a field back to absent, not "".
+        try select("source", runner, &state)
+        runner.apply(.key(.char("c")), to: &state)
+        #expect(try #require(try state.orderView?.draft().get()).source == nil)
+        #expect(Render.draw(state).text.contains("(removed)"))
+        // s shows the diff; y saves it.
+        runner.apply(.key(.char("s")), to: &state)
+        let review = Render.draw(state).text
+        #expect(review.contains("Saving changes 1 field of version 1"))
+        #expect(review.contains("source: \"\(before.order.source ?? "")\" → (absent)"))
+        #expect(try s.order(externalId: "ORD-0000000")?.version == 1)
+        runner.apply(.key(.char("y")), to: &state)
+        let saved = try #require(try s.order(externalId: "ORD-0000000"))
+        #expect(saved.version == 2)
+        #expect(saved.order.source == nil)
+        #expect(saved.order.items.count == lines)
+    }
+
+    @Test func stepsApplyInOrderAcrossRenumberedLines() {
+        var o = Order(externalId: "E-1")
+        o.items = [OrderItem(), OrderItem(), OrderItem()]
+        o.items[0].sku = "A"; o.items[1].sku = "B"; o.items[2].sku = "C"
+        var edit = OrderEdit()
+        edit.deleteItem(at: 0)
+        edit.set("items[0].sku", to: "B2")
+        edit.clear("items[1].sku")
+        let out = try? edit.apply(to: o).get()
+        #expect(out?.items.map(\.sku) == ["B2", nil])
+        edit.undo()
+        #expect((try? edit.apply(to: o).get())?.items.map(\.sku) == ["B2", "C"])
     }
 }

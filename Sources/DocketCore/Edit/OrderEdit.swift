@@ -15,22 +15,73 @@ public struct OrderEdit: Sendable, Equatable {
         }
     }
 
-    /// In the order they were first made; one per path.
-    public private(set) var changes: [Change] = []
+    /// One step of an edit, applied in order: item lines added or removed
+    /// renumber the lines after them for the steps that follow.
+    public enum Step: Sendable, Equatable {
+        case set(path: String, text: String)
+        /// Back to absent: the field is left out of the order, not `""`.
+        case clear(path: String)
+        /// A new, empty item line at this index.
+        case insertItem(at: Int)
+        case deleteItem(at: Int)
+
+        var path: String? {
+            switch self {
+            case .set(let p, _), .clear(let p): p
+            default: nil
+            }
+        }
+        var structural: Bool { path == nil }
+    }
+
+    public private(set) var steps: [Step] = []
 
     public init(changes: [Change] = []) {
         for c in changes { set(c.path, to: c.text) }
     }
 
-    public var isEmpty: Bool { changes.isEmpty }
+    public var isEmpty: Bool { steps.isEmpty }
+
+    /// The typed values, one per path (the last).
+    public var changes: [Change] {
+        var out: [Change] = []
+        for case .set(let path, let text) in steps {
+            if let i = out.firstIndex(where: { $0.path == path }) { out[i].text = text } else { out.append(Change(path: path, text: text)) }
+        }
+        return out
+    }
+
+    /// Whether lines were added or removed, or fields cleared: the order's
+    /// shape changed, not only its values.
+    public var reshapes: Bool { steps.contains { if case .set = $0 { false } else { true } } }
 
     public func text(for path: String) -> String? { changes.first { $0.path == path }?.text }
 
-    public mutating func set(_ path: String, to text: String) {
-        if let i = changes.firstIndex(where: { $0.path == path }) { changes[i].text = text } else { changes.append(Change(path: path, text: text)) }
+    /// Since the last line added or removed, the steps on this path.
+    func lastIndex(of path: String) -> Int? {
+        let boundary = steps.lastIndex { $0.structural } ?? -1
+        return steps.indices.last { $0 > boundary && steps[$0].path == path }
     }
 
-    public mutating func revert(_ path: String) { changes.removeAll { $0.path == path } }
+    public mutating func set(_ path: String, to text: String) {
+        if let i = lastIndex(of: path) { steps[i] = .set(path: path, text: text) } else { steps.append(.set(path: path, text: text)) }
+    }
+
+    public mutating func clear(_ path: String) {
+        if let i = lastIndex(of: path) { steps[i] = .clear(path: path) } else { steps.append(.clear(path: path)) }
+    }
+
+    public mutating func insertItem(at index: Int) { steps.append(.insertItem(at: index)) }
+    public mutating func deleteItem(at index: Int) { steps.append(.deleteItem(at: index)) }
+
+    /// Undoes what was done to this field since lines last moved.
+    public mutating func revert(_ path: String) {
+        if let i = lastIndex(of: path) { steps.remove(at: i) } else { steps.removeAll { $0.path == path } }
+    }
+
+    /// Undoes the last step, whatever it was.
+    @discardableResult
+    public mutating func undo() -> Step? { steps.popLast() }
 
     /// Fields support staff may not change here: the external id is the
     /// order's key, and the status is the local lifecycle Docket keeps.
@@ -40,31 +91,43 @@ public struct OrderEdit: Sendable, Equatable {
     /// naming its field.
     public func apply(to order: Order) -> Result<Order, DocketError> {
         var json = CanonicalCodec.encode(order)
-        for change in changes {
-            guard Self.isEditable(change.path) else {
-                return .failure(DocketError("\(change.path) cannot be changed in the editor", order: order.externalId, field: change.path))
+        for step in steps {
+            if let path = step.path, !Self.isEditable(path) {
+                return .failure(DocketError("\(path) cannot be changed in the editor", order: order.externalId, field: path))
             }
             do throws(DocketError) {
-                let path = try FieldPath(change.path)
-                var lastError: DocketError?
-                var applied = false
-                for candidate in Self.candidates(change.text, current: path.value(in: json)) {
-                    var attempt = json
-                    try path.set(candidate, in: &attempt)
-                    do {
-                        _ = try CanonicalCodec.decode(attempt)
-                        json = attempt
-                        applied = true
-                        break
-                    } catch {
-                        lastError = lastError ?? error
+                switch step {
+                case .set(let p, let text):
+                    let path = try FieldPath(p)
+                    var lastError: DocketError?
+                    var applied = false
+                    for candidate in Self.candidates(text, current: path.value(in: json)) {
+                        var attempt = json
+                        try path.set(candidate, in: &attempt)
+                        do {
+                            _ = try CanonicalCodec.decode(attempt)
+                            json = attempt
+                            applied = true
+                            break
+                        } catch {
+                            lastError = lastError ?? error
+                        }
+                    }
+                    if !applied, let lastError {
+                        return .failure(DocketError(Self.explain(lastError, text: text), order: order.externalId, field: p))
+                    }
+                case .clear(let p):
+                    try FieldPath(p).remove(from: &json)
+                case .insertItem(let at):
+                    try Self.items(&json) { (items: inout [JSONValue]) throws(DocketError) in items.insert(.object(JSONObject()), at: min(max(0, at), items.count)) }
+                case .deleteItem(let at):
+                    try Self.items(&json) { (items: inout [JSONValue]) throws(DocketError) in
+                        guard items.indices.contains(at) else { throw DocketError("there is no item line \(at + 1)", field: "items[\(at)]") }
+                        items.remove(at: at)
                     }
                 }
-                if !applied, let lastError {
-                    return .failure(DocketError(Self.explain(lastError, text: change.text), order: order.externalId, field: change.path))
-                }
             } catch {
-                return .failure(DocketError(error.message, order: order.externalId, field: change.path))
+                return .failure(DocketError(error.message, order: order.externalId, field: error.field ?? step.path))
             }
         }
         do {
@@ -72,6 +135,14 @@ public struct OrderEdit: Sendable, Equatable {
         } catch {
             return .failure(error)
         }
+    }
+
+    static func items(_ json: inout JSONValue, _ change: (inout [JSONValue]) throws(DocketError) -> Void) throws(DocketError) {
+        guard case .object(var o) = json else { throw DocketError("the order is not an object") }
+        var items = o["items"]?.arrayValue ?? []
+        try change(&items)
+        o["items"] = .array(items)
+        json = .object(o)
     }
 
     /// The JSON values typed text may stand for, most likely first: a field
@@ -158,6 +229,27 @@ public struct FieldPath: Sendable, Equatable {
             }
         }
         return v
+    }
+
+    /// Leaves the field out (a field that is not there stays so).
+    public func remove(from json: inout JSONValue) throws(DocketError) {
+        json = try Self.remove(steps[...], in: json)
+    }
+
+    static func remove(_ steps: ArraySlice<Step>, in json: JSONValue) throws(DocketError) -> JSONValue {
+        guard let step = steps.first else { return json }
+        let last = steps.count == 1
+        switch (step, json) {
+        case (.key(let k), .object(var o)):
+            if last { o[k] = nil } else if let inner = o[k] { o[k] = try remove(steps.dropFirst(), in: inner) }
+            return .object(o)
+        case (.index(let i), .array(var a)):
+            guard a.indices.contains(i) else { return json }
+            if last { a.remove(at: i) } else { a[i] = try remove(steps.dropFirst(), in: a[i]) }
+            return .array(a)
+        default:
+            return json
+        }
     }
 
     /// Sets the value, making the objects on the way that are missing (a

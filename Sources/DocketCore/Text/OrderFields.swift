@@ -32,3 +32,29 @@ public enum OrderFields {
         }
     }
 }
+
+extension OrderFields {
+    /// A field that differs between two versions of an order: nil on the
+    /// side where it is absent.
+    public struct Difference: Sendable, Equatable {
+        public var path: String
+        public var old: String?
+        public var new: String?
+    }
+
+    /// Every field that differs, in the newer version's order, then those
+    /// only the older one has.
+    public static func diff(from old: Order, to new: Order) -> [Difference] {
+        let before = flatten(old), after = flatten(new)
+        let oldValues = Dictionary(before.map { ($0.path, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let newPaths = Set(after.map(\.path))
+        var out: [Difference] = []
+        for f in after where oldValues[f.path] != f.value {
+            out.append(Difference(path: f.path, old: oldValues[f.path], new: f.value))
+        }
+        for f in before where !newPaths.contains(f.path) {
+            out.append(Difference(path: f.path, old: f.value, new: nil))
+        }
+        return out
+    }
+}

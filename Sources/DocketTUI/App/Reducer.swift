@@ -18,7 +18,7 @@ public enum Reducer {
         if s.prompt != nil { return promptKeys }
         switch s.screen {
         case .orders: return OrdersKeys.table
-        case .order: return s.orderView?.input != nil ? OrderKeys.editing : OrderKeys.table
+        case .order: return s.orderView?.input != nil ? OrderKeys.editing : s.orderView?.reviewing == true ? OrderKeys.review : OrderKeys.table
         case .batches: return BatchesKeys.table
         case .batch: return BatchKeys.table
         case .pager: return PagerKeys.table
@@ -29,7 +29,7 @@ public enum Reducer {
     }
 
     /// Every table, for the README and the test that keys and help agree.
-    public static let allTables: [KeyTable] = [OrdersKeys.table, OrderKeys.table, OrderKeys.editing, ErrorsKeys.table, FixKeys.table,
+    public static let allTables: [KeyTable] = [OrdersKeys.table, OrderKeys.table, OrderKeys.editing, OrderKeys.review, ErrorsKeys.table, FixKeys.table,
                                                ComposeKeys.table, BatchesKeys.table, BatchKeys.table, PagerKeys.table, promptKeys]
 
     /// Keys every screen has: help, the command line, quitting from anywhere.
@@ -52,6 +52,12 @@ public enum Reducer {
     }
 
     public static func reduce(_ s: inout AppState, _ action: Action) -> [Effect] {
+        let effects = apply(&s, action)
+        clampOrderRows(&s)
+        return effects
+    }
+
+    static func apply(_ s: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .key(let key): return handle(&s, key)
         case .window(let rows, let total, let atStart, let atEnd, let cursorAtEnd):
@@ -195,6 +201,17 @@ public enum Reducer {
             return []
         }
         return table(for: s).dispatch(&s, key) ?? []
+    }
+
+    /// Rows come and go with the edit, a save and the rules' findings: the
+    /// cursor stays on one.
+    static func clampOrderRows(_ s: inout AppState) {
+        guard var view = s.orderView else { return }
+        let count = view.rows.count
+        if view.list.cursor >= count || view.list.top > view.list.cursor {
+            view.list.move(by: 0, count: count, visible: orderRowsVisible(s))
+            s.orderView = view
+        }
     }
 
     /// Ctrl-C quits from anywhere, even while typing; unsaved edits count

@@ -108,6 +108,35 @@ extension Reducer {
         return []
     }
 
+    /// A change to the draft's shape or fields, checked against the rules
+    /// at once, as typing is.
+    static func change(_ s: inout AppState, _ body: (inout OrderView, OrderRow?) -> Void) -> [Effect] {
+        guard var view = s.orderView else { return [] }
+        body(&view, view.selectedRow)
+        view.confirmLeave = false
+        revalidate(&view, checkTargets(s))
+        if case .failure(let e) = view.edit.apply(to: view.stored.order) { s.message = "\(e.field ?? "The order"): \(e.message)" }
+        view.list.move(by: 0, count: view.rows.count, visible: orderRowsVisible(s))
+        s.orderView = view
+        return []
+    }
+
+    /// `s`: the diff against the stored version first; `y` then saves.
+    static func review(_ s: inout AppState) -> [Effect] {
+        guard var view = s.orderView else { return [] }
+        guard view.editable else {
+            s.message = "Read-only: this order is \(view.stored.order.status.rawValue); only OPEN orders can be edited."
+            return []
+        }
+        if case .failure(let e) = view.draft() {
+            s.message = "Not saved: \(e.field ?? "a field"): \(e.message)"
+            return []
+        }
+        view.reviewing = true
+        s.orderView = view
+        return []
+    }
+
     /// While a field is being typed into.
     static func input(_ s: inout AppState, _ change: (inout OrderView) -> Void) -> [Effect] {
         guard var view = s.orderView, view.input != nil else { return [] }
@@ -119,7 +148,7 @@ extension Reducer {
 
     static func orderSaved(_ s: inout AppState, _ stored: StoredOrder, _ row: OrderSummary?) {
         if var view = s.orderView, view.stored.order.externalId == stored.order.externalId {
-            let count = view.edit.changes.count
+            let count = view.edit.steps.count
             view.stored = stored
             view.edit = OrderEdit()
             view.theirs = nil
@@ -152,7 +181,7 @@ extension Reducer {
     }
 
     static func changesText(_ edit: OrderEdit) -> String {
-        edit.changes.count == 1 ? "1 change" : "\(edit.changes.count) changes"
+        Plural.of(edit.steps.count, "change")
     }
 
     /// Field lines that fit under the title, the note and the problems line.
@@ -176,8 +205,8 @@ enum OrderKeys {
         KeyBinding([.enter, .char("e")], "Enter e", "edit the field", bar: "edit", when: editable) { s, _ in Reducer.startEdit(&s) },
         KeyBinding([.enter, .char("e")], "Enter e", "says why: only OPEN orders can be edited",
                    when: { $0.orderView.map { !$0.editable } ?? false }) { s, _ in Reducer.startEdit(&s) },
-        KeyBinding([.char("s")], "s", "save the changes (refused if someone saved first: nothing is lost)", bar: "save",
-                   when: { !($0.orderView?.edit.isEmpty ?? true) }) { s, _ in Reducer.save(&s) },
+        KeyBinding([.char("s")], "s", "review the changes, field by field, then y saves them", bar: "save",
+                   when: { !($0.orderView?.edit.isEmpty ?? true) }) { s, _ in Reducer.review(&s) },
         KeyBinding([.char("x")], "x", "undo the change to this field", bar: "undo field",
                    when: { $0.orderView?.selectedRow?.changed ?? false }) { s, _ in
             guard var view = s.orderView, let row = view.selectedRow else { return [] }
@@ -186,6 +215,25 @@ enum OrderKeys {
             view.list.move(by: 0, count: view.rows.count, visible: Reducer.orderRowsVisible(s))
             s.orderView = view
             return []
+        },
+        KeyBinding([.char("z")], "z", "undo the last change, whatever it was", bar: "undo",
+                   when: { !($0.orderView?.edit.isEmpty ?? true) }) { s, _ in
+            Reducer.change(&s) { view, _ in view.edit.undo() }
+        },
+        KeyBinding([.char("c")], "c", "clear the field: leave it out of the order (not \"\")",
+                   when: { editable($0) && ($0.orderView?.selectedRow.map { !$0.missing && !$0.container && OrderEdit.isEditable($0.path) } ?? false) }) { s, _ in
+            Reducer.change(&s) { view, row in if let row { view.edit.clear(row.path) } }
+        },
+        KeyBinding([.char("o")], "o", "add an item line after this one (at the end from other rows)",
+                   when: editable) { s, _ in
+            Reducer.change(&s) { view, row in
+                let lines = (try? view.draft().get())?.items.count ?? view.stored.order.items.count
+                view.edit.insertItem(at: row.flatMap { OrderView.itemLine($0.path) }.map { $0 + 1 } ?? lines)
+            }
+        },
+        KeyBinding([.char("d")], "d", "remove this item line",
+                   when: { editable($0) && ($0.orderView?.selectedRow.flatMap { OrderView.itemLine($0.path) } != nil) && !($0.orderView?.selectedRow?.removed ?? true) }) { s, _ in
+            Reducer.change(&s) { view, row in if let line = row.flatMap({ OrderView.itemLine($0.path) }) { view.edit.deleteItem(at: line) } }
         },
         KeyBinding([.char("u")], "u", "put your changes on top of the version someone else saved", bar: "update to theirs",
                    when: { $0.orderView?.theirs != nil }) { s, _ in Reducer.update(&s) },
@@ -206,6 +254,20 @@ enum OrderKeys {
             Reducer.leave(&s)
         },
     ] + Reducer.common(find: "find a field by name or value"))
+
+    static let review = KeyTable("Order: review before saving", [
+        KeyBinding([.char("y")], "y", "save (refused if someone saved first: nothing is lost)", bar: "save") { s, _ in
+            guard var view = s.orderView else { return [] }
+            view.reviewing = false
+            s.orderView = view
+            return Reducer.save(&s)
+        },
+        KeyBinding([.escape, .char("q"), .char("n")], "Esc q n", "back to editing, nothing saved", bar: "back") { s, _ in
+            s.orderView?.reviewing = false
+            return []
+        },
+        KeyBinding([.ctrlC], "Ctrl-C", "quit, from anywhere (asks first: the edit is not saved)") { s, _ in Reducer.interrupt(&s) },
+    ])
 
     static let editing = KeyTable("Editing a field", [
         KeyBinding([.enter], "Enter", "keep what was typed (s saves the order)", bar: "keep") { s, _ in

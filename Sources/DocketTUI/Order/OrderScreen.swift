@@ -30,6 +30,10 @@ enum OrderScreen {
         }
         g.put(summaryLine(view), x: area.x, y: area.y + 2, role: view.rejection.isEmpty ? .dim : .outcomeRejected, maxWidth: area.width)
 
+        if view.reviewing {
+            drawReview(view, into: &g, area: area)
+            return
+        }
         let rows = view.rows
         let visible = Self.rows(in: area)
         let labelWidth = min(34, max(14, area.width / 3))
@@ -46,7 +50,7 @@ enum OrderScreen {
             let valueX = 2 + labelWidth
             let notes = notes(for: row, view)
             let room = area.width - valueX
-            var value = row.missing && !row.changed ? "(missing)" : (row.value.isEmpty ? "\"\"" : row.value)
+            var value = row.removed ? "(removed)" : row.missing && !row.changed ? "(missing)" : (row.value.isEmpty ? "\"\"" : row.value)
             if selected, let input = view.input { value = input + "▏" }
             let valueWidth = notes.isEmpty ? room : min(DisplayWidth.of(SafeText.escape(value)), max(10, room / 2))
             let valueRole: Role = selected && view.input != nil ? .input : (row.missing && !row.changed ? .dim : (row.changed ? .fieldChanged : .normal))
@@ -55,6 +59,30 @@ enum OrderScreen {
             for (text, r) in notes where x < area.width {
                 x += g.put(text, x: x, y: y, role: role(r)) + 2
             }
+        }
+    }
+
+    /// Before `y` saves: every field the save changes, old → new.
+    static func review(_ view: OrderView) -> [(String, Role)] {
+        guard case .success(let draft) = view.draft() else { return [] }
+        let diff = OrderFields.diff(from: view.stored.order, to: draft)
+        var lines: [(String, Role)] = [("Saving changes \(Plural.of(diff.count, "field")) of version \(view.stored.version):", .header)]
+        for d in diff {
+            let old = d.old.map { "\"\($0)\"" } ?? "(absent)"
+            let new = d.new.map { "\"\($0)\"" } ?? "(absent)"
+            lines.append(("  \(d.path): \(old) → \(new)", d.new == nil ? .fieldIssue : .fieldChanged))
+        }
+        if !view.issues.isEmpty {
+            lines.append(("", .normal))
+            lines.append(("The rules still find \(Plural.of(view.issues.count, "problem")); y saves all the same:", .fieldIssue))
+            lines += view.issues.map { ("  \($0.field ?? "(order)"): \($0.message)", .fieldIssue) }
+        }
+        return lines
+    }
+
+    static func drawReview(_ view: OrderView, into g: inout Grid, area: Rect) {
+        for (i, (text, role)) in review(view).prefix(rows(in: area)).enumerated() {
+            g.put(text, x: area.x, y: area.y + 3 + i, role: role, maxWidth: area.width)
         }
     }
 

@@ -32,6 +32,8 @@ public struct OrderView: Sendable {
     public var theirs: StoredOrder?
     /// Esc was pressed with unsaved changes; a second Esc leaves.
     public var confirmLeave = false
+    /// `s` shows what would be saved, field by field, before `y` saves it.
+    public var reviewing = false
 
     public init(stored: StoredOrder, latest: LatestOutcome? = nil) {
         self.stored = stored
@@ -54,6 +56,12 @@ public struct OrderView: Sendable {
     public var rejection: [OrderIssue] { latest?.outcome.errors ?? [] }
 
     public var rows: [OrderRow] { OrderRow.rows(for: self) }
+
+    /// The item line a row belongs to (`items[2].sku` → 2).
+    public static func itemLine(_ path: String) -> Int? {
+        guard path.hasPrefix("items["), let close = path.firstIndex(of: "]") else { return nil }
+        return Int(path[path.index(path.startIndex, offsetBy: 6)..<close])
+    }
     public var selectedRow: OrderRow? {
         let rows = self.rows
         return rows.indices.contains(list.cursor) ? rows[list.cursor] : nil
@@ -71,6 +79,8 @@ public struct OrderRow: Sendable, Equatable {
     public var missing = false
     /// The field holds a list or an object (`[]`, `{}`), not a value.
     public var container = false
+    /// The edit leaves this field out (cleared, or its line removed).
+    public var removed = false
     public var issues: [OrderIssue] = []
     public var rejected: [OrderIssue] = []
     public var converted: [OrderIssue] = []
@@ -88,10 +98,32 @@ public struct OrderRow: Sendable, Equatable {
     }
 
     static func rows(for view: OrderView) -> [OrderRow] {
-        var rows = view.fields.map { f in
-            OrderRow(path: f.path, value: f.value, container: (f.value == "[]" || f.value == "{}"))
+        var rows: [OrderRow]
+        if view.edit.reshapes, case .success(let draft) = view.edit.apply(to: view.stored.order) {
+            // Lines added or removed, fields cleared: the rows are the
+            // draft's, each marked with what it was before.
+            let stored = Dictionary(view.fields.map { ($0.path, $0.value) }, uniquingKeysWith: { a, _ in a })
+            rows = fields(of: draft).map { f in
+                var row = OrderRow(path: f.path, value: f.value, container: (f.value == "[]" || f.value == "{}"))
+                if stored[f.path] != f.value { row.original = stored[f.path] ?? "" }
+                return row
+            }
+            // What the edit leaves out stays where it was, marked removed.
+            let paths = Set(rows.map(\.path))
+            var previous: String?
+            for f in view.fields {
+                if !paths.contains(f.path) {
+                    let at = previous.flatMap { p in rows.firstIndex { $0.path == p } }.map { $0 + 1 } ?? 0
+                    rows.insert(OrderRow(path: f.path, value: "", original: f.value, missing: true, removed: true), at: at)
+                }
+                previous = f.path
+            }
+        } else {
+            rows = view.fields.map { f in
+                OrderRow(path: f.path, value: f.value, container: (f.value == "[]" || f.value == "{}"))
+            }
         }
-        for change in view.edit.changes {
+        for change in view.edit.changes where !view.edit.reshapes {
             if let i = rows.firstIndex(where: { $0.path == change.path }) {
                 rows[i].original = rows[i].value
                 rows[i].value = change.text
