@@ -95,3 +95,36 @@ public final class AsyncHTTPTransport: HTTPTransport {
         return .connectionLost("the connection was lost: \(text)")
     }
 }
+
+/// The process's one HTTP client, made on the first request: a console
+/// that only browses never starts the client's threads, and opens faster.
+public final class LazyHTTPTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: AsyncHTTPTransport?
+
+    public init() {}
+
+    var transport: AsyncHTTPTransport {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let t = AsyncHTTPTransport()
+        made = t
+        return t
+    }
+
+    public func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {
+        try await transport.send(request, timeout: timeout)
+    }
+
+    private func take() -> AsyncHTTPTransport? {
+        lock.lock()
+        defer { lock.unlock() }
+        let t = made
+        made = nil
+        return t
+    }
+
+    public func shutdown() async { await take()?.shutdown() }
+    public func shutdownNow() { take()?.shutdownNow() }
+}

@@ -80,7 +80,7 @@ struct Demo: AsyncParsableCommand {
                 let note = "Demo: sandbox at \(sandbox.baseURL); commands to try in \(base)/README.txt; docket demo --fresh starts over"
                 let config = try ConfigLoader.load(path: configPath, explicit: true)
                 let (theme, themeNote) = try themeOptions.load(config)
-                let transport = AsyncHTTPTransport()
+                let transport = LazyHTTPTransport()
                 do {
                     try Console.run(store: store, composer: BatchComposer(config: config, store: store, transport: transport), theme: theme,
                                     message: themeNote ?? note)

@@ -27,7 +27,7 @@ struct TUI: ParsableCommand {
             let (theme, note) = try themeOptions.load(config)
             let store = try SQLiteOrderStore(path: common.storePath)
             // One HTTP client for every batch and lookup the console starts.
-            let transport = AsyncHTTPTransport()
+            let transport = LazyHTTPTransport()
             defer { transport.shutdownNow() }
             do {
                 try Console.run(store: store, composer: BatchComposer(config: config, store: store, transport: transport), theme: theme, message: note)

@@ -82,6 +82,16 @@ public struct FixPreview: Sendable, Equatable {
         }
 
         public var order: Order? { try? result.get() }
+
+        public init(externalId: String, version: Int, fields: [(path: String, old: String?, new: String)],
+                    result: Result<Order, DocketError>, target: String?, issues: [OrderIssue]) {
+            self.externalId = externalId
+            self.version = version
+            self.fields = fields
+            self.result = result
+            self.target = target
+            self.issues = issues
+        }
     }
 
     public var fix: BulkFix
@@ -90,6 +100,13 @@ public struct FixPreview: Sendable, Equatable {
     public var unchanged: [String]
     /// Orders that are not OPEN, so cannot be edited.
     public var readOnly: [String]
+
+    public init(fix: BulkFix, changes: [Change], unchanged: [String], readOnly: [String]) {
+        self.fix = fix
+        self.changes = changes
+        self.unchanged = unchanged
+        self.readOnly = readOnly
+    }
 
     /// Changes that can be saved: they fit, and pass the target's rules or
     /// were never checked against one.

@@ -18,6 +18,16 @@ public struct RefusalGroup: Sendable, Equatable, Identifiable {
     /// When the newest of them was recorded.
     public var newest: String
 
+    public init(target: String, code: String, field: String, pattern: String, example: String, orders: [String], newest: String) {
+        self.target = target
+        self.code = code
+        self.field = field
+        self.pattern = pattern
+        self.example = example
+        self.orders = orders
+        self.newest = newest
+    }
+
     public var id: String { [target, code, field, pattern].joined(separator: "\u{1f}") }
     public var count: Int { orders.count }
 }

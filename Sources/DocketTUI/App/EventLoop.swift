@@ -53,7 +53,7 @@ public final class EventLoop {
                 waiting = nil
             }
             if backend.finished && pending == 0 { break }
-            if let key = backend.readKey(timeout: pending > 0 ? 5 : 100, idle: pending == 0) {
+            if let key = backend.readKey(timeout: pending > 0 ? 1 : 100, idle: pending == 0) {
                 let start = ContinuousClock.now
                 let kind = Self.kind(of: key, in: state)
                 let asking = state.confirmSend

@@ -37,6 +37,13 @@ enum ComposeKeys {
             }
             return [.showRequest(next, plan)]
         },
+        KeyBinding([.char("v")], "v", "the request shown, whole, in the pager (/ finds, n again)", bar: "whole",
+                   when: { $0.shownRequest != nil }) { s, _ in
+            guard let shown = s.shownRequest, let plan = s.plan else { return [] }
+            Reducer.openPager(&s, PagerState(title: "Request \(shown.index + 1) of \(plan.requestSizes.count) to \(plan.target), as it will be sent",
+                                             lines: shown.lines.map { ($0, .normal) }, returnTo: .compose))
+            return []
+        },
         KeyBinding([.char("R")], "R", "send the refused orders nobody changed too", bar: "with unchanged",
                    when: { ($0.plan?.unchangedRefused ?? 0) > 0 && !$0.retryIncludeUnchanged }) { s, _ in
             s.retryIncludeUnchanged = true
