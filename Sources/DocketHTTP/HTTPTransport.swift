@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import DocketCore
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 
@@ -23,13 +24,34 @@ public final class AsyncHTTPTransport: HTTPTransport {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 
+    private let shutDown = Mutex(false)
+
+    /// Whether this call is the one to shut the client down.
+    private func claimShutdown() -> Bool {
+        shutDown.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+
     public func shutdown() async {
+        guard claimShutdown() else { return }
         try? await client.shutdown()
     }
 
     /// For a command that ends outside async code (the console).
     public func shutdownNow() {
+        guard claimShutdown() else { return }
         try? client.syncShutdown()
+    }
+
+    /// A transport dropped without a shutdown (a test that failed half way)
+    /// shuts its client down in the background rather than bring the
+    /// process down: the task holds the client until it has.
+    deinit {
+        guard claimShutdown() else { return }
+        let client = self.client
+        Task.detached { try? await client.shutdown() }
     }
 
     public func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {

@@ -119,3 +119,20 @@ import Testing
         await transport.shutdown()
     }
 }
+
+@Suite struct TransportLifetimeTests {
+    /// A transport dropped without a shutdown (a test or a command that
+    /// failed half way) shuts its client down itself: AsyncHTTPClient would
+    /// otherwise stop the whole process in its deinit.
+    @Test func aTransportDroppedWithoutShutdownShutsItselfDown() async throws {
+        for _ in 0..<3 {
+            let transport = AsyncHTTPTransport()
+            _ = try? await transport.send(HTTPRequestData(method: "GET", url: "http://127.0.0.1:9/"), timeout: 1)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let shut = AsyncHTTPTransport()
+        await shut.shutdown()
+        await shut.shutdown()
+        shut.shutdownNow()
+    }
+}

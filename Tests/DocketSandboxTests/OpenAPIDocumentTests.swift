@@ -9,7 +9,7 @@ import Testing
 /// OpenAPIKit's validation), and the server answers only what it says.
 @Suite(.serialized) struct OpenAPIDocumentTests {
     func document(_ rig: Rig) async throws -> (Data, JSONValue) {
-        let response = try await rig.transport.send(HTTPRequestData(method: "GET", url: rig.sandbox.baseURL + "/openapi.json"), timeout: 5)
+        let response = try await rig.transport.send(HTTPRequestData(method: "GET", url: rig.sandbox.baseURL + "/openapi.json"), timeout: 60)
         #expect(response.status == 200)
         return (Data(response.body), try JSONParser.parse(response.body))
     }
