@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // The team store.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Only the tests use it: a real validator for the sandbox's /openapi.json.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
     ],
@@ -36,6 +38,14 @@ let package = Package(
                 "DocketCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "DocketPostgres",
+            dependencies: [
+                "DocketCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
@@ -96,7 +106,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DocketStoreTests",
-            dependencies: ["DocketCore", "DocketStore"],
+            dependencies: ["DocketCore", "DocketStore", "DocketPostgres"],
             swiftSettings: strict),
         .testTarget(
             name: "DocketTUITests",

@@ -1,0 +1,196 @@
+import DocketCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Where a PostgreSQL store is: `postgresql://USER@HOST[:PORT]/DB[?sslmode=require]`.
+/// The password never comes from the URL (a command line and a config are
+/// read by others): from `PGPASSWORD`, `~/.pgpass`, or the variable the
+/// config names.
+public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
+    public var user: String
+    public var host: String
+    public var port: Int
+    public var database: String
+    public var tls: Bool
+
+    public static func isPostgres(_ text: String) -> Bool {
+        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+    }
+
+    public init(_ text: String) throws(DocketError) {
+        guard Self.isPostgres(text), let url = URLComponents(string: text) else {
+            throw DocketError("\(text) is not a PostgreSQL URL (postgresql://USER@HOST[:PORT]/DATABASE)")
+        }
+        guard url.password == nil else {
+            throw DocketError("the store URL holds a password, which anyone who can read the command line or the config could read: give it in PGPASSWORD or ~/.pgpass instead")
+        }
+        guard let host = url.host, !host.isEmpty else { throw DocketError("the store URL \(text) names no host") }
+        let database = String(url.path.drop { $0 == "/" })
+        guard !database.isEmpty else { throw DocketError("the store URL \(text) names no database (…/DATABASE at its end)") }
+        self.user = url.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
+        self.host = host
+        self.port = url.port ?? 5432
+        self.database = database
+        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        guard ["disable", "require", "prefer", "verify-full"].contains(mode) else {
+            throw DocketError("sslmode=\(mode) is not one of disable, prefer, require, verify-full")
+        }
+        tls = mode != "disable"
+    }
+
+    public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)\(tls ? "?sslmode=require" : "")" }
+
+    /// PGPASSWORD, else the first matching line of ~/.pgpass.
+    public func password(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let p = environment["PGPASSWORD"], !p.isEmpty { return p }
+        let file = environment["PGPASSFILE"] ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.pgpass")
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 5 else { continue }
+            func match(_ pattern: String, _ value: String) -> Bool { pattern == "*" || pattern == value }
+            if match(f[0], host), match(f[1], String(port)), match(f[2], database), match(f[3], user) { return f[4] }
+        }
+        return nil
+    }
+}
+
+/// One connection, used by one caller at a time: the store's calls are
+/// short and synchronous, as on SQLite. A lost connection is made again on
+/// the next call.
+final class PostgresLink: @unchecked Sendable {
+    let url: PostgresURL
+    let password: String?
+    private let lock = NSRecursiveLock()
+    private var connection: PostgresConnection?
+    private var nextId = 1
+    let logger = Logger(label: "docket.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    init(url: PostgresURL, password: String?) throws {
+        self.url = url
+        self.password = password
+        _ = try locked { try current() }
+    }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func current() throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        let tls: PostgresConnection.Configuration.TLS
+        if url.tls {
+            tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        } else {
+            tls = .disable
+        }
+        let config = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: password,
+                                                      database: url.database, tls: tls)
+        do {
+            nextId += 1
+            let c = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: config,
+                                                   id: nextId, logger: logger).wait()
+            connection = c
+            return c
+        } catch {
+            throw DocketError("cannot reach the PostgreSQL store \(url): \(Self.explain(error))")
+        }
+    }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ args: SQLArgs = SQLArgs()) throws -> [PostgresRandomAccessRow] {
+        try locked {
+            let c = try current()
+            do {
+                let result = try c.query(PostgresQuery(unsafeSQL: sql, binds: args.binds), logger: logger).wait()
+                return result.rows.map { $0.makeRandomAccess() }
+            } catch {
+                throw DocketError(Self.explain(error))
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction on this connection; an error rolls it
+    /// back. Nested calls join the outer transaction.
+    private var depth = 0
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try locked {
+            if depth > 0 { return try body() }
+            try query("BEGIN")
+            depth += 1
+            defer { depth -= 1 }
+            do {
+                let value = try body()
+                try query("COMMIT")
+                return value
+            } catch {
+                _ = try? query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    func close() {
+        locked {
+            try? connection?.close().wait()
+            connection = nil
+        }
+    }
+
+    deinit { try? connection?.close().wait() }
+
+    static func explain(_ error: any Error) -> String {
+        if let e = error as? DocketError { return e.message }
+        if let p = error as? PSQLError {
+            if let message = p.serverInfo?[.message] {
+                let code = p.serverInfo?[.sqlState] ?? ""
+                if code == "42501" { return "the database refused: \(message) (this role lacks the privilege; see the README's GRANTs)" }
+                return "the database said: \(message)" + (code.isEmpty ? "" : " (\(code))")
+            }
+            return "\(p.code)"
+        }
+        return "\(error)"
+    }
+}
+
+/// A statement's arguments, numbered as they are added (`$1`, `$2`, …).
+struct SQLArgs {
+    var binds = PostgresBindings()
+
+    mutating func add(_ value: String) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    mutating func add(_ value: String?) -> String {
+        if let value { binds.append(value) } else { binds.appendNull() }
+        return "$\(binds.count)"
+    }
+
+    mutating func add(_ value: Int) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    mutating func add(_ value: Double) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    mutating func add(_ values: [String]) -> String {
+        binds.append(values)
+        return "$\(binds.count)"
+    }
+}
+
+extension PostgresRandomAccessRow {
+    func text(_ i: Int) throws -> String { try self[i].decode(String.self, context: .default) }
+    func optionalText(_ i: Int) throws -> String? { try self[i].decode(String?.self, context: .default) }
+    func int(_ i: Int) throws -> Int { try self[i].decode(Int.self, context: .default) }
+    func optionalInt(_ i: Int) throws -> Int? { try self[i].decode(Int?.self, context: .default) }
+    func bool(_ i: Int) throws -> Bool { try self[i].decode(Bool.self, context: .default) }
+}

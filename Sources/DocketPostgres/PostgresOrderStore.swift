@@ -1,0 +1,250 @@
+import DocketCore
+import Foundation
+import PostgresNIO
+
+/// Docket's store on a PostgreSQL database: the same contract as the
+/// SQLite store, for a team sharing one database server.
+public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
+    let link: PostgresLink
+    public var url: PostgresURL { link.url }
+
+    /// Connects, and brings the schema up to date.
+    public init(url text: String, password: String? = nil) throws {
+        let url = try PostgresURL(text)
+        link = try PostgresLink(url: url, password: password ?? url.password())
+        try PostgresSchema.migrate(link)
+    }
+
+    static func now() -> String { Date().ISO8601Format() }
+
+    // MARK: Import
+
+    /// Every order in one transaction, sent in blocks of a thousand rows
+    /// as arrays (`unnest`), so a million orders are a thousand statements.
+    public func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary {
+        var summary = ImportSummary()
+        let now = Self.now()
+        try link.transaction {
+            var block: [(Order, OrderColumns)] = []
+            var ids = Set<String>()
+            func flush() throws {
+                guard !block.isEmpty else { return }
+                try insert(block, now: now, into: &summary)
+                block.removeAll(keepingCapacity: true)
+                ids.removeAll(keepingCapacity: true)
+            }
+            try produce { order, json in
+                // The same order twice in one block would be one upsert
+                // touching a row twice: the block ends before it.
+                if ids.contains(order.externalId) { try flush() }
+                ids.insert(order.externalId)
+                block.append((order, OrderColumns(order, canonicalJSON: json)))
+                if block.count == 1000 { try flush() }
+            }
+            try flush()
+        }
+        return summary
+    }
+
+    func insert(_ block: [(Order, OrderColumns)], now: String, into summary: inout ImportSummary) throws {
+        var args = SQLArgs()
+        let columns: [[String]] = [
+            block.map(\.0.externalId), block.map(\.0.status.rawValue), block.map { $0.0.importedFrom?.rawValue ?? "" },
+            block.map { $0.0.orderDate ?? "" }, block.map(\.1.customer), block.map(\.1.email), block.map(\.1.country),
+            block.map(\.1.currency), block.map(\.1.total), block.map { String($0.0.items.count) }, block.map(\.1.skus),
+            block.map { String(decoding: $0.1.body, as: UTF8.self) },
+        ]
+        let arrays = columns.map { args.add($0) + "::text[]" }.joined(separator: ", ")
+        let stamp = args.add(now)
+        let rows = try link.query("""
+            INSERT INTO orders (external_id, status, version, imported_from, order_date, customer, email, country, currency, total,
+                                item_count, skus, created_at, updated_at, body)
+            SELECT e, s, 1, NULLIF(f, ''), d, c, m, co, cu, t, n::int, k, \(stamp), \(stamp), b
+            FROM unnest(\(arrays)) AS u(e, s, f, d, c, m, co, cu, t, n, k, b)
+            ON CONFLICT (external_id) DO UPDATE SET status = EXCLUDED.status, version = orders.version + 1,
+                imported_from = EXCLUDED.imported_from, order_date = EXCLUDED.order_date, customer = EXCLUDED.customer,
+                email = EXCLUDED.email, country = EXCLUDED.country, currency = EXCLUDED.currency, total = EXCLUDED.total,
+                item_count = EXCLUDED.item_count, skus = EXCLUDED.skus, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body
+            WHERE orders.status = 'OPEN'
+            RETURNING external_id, (xmax = 0) AS added
+            """, args)
+        var touched = Set<String>()
+        for r in rows {
+            touched.insert(try r.text(0))
+            if try r.bool(1) { summary.added += 1 } else { summary.replaced += 1 }
+        }
+        for (order, _) in block where !touched.contains(order.externalId) {
+            summary.keptNotOpenCount += 1
+            if summary.keptNotOpen.count < 100 { summary.keptNotOpen.append(order.externalId) }
+        }
+    }
+
+    // MARK: Reading
+
+    static let storedColumns = "body, version, last_outcome, last_target, created_at, updated_at, status"
+
+    public func order(externalId: String) throws -> StoredOrder? {
+        var args = SQLArgs()
+        let id = args.add(externalId)
+        guard let row = try link.query("SELECT \(Self.storedColumns) FROM orders WHERE external_id = \(id)", args).first else { return nil }
+        var stored = try Self.stored(row)
+        stored.targets = try link.query("""
+            SELECT ot.target, b.dialect, ot.outcome, ot.batch_id, ot.version, ot.hold, ot.updated_at
+            FROM order_targets ot LEFT JOIN batches b ON b.id = ot.batch_id
+            WHERE ot.external_id = \(id) ORDER BY ot.updated_at DESC, ot.target
+            """, args).map { r in
+            TargetOutcome(target: try r.text(0), dialect: try r.optionalText(1).flatMap(Dialect.init(rawValue:)),
+                          outcome: Outcome(rawValue: try r.text(2)) ?? .unknown, batch: try r.text(3), version: try r.int(4),
+                          held: try r.bool(5), at: try r.text(6))
+        }
+        return stored
+    }
+
+    static func stored(_ row: PostgresRandomAccessRow) throws -> StoredOrder {
+        var order: Order
+        do {
+            order = try CanonicalCodec.decode(try JSONParser.parse(Array(try row.text(0).utf8)))
+        } catch {
+            throw DocketError("an order in the store cannot be read back: \(error)")
+        }
+        order.status = OrderStatus(rawValue: try row.text(6)) ?? order.status
+        let outcome = try row.text(2), target = try row.text(3)
+        return StoredOrder(order: order, version: try row.int(1), lastOutcome: outcome.isEmpty ? nil : outcome,
+                           lastTarget: target.isEmpty ? nil : target, createdAt: try row.text(4), updatedAt: try row.text(5))
+    }
+
+    static let summaryColumns = "external_id, status, version, imported_from, order_date, customer, email, country, currency, total, item_count"
+
+    public func page(_ q: OrderQuery, after cursor: PageCursor?, limit: Int) throws -> [OrderSummary] {
+        try page(q, cursor: cursor, inclusive: false, limit: limit)
+    }
+
+    public func page(_ q: OrderQuery, from cursor: PageCursor, limit: Int) throws -> [OrderSummary] {
+        try page(q, cursor: cursor, inclusive: true, limit: limit)
+    }
+
+    func page(_ q: OrderQuery, cursor: PageCursor?, inclusive: Bool, limit: Int) throws -> [OrderSummary] {
+        var args = SQLArgs()
+        // The outcome at the listing's target, else the latest anywhere.
+        let outcome: String
+        if let t = q.target {
+            let target = args.add(t)
+            outcome = "coalesce((SELECT ot.outcome FROM order_targets ot WHERE ot.external_id = orders.external_id AND ot.target = \(target)), ''), \(target)::text"
+        } else {
+            outcome = "last_outcome, last_target"
+        }
+        var whereSQL = PostgresFilter.whereClause(q, &args)
+        let col = PostgresFilter.column(q.sort)
+        let dir = q.descending ? "DESC" : "ASC"
+        let cmp = (q.descending ? "<" : ">") + (inclusive ? "=" : "")
+        if let cursor {
+            if q.sort == .externalId {
+                whereSQL += " AND external_id \(cmp) \(args.add(cursor.externalId))"
+            } else {
+                whereSQL += " AND (\(col), external_id) \(cmp) (\(args.add(cursor.sortValue)), \(args.add(cursor.externalId)))"
+            }
+        }
+        let order = q.sort == .externalId ? "external_id \(dir)" : "\(col) \(dir), external_id \(dir)"
+        return try link.query("""
+            SELECT \(Self.summaryColumns), \(outcome), updated_at FROM orders WHERE \(whereSQL) ORDER BY \(order) LIMIT \(max(0, limit))
+            """, args).map { r in
+            let outcome = try r.text(11), target = try r.text(12)
+            return OrderSummary(externalId: try r.text(0), status: OrderStatus(rawValue: try r.text(1)) ?? .open, version: try r.int(2),
+                                importedFrom: try r.optionalText(3).flatMap(Dialect.init(rawValue:)), orderDate: try r.text(4),
+                                customer: try r.text(5), email: try r.text(6), country: try r.text(7), currency: try r.text(8),
+                                total: try r.text(9), itemCount: try r.int(10), lastOutcome: outcome.isEmpty ? nil : outcome,
+                                lastTarget: target.isEmpty ? nil : target, updatedAt: try r.text(13))
+        }
+    }
+
+    public func count(_ q: OrderQuery) throws -> Int {
+        var args = SQLArgs()
+        let whereSQL = PostgresFilter.whereClause(q, &args)
+        return try link.query("SELECT count(*) FROM orders WHERE \(whereSQL)", args).first?.int(0) ?? 0
+    }
+
+    public func count(_ q: OrderQuery, atMost limit: Int) throws -> Int {
+        var args = SQLArgs()
+        let whereSQL = PostgresFilter.whereClause(q, &args)
+        return try link.query("SELECT count(*) FROM (SELECT 1 FROM orders WHERE \(whereSQL) LIMIT \(max(0, limit))) AS s", args).first?.int(0) ?? 0
+    }
+
+    public func forEachOrder(_ q: OrderQuery, _ body: (StoredOrder) throws -> Void) throws {
+        var last = ""
+        while true {
+            var args = SQLArgs()
+            let whereSQL = PostgresFilter.whereClause(q, &args)
+            let rows = try link.query("""
+                SELECT \(Self.storedColumns), external_id FROM orders WHERE \(whereSQL) AND external_id > \(args.add(last))
+                ORDER BY external_id LIMIT 1000
+                """, args)
+            for row in rows { try body(try Self.stored(row)) }
+            guard let final = rows.last else { return }
+            last = try final.text(7)
+        }
+    }
+
+    // MARK: Editing
+
+    /// Saved only at the version the editor read: `UPDATE … WHERE version =`,
+    /// so of two consoles saving one order the second is refused.
+    public func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder {
+        try link.transaction {
+            var args = SQLArgs()
+            let id = args.add(order.externalId)
+            guard let current = try link.query("SELECT version, status FROM orders WHERE external_id = \(id) FOR UPDATE", args).first else {
+                throw DocketError("there is no order \(order.externalId) in the store", order: order.externalId)
+            }
+            let version = try current.int(0), status = try current.text(1)
+            guard status == OrderStatus.open.rawValue else {
+                throw DocketError("order \(order.externalId) is \(status); only OPEN orders can be edited", order: order.externalId)
+            }
+            guard version == expectedVersion else {
+                throw DocketError("order \(order.externalId) was changed by someone else (now version \(version), you edited version \(expectedVersion)); reload it and apply your change again", order: order.externalId)
+            }
+            let c = OrderColumns(order)
+            var set = SQLArgs()
+            let sql = """
+                UPDATE orders SET status = \(set.add(order.status.rawValue)), version = version + 1,
+                    imported_from = \(set.add(order.importedFrom?.rawValue)), order_date = \(set.add(order.orderDate ?? "")),
+                    customer = \(set.add(c.customer)), email = \(set.add(c.email)), country = \(set.add(c.country)),
+                    currency = \(set.add(c.currency)), total = \(set.add(c.total)), item_count = \(set.add(order.items.count)),
+                    skus = \(set.add(c.skus)), updated_at = \(set.add(Self.now())), body = \(set.add(String(decoding: c.body, as: UTF8.self)))
+                WHERE external_id = \(set.add(order.externalId)) AND version = \(set.add(expectedVersion))
+                RETURNING \(Self.storedColumns)
+                """
+            guard let row = try link.query(sql, set).first else {
+                throw DocketError("order \(order.externalId) was changed by someone else meanwhile; reload it and apply your change again", order: order.externalId)
+            }
+            return try Self.stored(row)
+        }
+    }
+}
+
+extension PostgresOrderStore {
+    /// Makes an empty database `name` on the server of `server` (a URL of a
+    /// database there that this role may connect to): for a fresh store per
+    /// test run, and for `store copy` to a new database.
+    public static func createDatabase(server: String, name: String) throws -> String {
+        let url = try PostgresURL(server)
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw DocketError("\(name) is not a plain database name (letters, digits, _)")
+        }
+        let link = try PostgresLink(url: url, password: url.password())
+        defer { link.close() }
+        try link.query("CREATE DATABASE \(name)")
+        var made = url
+        made.database = name
+        return made.description
+    }
+
+    public static func dropDatabase(server: String, name: String) throws {
+        let url = try PostgresURL(server)
+        let link = try PostgresLink(url: url, password: url.password())
+        defer { link.close() }
+        try link.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Ends the connection now (it ends when the store goes, too).
+    public func close() { link.close() }
+}

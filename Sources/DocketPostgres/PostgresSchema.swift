@@ -1,0 +1,116 @@
+import DocketCore
+import Foundation
+
+/// The PostgreSQL store's tables: the SQLite store's, in PostgreSQL's
+/// types, with a generated `tsvector` for search. Each step is applied
+/// once, in order; a store made by a newer Docket is refused.
+enum PostgresSchema {
+    static let steps: [String] = [
+        """
+        CREATE TABLE orders (
+            id BIGSERIAL PRIMARY KEY,
+            external_id TEXT COLLATE "C" NOT NULL UNIQUE,
+            status TEXT COLLATE "C" NOT NULL,
+            version INTEGER NOT NULL,
+            imported_from TEXT,
+            order_date TEXT COLLATE "C" NOT NULL DEFAULT '',
+            customer TEXT COLLATE "C" NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            country TEXT NOT NULL DEFAULT '',
+            currency TEXT NOT NULL DEFAULT '',
+            total TEXT NOT NULL DEFAULT '',
+            item_count INTEGER NOT NULL,
+            skus TEXT NOT NULL DEFAULT '',
+            last_outcome TEXT COLLATE "C" NOT NULL DEFAULT '',
+            last_target TEXT NOT NULL DEFAULT '',
+            last_batch TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT COLLATE "C" NOT NULL,
+            body TEXT NOT NULL,
+            search tsvector GENERATED ALWAYS AS (to_tsvector('simple', external_id || ' ' || customer || ' ' || skus)) STORED
+        );
+        CREATE INDEX orders_by_status ON orders(status, external_id);
+        CREATE INDEX orders_by_date ON orders(order_date, external_id);
+        CREATE INDEX orders_by_customer ON orders(customer, external_id);
+        CREATE INDEX orders_by_outcome ON orders(last_outcome, external_id);
+        CREATE INDEX orders_by_updated ON orders(updated_at, external_id);
+        CREATE INDEX orders_by_email ON orders(lower(email));
+        CREATE INDEX orders_search ON orders USING GIN (search);
+        CREATE TABLE batches (
+            id TEXT PRIMARY KEY,
+            target TEXT NOT NULL,
+            dialect TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            order_count INTEGER NOT NULL,
+            final_counts TEXT,
+            owner_host TEXT,
+            owner_pid INTEGER,
+            heartbeat DOUBLE PRECISION
+        );
+        CREATE INDEX batches_by_created ON batches(created_at);
+        CREATE INDEX batches_unfinished ON batches(target) WHERE finished_at IS NULL;
+        CREATE TABLE batch_orders (
+            batch_id TEXT NOT NULL REFERENCES batches(id),
+            external_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            remote_ids TEXT NOT NULL DEFAULT '[]',
+            errors TEXT NOT NULL DEFAULT '[]',
+            updated_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            version INTEGER,
+            PRIMARY KEY (batch_id, external_id)
+        );
+        CREATE INDEX batch_orders_by_order ON batch_orders(external_id);
+        CREATE INDEX batch_orders_by_update ON batch_orders(batch_id, updated_at);
+        CREATE TABLE requests (
+            id BIGSERIAL PRIMARY KEY,
+            batch_id TEXT NOT NULL REFERENCES batches(id),
+            sequence INTEGER NOT NULL,
+            attempt INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            url TEXT NOT NULL,
+            request_body TEXT NOT NULL,
+            status INTEGER,
+            response_body TEXT NOT NULL,
+            error TEXT,
+            started_at TEXT NOT NULL,
+            milliseconds INTEGER NOT NULL,
+            order_ids TEXT NOT NULL
+        );
+        CREATE INDEX requests_by_batch ON requests(batch_id, sequence, attempt);
+        CREATE TABLE order_targets (
+            external_id TEXT NOT NULL,
+            target TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            batch_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            hold BOOLEAN NOT NULL DEFAULT false,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (external_id, target)
+        );
+        """,
+    ]
+
+    /// Brings the database to the newest schema, under an advisory lock so
+    /// two processes opening a new store at once do not both build it.
+    static func migrate(_ link: PostgresLink) throws {
+        try link.transaction {
+            try link.query("SELECT pg_advisory_xact_lock(7263354)")
+            try link.query("CREATE TABLE IF NOT EXISTS docket_schema (version INTEGER NOT NULL)")
+            let current = try link.query("SELECT max(version) FROM docket_schema").first?.optionalInt(0) ?? 0
+            guard current <= steps.count else {
+                throw DocketError("the store \(link.url) was made by a newer Docket (schema \(current); this one knows \(steps.count)): use that Docket, or a newer one")
+            }
+            for (i, step) in steps.enumerated() where i + 1 > current {
+                // One statement at a time: the extended protocol takes no more.
+                for statement in step.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try link.query(statement)
+                }
+                var args = SQLArgs()
+                try link.query("INSERT INTO docket_schema (version) VALUES (\(args.add(i + 1)))", args)
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import DocketCore
+import DocketPostgres
+import DocketStore
+import Foundation
+import Testing
+
+/// The store contract, run against both stores: SQLite in a temporary file,
+/// and PostgreSQL in a fresh database on the server `DOCKET_TEST_POSTGRES_URL`
+/// names (`.ci/run` starts one). Without that variable the PostgreSQL half
+/// is skipped, and says so.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+
+    static var postgresServer: String? {
+        ProcessInfo.processInfo.environment["DOCKET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    typealias Store = OrderStoring & BatchJournal & BatchHistory
+
+    /// A new, empty store of this kind, and how to drop it.
+    func make() throws -> (any Store, () -> Void)? {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-contract-\(UUID().uuidString)")
+            let store = try SQLiteOrderStore(path: dir.appendingPathComponent("s.sqlite").path)
+            return (store, { try? FileManager.default.removeItem(at: dir) })
+        case .postgres:
+            guard let server = Self.postgresServer else {
+                print("note: DOCKET_TEST_POSTGRES_URL is not set, so the PostgreSQL store's contract tests are skipped")
+                return nil
+            }
+            let name = "docket_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            let url = try PostgresOrderStore.createDatabase(server: server, name: name)
+            let store = try PostgresOrderStore(url: url)
+            return (store, {
+                store.close()
+                try? PostgresOrderStore.dropDatabase(server: server, name: name)
+            })
+        }
+    }
+}
+
+@Suite struct StoreContractTests {
+    func orders(_ n: Int, prefix: String = "C-") -> [Order] {
+        var g = OrderGenerator(seed: 31)
+        return (0..<n).map { g.order($0, prefix: prefix) }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func importListSearchAndPageByKey(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make() else { return }
+        defer { drop() }
+        var all = orders(250)
+        all[7].status = .closed
+        let first = try store.importOrders(all)
+        #expect(first.added == 250)
+        // Again: OPEN ones are replaced (a new version), the CLOSED one is kept.
+        let again = try store.importOrders(all.prefix(10))
+        #expect(again.replaced == 9 && again.keptNotOpenCount == 1)
+        #expect(try store.order(externalId: "C-0000001")?.version == 2)
+        #expect(try store.count(OrderQuery()) == 250)
+        #expect(try store.count(OrderQuery(statuses: [.closed])) == 1)
+        // Keyset pages cover every order once, in order, both ways.
+        for sort in OrderSort.allCases {
+            for descending in [false, true] {
+                var q = OrderQuery(sort: sort, descending: descending)
+                q.sort = sort
+                var seen: [String] = []
+                var cursor: PageCursor?
+                while true {
+                    let page = try store.page(q, after: cursor, limit: 40)
+                    seen += page.map(\.externalId)
+                    guard let last = page.last, page.count == 40 else { break }
+                    cursor = last.cursor(sort)
+                }
+                #expect(Set(seen).count == 250 && seen.count == 250, "\(kind) \(sort) \(descending)")
+            }
+        }
+        let byId = try store.page(OrderQuery(), after: nil, limit: 3).map(\.externalId)
+        #expect(byId == ["C-0000000", "C-0000001", "C-0000002"])
+        // Search: an id's prefix, a customer's name, an email.
+        #expect(try store.count(OrderQuery(search: "C-000012")) == 10)
+        let someone = try #require(all[42].customer?.name?.split(separator: " ").first.map(String.init))
+        #expect(try store.count(OrderQuery(search: someone)) >= 1)
+        if let email = all[42].customer?.email {
+            #expect(try store.page(OrderQuery(search: email.uppercased()), after: nil, limit: 5).map(\.externalId).contains("C-0000042"))
+        }
+        var walked = 0
+        try store.forEachOrder(OrderQuery(statuses: [.open])) { _ in walked += 1 }
+        #expect(walked == 249)
+        #expect(try store.count(OrderQuery(), atMost: 10) == 10)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aSaveIsTakenOnlyAtTheVersionItWasMadeOn(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make() else { return }
+        defer { drop() }
+        _ = try store.importOrders(orders(3))
+        let read = try #require(try store.order(externalId: "C-0000001"))
+        var mine = read.order
+        mine.currency = "SEK"
+        var theirs = read.order
+        theirs.currency = "NOK"
+        let saved = try store.save(theirs, expectedVersion: read.version)
+        #expect(saved.version == read.version + 1)
+        #expect(throws: DocketError.self) { try store.save(mine, expectedVersion: read.version) }
+        #expect(try store.order(externalId: "C-0000001")?.order.currency == "NOK")
+        #expect(try store.page(OrderQuery(ids: ["C-0000001"]), after: nil, limit: 1).first?.version == 2)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func batchesClaimJournalAndReport(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make() else { return }
+        defer { drop() }
+        _ = try store.importOrders(orders(6))
+        let ids = (0..<6).map { String(format: "C-%07d", $0) }
+        let owner = BatchOwner.current()
+        let versions = ids.map { ($0, 1) }
+        let a = try store.createBatch(id: "BA", target: "omnia", dialect: .omnia, orders: Array(versions.prefix(4)), owner: owner, recheck: nil)
+        #expect(a.claimed == Array(ids.prefix(4)))
+        // Another batch to the same target cannot take what BA holds.
+        let b = try store.createBatch(id: "BB", target: "omnia", dialect: .omnia, orders: versions, owner: owner, recheck: nil)
+        #expect(b.claimed == ["C-0000004", "C-0000005"])
+        #expect(b.busy["C-0000000"] == "BA")
+        // A stale version is not claimed.
+        let c = try store.createBatch(id: "BC", target: "cropster", dialect: .cropster, orders: [("C-0000000", 9)], owner: owner, recheck: nil)
+        #expect(c.claimed.isEmpty && c.changed == ["C-0000000"])
+        #expect(try store.owner(of: "BA")?.pid == owner.pid)
+        try store.record(batch: "BA", target: "omnia", [.sending(Array(ids.prefix(2)))])
+        let request = RequestRecord(sequence: 1, attempt: 1, method: "PUT", url: "http://127.0.0.1:1/x", requestBody: Array("{}".utf8),
+                                    status: 400, responseBody: Array("{\"e\":1}".utf8), error: nil, startedAt: "2026-11-26T09:00:00Z",
+                                    milliseconds: 5, orderIds: Array(ids.prefix(2)))
+        try store.record(batch: "BA", target: "omnia", [.response(request, settled: [
+            OrderOutcome(externalId: ids[0], outcome: .accepted, remoteIds: ["r0"]),
+            OrderOutcome(externalId: ids[1], outcome: .rejected, errors: [OrderIssue(code: "x", message: "itemId RETIRED-3 unknown", field: "items[0].productId")]),
+        ])])
+        #expect(try store.pendingOrders(batch: "BA").map(\.externalId) == [ids[2], ids[3]])
+        let position = try store.batchPosition("BA")
+        try store.record(batch: "BA", target: "omnia", [.outcomes([OrderOutcome(externalId: ids[2], outcome: .unknown), OrderOutcome(externalId: ids[3], outcome: .accepted)])])
+        let changes = try #require(try store.batchChanges("BA", since: position))
+        #expect(Set(changes.outcomes.map(\.externalId)).isSuperset(of: [ids[2], ids[3]]))
+        try store.finishBatch("BA")
+        let report = try #require(try store.batch("BA"))
+        #expect(report.summary.counts == [.accepted: 2, .rejected: 1, .unknown: 1])
+        #expect(report.outcomes.map(\.externalId) == Array(ids.prefix(4)))
+        #expect(try store.requests(batch: "BA", withBodies: true).first?.responseBody == Array("{\"e\":1}".utf8))
+        #expect(try store.request(batch: "BA", sequence: 1, attempt: 1)?.orderIds == Array(ids.prefix(2)))
+        #expect(try store.latestOutcome(of: ids[1])?.outcome.errors.first?.field == "items[0].productId")
+        // Per-target words: what omnia said, and what failed there.
+        #expect(try store.count(OrderQuery(outcomes: ["rejected"], target: "omnia")) == 1)
+        #expect(try store.count(OrderQuery(outcomes: ["none"], target: "omnia")) == 2)
+        var notTaken = OrderQuery.sendable(to: "omnia", canUpdate: true)
+        notTaken.ids = ids
+        #expect(try store.count(notTaken) == 4)
+        let failures = try store.failures(OrderQuery(), limit: 100)
+        #expect(Set(failures.map(\.outcome.externalId)) == [ids[1], ids[2]])
+        #expect(try store.batches(limit: 10).map(\.id).contains("BA"))
+        #expect(try store.owner(of: "BA") == nil, "a finished batch has no owner")
+    }
+}
