@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketConfig", "DocketTUI", "DocketTerminal", "DocketHTTP", "DocketSandbox",
+                "DocketCore", "DocketStore", "DocketPostgres", "DocketConfig", "DocketTUI", "DocketTerminal", "DocketHTTP", "DocketSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,7 +123,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DocketCLITests",
-            dependencies: ["DocketCore", "DocketStore"],
+            dependencies: ["DocketCore", "DocketStore", "DocketPostgres"],
             swiftSettings: strict),
     ]
 )

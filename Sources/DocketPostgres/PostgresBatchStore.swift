@@ -4,7 +4,9 @@ import PostgresNIO
 
 /// Batches, their requests and every order's outcome on PostgreSQL: the
 /// journal of the SQLite store, with claims made under row locks.
-extension PostgresOrderStore: BatchJournal, BatchHistory {
+extension PostgresOrderStore: DocketStore {
+    public var location: String { link.url.description }
+
     /// Claims in one transaction. The orders' rows are locked (`FOR
     /// UPDATE`) in id order before the busy check, so two processes
     /// claiming the same orders at once are serialised by PostgreSQL, and

@@ -5,7 +5,9 @@ import GRDBSQLite
 
 /// Batches, their requests and every order's outcome: the audit trail and
 /// the journal that lets an interrupted batch be finished.
-extension SQLiteOrderStore: BatchJournal, BatchHistory {
+extension SQLiteOrderStore: DocketStore {
+    public var location: String { path }
+
     public static func newBatchId() -> String { BatchRunner.newBatchId() }
 
     /// Writes the batch and its orders (all `pending`, with the version

@@ -14,7 +14,7 @@ struct Batches: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try common.openStoreForReading()
-            let batches = try store.batches()
+            let batches = try store.batches(limit: 1000)
             if json {
                 print(JSONWriter.string(.array(batches.map { b in
                     .object(JSONObject([
@@ -56,9 +56,9 @@ struct BatchCommand: ParsableCommand {
             var allTaken = true
             try reportingErrors {
                 let store = try common.openStoreForReading()
-                guard let report = try store.batch(batchId) else { throw DocketError("there is no batch \(batchId) in the store", file: store.path) }
+                guard let report = try store.batch(batchId) else { throw DocketError("there is no batch \(batchId) in the store", file: store.location) }
                 allTaken = report.allTaken
-                let requests = try store.requests(batch: batchId)
+                let requests = try store.requests(batch: batchId, withBodies: true)
                 if json {
                     var value = report.json.objectValue!
                     value["requests"] = .array(requests.map { r in

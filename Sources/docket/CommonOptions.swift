@@ -1,31 +1,40 @@
 import ArgumentParser
 import DocketConfig
 import DocketCore
+import DocketPostgres
 import DocketStore
 import Foundation
 
 /// `--store` and `--config`, which every command takes.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file.", discussion: "Default: $DOCKET_STORE, else $XDG_DATA_HOME/docket/docket.sqlite (~/.local/share/docket/).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The store: an SQLite file, or postgresql://USER@HOST[:PORT]/DATABASE[?sslmode=require] for a team's database (the password from PGPASSWORD or ~/.pgpass, never the URL).", discussion: "Default: $DOCKET_STORE, else $XDG_DATA_HOME/docket/docket.sqlite (~/.local/share/docket/).", valueName: "path-or-url"))
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("The config file.", discussion: "Default: $DOCKET_CONFIG, else $XDG_CONFIG_HOME/docket/config.toml (~/.config/docket/).", valueName: "path"))
     var config: String?
 
+    /// A file's path, or a PostgreSQL URL.
     var storePath: String { store ?? DocketPaths.defaultStore() }
 
     /// Loads the config first: like ssh with a readable key, Docket will not
     /// run with a config that exposes a secret.
-    func openStore() throws -> SQLiteOrderStore {
-        _ = try loadConfig()
-        return try SQLiteOrderStore(path: storePath)
+    func openStore(configLoaded: Bool = false) throws -> any DocketStore {
+        if !configLoaded { _ = try loadConfig() }
+        return try Self.open(storePath)
+    }
+
+    /// A file is an SQLite store; `postgresql://…` a PostgreSQL one.
+    static func open(_ location: String) throws -> any DocketStore {
+        if PostgresURL.isPostgres(location) { return try PostgresOrderStore(url: location) }
+        return try SQLiteOrderStore(path: location)
     }
 
     /// For commands that only read: a store this user may not write (its
     /// file or folder read-only) is opened for reading instead of refused.
-    func openStoreForReading(configLoaded: Bool = false) throws -> SQLiteOrderStore {
+    func openStoreForReading(configLoaded: Bool = false) throws -> any DocketStore {
         if !configLoaded { _ = try loadConfig() }
         let path = storePath
+        if PostgresURL.isPostgres(path) { return try PostgresOrderStore(url: path) }
         let folder = (path as NSString).deletingLastPathComponent
         let writable = FileManager.default.isWritableFile(atPath: path)
             && FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)

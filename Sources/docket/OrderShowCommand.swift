@@ -26,7 +26,7 @@ struct OrderCommand: ParsableCommand {
             try reportingErrors {
                 let store = try common.openStoreForReading()
                 guard let stored = try store.order(externalId: externalId) else {
-                    throw DocketError("there is no order \(externalId) in the store", file: store.path, order: externalId)
+                    throw DocketError("there is no order \(externalId) in the store", file: store.location, order: externalId)
                 }
                 if json {
                     print(JSONWriter.string(Self.json(stored), pretty: true))

@@ -43,10 +43,10 @@ struct Reconcile: AsyncParsableCommand {
 
     func reconcile() async throws -> Int32 {
         let config = try common.loadConfig()
-        let store = try SQLiteOrderStore(path: common.storePath)
+        let store = try common.openStore(configLoaded: true)
         var ids: [String]
         if let batchId {
-            guard let summary = try store.batch(batchId)?.summary else { throw DocketError("there is no batch \(batchId) in the store", file: store.path) }
+            guard let summary = try store.batch(batchId)?.summary else { throw DocketError("there is no batch \(batchId) in the store", file: store.location) }
             if let target, summary.target != target { throw DocketError("batch \(batchId) went to \(summary.target), not \(target)") }
             ids = [batchId]
         } else {
@@ -65,7 +65,7 @@ struct Reconcile: AsyncParsableCommand {
         }
     }
 
-    func settle(_ ids: [String], config: DocketConfig, store: SQLiteOrderStore, transport: AsyncHTTPTransport) async throws -> Int32 {
+    func settle(_ ids: [String], config: DocketConfig, store: any DocketStore, transport: AsyncHTTPTransport) async throws -> Int32 {
         var results: [JSONValue] = []
         var open = 0, settled = 0
         for id in ids {

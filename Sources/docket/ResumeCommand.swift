@@ -38,7 +38,7 @@ struct Resume: AsyncParsableCommand {
 
     func resume() async throws -> Int32 {
         let config = try common.loadConfig()
-        let store = try SQLiteOrderStore(path: common.storePath)
+        let store = try common.openStore(configLoaded: true)
         let id: String
         if let batchId {
             id = batchId
@@ -57,7 +57,7 @@ struct Resume: AsyncParsableCommand {
         let owner = BatchOwner.current()
         let before = try store.takeOver(batch: id, owner: owner, force: force)
         if let before, !json { print("Taking batch \(id) over from \(before.description).") }
-        guard let report = try store.batch(id) else { throw DocketError("there is no batch \(id) in the store", file: store.path) }
+        guard let report = try store.batch(id) else { throw DocketError("there is no batch \(id) in the store", file: store.location) }
         let target = try config.target(report.summary.target)
         let pending = try store.pendingOrders(batch: id)
         var orders: [Order] = []
@@ -71,7 +71,7 @@ struct Resume: AsyncParsableCommand {
     }
 
     func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig,
-                _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: SQLiteOrderStore,
+                _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: any DocketStore,
                 _ transport: AsyncHTTPTransport, owner: BatchOwner) async throws -> Int32 {
         if let warning = try target.checkTransport() { printError(warning) }
         var engine = try SubmissionEngine.forTarget(target, transport: transport)

@@ -60,7 +60,7 @@ struct Submit: AsyncParsableCommand {
         if let warning = try target.checkTransport() { printError(warning) }
         let settings = try SubmissionSettings(target: target)
         _ = try SubmissionEngine.url(for: target)
-        let store = try SQLiteOrderStore(path: common.storePath)
+        let store = try common.openStore(configLoaded: true)
         let q = try selection.query(for: target, skipUnchanged: !includeUnchanged)
         var orders: [Order] = []
         var versions: [Int] = []
@@ -98,7 +98,7 @@ struct Submit: AsyncParsableCommand {
     }
 
     func send(_ orders: [Order], versions: [Int], _ target: TargetConfig, _ settings: SubmissionSettings,
-              _ store: SQLiteOrderStore, _ transport: AsyncHTTPTransport, recheck: OrderQuery) async throws -> Int32 {
+              _ store: any DocketStore, _ transport: AsyncHTTPTransport, recheck: OrderQuery) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation
 
@@ -121,7 +121,7 @@ struct Submit: AsyncParsableCommand {
             return skipped.isEmpty ? 0 : 2
         }
 
-        let batchId = SQLiteOrderStore.newBatchId()
+        let batchId = BatchRunner.newBatchId()
         let owner = BatchOwner.current()
         let (claim, claimed) = try BatchRunner.claim(journal: store, id: batchId, target: target, orders: orders, versions: versions,
                                                      owner: owner, recheck: recheck)

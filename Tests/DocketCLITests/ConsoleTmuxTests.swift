@@ -129,6 +129,49 @@ struct Tmux {
         #expect(shown.stdout.contains("\"version\":2") || shown.stdout.contains("\"version\": 2"))
     }
 
+    /// Two processes edit one order: the console's save, made on the
+    /// version it read, is refused once another process saved first, and
+    /// nothing typed is lost. On both stores: the console runs once on
+    /// PostgreSQL here.
+    @Test(arguments: CLIStore.allCases)
+    func aSaveAfterAnotherProcessSavedIsRefusedWithNothingLost(store: CLIStore) throws {
+        guard let docket = try store.binary() else { return }
+        var g = OrderGenerator(seed: 6)
+        let lines = (0..<20).map { JSONWriter.string(CanonicalCodec.encode(g.order($0))) }
+        let imported = try docket.run("import", try docket.write("orders.jsonl", lines.joined(separator: "\n")))
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let tmux = Tmux()
+        try tmux.start(Self.console(docket))
+        defer { _ = try? tmux.run("kill-server") }
+        _ = try tmux.wait(for: "20 orders")
+        try tmux.keys(":")
+        try tmux.keys("open ORD-0000003", "Enter")
+        _ = try tmux.wait(for: "Order ORD-0000003  OPEN  version 1")
+        try tmux.keys("/")
+        try tmux.keys("currency", "Enter")
+        try tmux.keys("Enter", "C-u")
+        try tmux.keys("SEK", "Enter")
+        _ = try tmux.wait(for: "1 change not saved")
+        // Meanwhile another process saves the same order.
+        let other = try docket.run("fix", "--set", "currency=NOK", "--ids", "ORD-0000003")
+        #expect(other.status == 0, "\(other.stderr)")
+        try tmux.keys("s")
+        _ = try tmux.wait(for: "Saving changes 1 field of version 1")
+        try tmux.keys("y")
+        _ = try tmux.wait(for: "someone else saved this order (now version 2)")
+        // Nothing typed is lost: u puts it on top of theirs, and it saves.
+        try tmux.keys("u")
+        _ = try tmux.wait(for: "Your changes are now on top of version 2")
+        try tmux.keys("s")
+        _ = try tmux.wait(for: "of version 2")
+        try tmux.keys("y")
+        _ = try tmux.wait(for: "Saved 1 change: ORD-0000003 is now version 3")
+        try tmux.keys("Escape", "q")
+        _ = try tmux.wait(for: "CONSOLE-EXITED-0")
+        let shown = try docket.run("order", "show", "ORD-0000003", "--json")
+        #expect(shown.stdout.contains("\"SEK\""))
+    }
+
     @Test func theDemoSendsABatchComposedInTheConsoleToItsSandbox() throws {
         let docket = try DocketBinary()
         let tmux = Tmux()

@@ -1,4 +1,6 @@
+import DocketPostgres
 import Foundation
+import Testing
 
 /// Runs the real `docket` binary that `swift build` made, as a user would.
 struct DocketBinary {
@@ -22,11 +24,12 @@ struct DocketBinary {
     let folder: URL
     var environment: [String: String]
 
-    init() throws {
+    /// `store`: a URL to use instead of a new SQLite file in the folder.
+    init(store: String? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var env = ProcessInfo.processInfo.environment
-        env["DOCKET_STORE"] = folder.appendingPathComponent("store.sqlite").path
+        env["DOCKET_STORE"] = store ?? folder.appendingPathComponent("store.sqlite").path
         env["XDG_CONFIG_HOME"] = folder.appendingPathComponent("config").path
         env.removeValue(forKey: "DOCKET_CONFIG")
         environment = env
@@ -91,5 +94,26 @@ struct DocketBinary {
     static func fixture(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures").appendingPathComponent(name).path
+    }
+}
+
+/// Which store a CLI test runs the binary on: a new SQLite file, or a new
+/// database on the PostgreSQL server `DOCKET_TEST_POSTGRES_URL` names
+/// (skipped, and said so, without one).
+enum CLIStore: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+
+    func binary() throws -> DocketBinary? {
+        switch self {
+        case .sqlite: return try DocketBinary()
+        case .postgres:
+            guard let server = ProcessInfo.processInfo.environment["DOCKET_TEST_POSTGRES_URL"], !server.isEmpty else {
+                print("note: DOCKET_TEST_POSTGRES_URL is not set, so this test's PostgreSQL run is skipped")
+                return nil
+            }
+            let name = "docket_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            return try DocketBinary(store: try PostgresOrderStore.createDatabase(server: server, name: name))
+        }
     }
 }

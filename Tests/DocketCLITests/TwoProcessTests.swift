@@ -7,8 +7,8 @@ import Testing
 @Suite(.serialized) struct TwoProcessTests {
     /// A store of `n` Dropday orders and a sandbox that takes 50 ms per
     /// request, so a batch takes long enough for a second process to meet it.
-    func setUp(_ n: Int) throws -> (DocketBinary, SandboxProcess) {
-        var docket = try DocketBinary()
+    func setUp(_ n: Int, _ store: CLIStore) throws -> (DocketBinary, SandboxProcess)? {
+        guard var docket = try store.binary() else { return nil }
         let sandbox = try SandboxProcess(docket, arguments: ["--faults", "latency=50ms"])
         try sandbox.configure(&docket)
         var g = OrderGenerator(seed: 40)
@@ -39,8 +39,9 @@ import Testing
         return map
     }
 
-    @Test func twoSubmitsAtOnceSendEachOrderOnce() throws {
-        let (docket, sandbox) = try setUp(200)
+    @Test(arguments: CLIStore.allCases)
+    func twoSubmitsAtOnceSendEachOrderOnce(store: CLIStore) throws {
+        guard let (docket, sandbox) = try setUp(200, store) else { return }
         let first = try docket.start(["submit", "--target", "dropday", "--json"])
         let second = try docket.start(["submit", "--target", "dropday", "--json"])
         let (a, b) = (finish(first), finish(second))
@@ -60,8 +61,9 @@ import Testing
         _ = sandbox
     }
 
-    @Test func aBatchBeingSentIsNeitherResumedNorSentAgainByAnotherProcess() throws {
-        let (docket, sandbox) = try setUp(200)
+    @Test(arguments: CLIStore.allCases)
+    func aBatchBeingSentIsNeitherResumedNorSentAgainByAnotherProcess(store: CLIStore) throws {
+        guard let (docket, sandbox) = try setUp(200, store) else { return }
         let sending = try docket.start(["submit", "--target", "dropday", "--json"])
         // Wait until its batch is in the store and under way.
         var batch: String?

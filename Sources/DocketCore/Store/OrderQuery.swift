@@ -246,3 +246,14 @@ extension OrderStoring {
         try importOrders { emit in for order in orders { try emit(order, nil) } }
     }
 }
+
+/// A whole store as the commands and the console use it: orders, the
+/// journal, the history. SQLite (a file) and PostgreSQL (a server) both are.
+public protocol DocketStore: OrderStoring, BatchJournal, BatchHistory {
+    /// Where it is, for messages: a file's path, or a URL (without a
+    /// password).
+    var location: String { get }
+    /// Batches that never finished, newest first, each with who is (or
+    /// was) sending it.
+    func unfinishedBatches() throws -> [(summary: BatchSummary, owner: BatchOwner?)]
+}

@@ -4,7 +4,7 @@ import Foundation
 /// and split as `docket submit` would, then claimed at the versions shown
 /// and sent in the background through the process's one HTTP client.
 public final class BatchComposer: Composer, @unchecked Sendable {
-    public typealias Store = OrderStoring & BatchJournal & BatchHistory
+    public typealias Store = DocketStore
     let config: DocketConfig
     let store: any Store
     /// The process's one HTTP client, shared by every send and lookup.
