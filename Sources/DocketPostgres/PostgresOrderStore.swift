@@ -186,13 +186,23 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
 
     // MARK: Editing
 
+    public func history(of externalId: String) throws -> [OrderChange] {
+        var a = SQLArgs()
+        return try link.query("""
+            SELECT version, at, store_user, os_user, source, changes FROM order_versions WHERE external_id = \(a.add(externalId)) ORDER BY version
+            """, a).map { r in
+            OrderChange(version: try r.int(0), at: try r.text(1), storeUser: try r.text(2), osUser: try r.text(3), source: try r.text(4),
+                        fields: OrderChange.decode(try r.text(5)))
+        }
+    }
+
     /// Saved only at the version the editor read: `UPDATE … WHERE version =`,
     /// so of two consoles saving one order the second is refused.
-    public func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder {
+    public func save(_ order: Order, expectedVersion: Int, source: String) throws -> StoredOrder {
         try link.transaction {
             var args = SQLArgs()
             let id = args.add(order.externalId)
-            guard let current = try link.query("SELECT version, status FROM orders WHERE external_id = \(id) FOR UPDATE", args).first else {
+            guard let current = try link.query("SELECT version, status, body FROM orders WHERE external_id = \(id) FOR UPDATE", args).first else {
                 throw DocketError("there is no order \(order.externalId) in the store", order: order.externalId)
             }
             let version = try current.int(0), status = try current.text(1)
@@ -216,7 +226,16 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
             guard let row = try link.query(sql, set).first else {
                 throw DocketError("order \(order.externalId) was changed by someone else meanwhile; reload it and apply your change again", order: order.externalId)
             }
-            return try Self.stored(row)
+            let saved = try Self.stored(row)
+            let before = (try? CanonicalCodec.decode(try JSONParser.parse(Array(try current.text(2).utf8)))) ?? order
+            var h = SQLArgs()
+            try link.query("""
+                INSERT INTO order_versions (external_id, version, at, store_user, os_user, source, changes)
+                VALUES (\(h.add(order.externalId)), \(h.add(saved.version)), \(h.add(saved.updatedAt)), current_user,
+                        \(h.add(OrderChange.currentOSUser)), \(h.add(source)), \(h.add(OrderChange.encode(OrderFields.diff(from: before, to: saved.order)))))
+                ON CONFLICT (external_id, version) DO NOTHING
+                """, h)
+            return saved
         }
     }
 }

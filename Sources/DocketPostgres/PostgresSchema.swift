@@ -91,6 +91,18 @@ enum PostgresSchema {
             PRIMARY KEY (external_id, target)
         );
         """,
+        """
+        CREATE TABLE order_versions (
+            external_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            store_user TEXT NOT NULL,
+            os_user TEXT NOT NULL,
+            source TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            PRIMARY KEY (external_id, version)
+        )
+        """,
     ]
 
     /// Brings the database to the newest schema, under an advisory lock so

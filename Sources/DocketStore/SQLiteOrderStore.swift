@@ -443,9 +443,19 @@ public final class SQLiteOrderStore: OrderStoring {
 
     // MARK: Editing
 
-    public func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder {
+    public func history(of externalId: String) throws -> [OrderChange] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT version, at, store_user, os_user, source, changes FROM order_versions WHERE external_id = ? ORDER BY version
+                """, arguments: [externalId]).map { r in
+                OrderChange(version: r[0], at: r[1], storeUser: r[2], osUser: r[3], source: r[4], fields: OrderChange.decode(r[5]))
+            }
+        }
+    }
+
+    public func save(_ order: Order, expectedVersion: Int, source: String) throws -> StoredOrder {
         try write { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT version, status FROM orders WHERE external_id = ?",
+            guard let current = try Row.fetchOne(db, sql: "SELECT version, status, body FROM orders WHERE external_id = ?",
                                                  arguments: [order.externalId]) else {
                 throw DocketError("there is no order \(order.externalId) in the store", order: order.externalId)
             }
@@ -478,7 +488,15 @@ public final class SQLiteOrderStore: OrderStoring {
                 SELECT body, version, last_outcome, last_target, created_at, updated_at, status
                 FROM orders WHERE external_id = ?
                 """, arguments: [order.externalId])!
-            return try Self.stored(row)
+            let saved = try Self.stored(row)
+            let before = (try? CanonicalCodec.decode(try JSONParser.parse(Array((current[2] as String).utf8)))) ?? order
+            let user = OrderChange.currentOSUser
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO order_versions (external_id, version, at, store_user, os_user, source, changes)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [order.externalId, saved.version, now, user, user, source,
+                                 OrderChange.encode(OrderFields.diff(from: before, to: saved.order))])
+            return saved
         }
     }
 }

@@ -145,6 +145,22 @@ enum Schema {
             // since the last look, not a million every half second.
             try db.execute(sql: "CREATE INDEX batch_orders_by_update ON batch_orders(batch_id, updated_at)")
         }
+        migrator.registerMigration("v7-order-history") { db in
+            // Every saved version: who, when, and which fields changed from
+            // what to what (a JSON list), for "who changed this order".
+            try db.execute(sql: """
+                CREATE TABLE order_versions (
+                    external_id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    at TEXT NOT NULL,
+                    store_user TEXT NOT NULL,
+                    os_user TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    changes TEXT NOT NULL,
+                    PRIMARY KEY (external_id, version)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

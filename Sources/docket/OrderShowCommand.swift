@@ -7,7 +7,40 @@ struct OrderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order",
         abstract: "Work with one order.",
-        subcommands: [Show.self])
+        subcommands: [Show.self, History.self])
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Who changed an order, when, and which fields from what to what.",
+            discussion: "One entry per saved version after its import: the store's user, the OS user, what saved it (edit, fix) and each field's old and new value.")
+
+        @OptionGroup var common: CommonOptions
+
+        @Argument(help: ArgumentHelp("The order's external id.", valueName: "external-id"))
+        var externalId: String
+
+        @Flag(help: "Print the history as a JSON list.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let store = try common.openStoreForReading()
+                guard let stored = try store.order(externalId: externalId) else {
+                    throw DocketError("there is no order \(externalId) in the store", file: store.location, order: externalId)
+                }
+                let history = try store.history(of: externalId)
+                var out = try Output()
+                if json {
+                    out.write(JSONWriter.string(.array(history.map(\.json)), pretty: true) + "\n")
+                } else {
+                    out.write("Order \(externalId), version \(stored.version) now (imported \(stored.createdAt))\n")
+                    if history.isEmpty { out.write("No saved edits since it was imported.\n") }
+                    for change in history { out.write(HistoryText.lines(change).joined(separator: "\n") + "\n") }
+                }
+                out.flush()
+            }
+        }
+    }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(

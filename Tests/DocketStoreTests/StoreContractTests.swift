@@ -16,7 +16,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         ProcessInfo.processInfo.environment["DOCKET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    typealias Store = OrderStoring & BatchJournal & BatchHistory
+    typealias Store = DocketStore
 
     /// A new, empty store of this kind, and how to drop it.
     func make() throws -> (any Store, () -> Void)? {
@@ -107,6 +107,15 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(throws: DocketError.self) { try store.save(mine, expectedVersion: read.version) }
         #expect(try store.order(externalId: "C-0000001")?.order.currency == "NOK")
         #expect(try store.page(OrderQuery(ids: ["C-0000001"]), after: nil, limit: 1).first?.version == 2)
+        // Who changed it, when, and what: one entry per saved version.
+        _ = try store.save(try #require(try store.order(externalId: "C-0000001")).order, expectedVersion: 2, source: "fix")
+        let history = try store.history(of: "C-0000001")
+        #expect(history.map(\.version) == [2, 3])
+        #expect(history[0].source == "edit" && history[1].source == "fix")
+        #expect(history[0].fields.contains { $0.path == "currency" && $0.old == read.order.currency && $0.new == "NOK" })
+        #expect(history[1].fields.isEmpty)
+        #expect(!history[0].osUser.isEmpty && !history[0].storeUser.isEmpty)
+        #expect(try store.history(of: "C-0000002").isEmpty)
     }
 
     @Test(arguments: StoreKind.allCases)

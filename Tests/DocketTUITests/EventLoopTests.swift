@@ -22,7 +22,7 @@ final class GatedStore: OrderStoring, @unchecked Sendable {
     }
     func page(_ query: OrderQuery, from: PageCursor, limit: Int) throws -> [OrderSummary] { try inner.page(query, from: from, limit: limit) }
     func count(_ query: OrderQuery) throws -> Int { try inner.count(query) }
-    func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder { try inner.save(order, expectedVersion: expectedVersion) }
+    func save(_ order: Order, expectedVersion: Int, source: String) throws -> StoredOrder { try inner.save(order, expectedVersion: expectedVersion, source: source) }
     func forEachOrder(_ query: OrderQuery, _ body: (StoredOrder) throws -> Void) throws { try inner.forEachOrder(query, body) }
 }
 

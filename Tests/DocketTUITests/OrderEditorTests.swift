@@ -280,6 +280,13 @@ import Testing
         #expect(saved.version == 2)
         #expect(saved.order.source == nil)
         #expect(saved.order.items.count == lines)
+        // h: who changed it, and what.
+        runner.apply(.key(.char("h")), to: &state)
+        #expect(state.screen == .pager)
+        let history = Render.draw(state).text
+        #expect(history.contains("Version 2"))
+        #expect(history.contains("(edit)"))
+        #expect(history.contains("source: \"\(before.order.source ?? "")\" → (absent)"))
     }
 
     @Test func stepsApplyInOrderAcrossRenumberedLines() {

@@ -154,7 +154,7 @@ public struct FixResult: Sendable, Equatable {
         for change in preview.saveable {
             guard let order = change.order else { continue }
             do {
-                _ = try store.save(order, expectedVersion: change.version)
+                _ = try store.save(order, expectedVersion: change.version, source: "fix")
                 result.saved.append(change.externalId)
             } catch {
                 result.conflicts.append((change.externalId, (error as? DocketError)?.message ?? "\(error)"))

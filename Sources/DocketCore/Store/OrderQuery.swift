@@ -232,14 +232,20 @@ public protocol OrderStoring: Sendable {
     /// million orders.
     func count(_ query: OrderQuery, atMost limit: Int) throws -> Int
     /// Saves an edit, refused unless the stored order is still at
-    /// `expectedVersion` and `OPEN`.
-    func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder
+    /// `expectedVersion` and `OPEN`; the store keeps who saved it, when,
+    /// and what changed (`source`: `edit`, `fix`, …).
+    func save(_ order: Order, expectedVersion: Int, source: String) throws -> StoredOrder
     /// Every order matching `query`, in its order, a page at a time.
     func forEachOrder(_ query: OrderQuery, _ body: (StoredOrder) throws -> Void) throws
 }
 
 extension OrderStoring {
     public func count(_ query: OrderQuery, atMost limit: Int) throws -> Int { min(try count(query), limit) }
+
+    /// A save from the editor.
+    public func save(_ order: Order, expectedVersion: Int) throws -> StoredOrder {
+        try save(order, expectedVersion: expectedVersion, source: "edit")
+    }
 
     /// Imports orders held in memory, in one transaction.
     public func importOrders(_ orders: some Sequence<Order>) throws -> ImportSummary {
@@ -256,4 +262,6 @@ public protocol DocketStore: OrderStoring, BatchJournal, BatchHistory {
     /// Batches that never finished, newest first, each with who is (or
     /// was) sending it.
     func unfinishedBatches() throws -> [(summary: BatchSummary, owner: BatchOwner?)]
+    /// Every saved version of an order after its import, oldest first.
+    func history(of externalId: String) throws -> [OrderChange]
 }

@@ -40,6 +40,12 @@ extension OrderFields {
         public var path: String
         public var old: String?
         public var new: String?
+
+        public init(path: String, old: String?, new: String?) {
+            self.path = path
+            self.old = old
+            self.new = new
+        }
     }
 
     /// Every field that differs, in the newer version's order, then those

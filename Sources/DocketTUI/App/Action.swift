@@ -20,6 +20,7 @@ public enum Action: Sendable {
     case batchChanged(BatchChanges?)
     case exchangeLoaded(RequestRecord?)
     case failuresLoaded([RefusalGroup])
+    case historyLoaded(String, [OrderChange])
     case fixPreviewed(FixPreview)
     case fixSaved(FixResult)
     case planned(ComposePlan)
@@ -50,6 +51,8 @@ public enum Effect: Sendable, Equatable {
     case loadExchange(batch: String, sequence: Int, attempt: Int)
     /// The failures of a view, grouped by cause.
     case loadFailures(OrderQuery)
+    /// Who changed an order, when, and what.
+    case loadHistory(String)
     /// Works a bulk fix out on a selection; `target` checks it against that
     /// target's rules (else each order's last target).
     case previewFix(BulkFix, OrderQuery, target: String?)

@@ -64,6 +64,9 @@ public struct EffectRunner: Sendable {
                 return .batchChanged(try history?.batchChanges(id, since: position))
             case .loadExchange(let batch, let sequence, let attempt):
                 return .exchangeLoaded(try history?.request(batch: batch, sequence: sequence, attempt: attempt))
+            case .loadHistory(let id):
+                guard let store = store as? any DocketStore else { return .failed("This store keeps no edit history.") }
+                return .historyLoaded(id, try store.history(of: id))
             case .loadFailures(let q):
                 return .failuresLoaded(RefusalGrouping.group(try history?.failures(q, limit: failureLimit) ?? []))
             case .previewFix(let fix, let q, let target):

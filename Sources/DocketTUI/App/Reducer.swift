@@ -110,6 +110,15 @@ public enum Reducer {
             }
             s.pager = PagerKeys.exchange(record, returnTo: s.pager.returnTo).wrapped(width: s.width)
         case .failuresLoaded(let groups): ErrorsKeys.loaded(&s, groups)
+        case .historyLoaded(let id, let changes):
+            guard s.screen == .order else { return [] }
+            var lines: [(String, Role)] = changes.isEmpty ? [("No saved edits since \(id) was imported.", .dim)] : []
+            for c in changes.reversed() {
+                let text = HistoryText.lines(c)
+                lines.append((text[0], .header))
+                lines += text.dropFirst().map { ($0, .fieldChanged) }
+            }
+            openPager(&s, PagerState(title: "\(id): who changed it, newest first", lines: lines, returnTo: .order))
         case .fixPreviewed(let preview): FixKeys.previewed(&s, preview)
         case .fixSaved(let result): return FixKeys.saved(&s, result)
         case .planned(let plan):

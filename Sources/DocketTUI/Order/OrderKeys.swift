@@ -250,7 +250,12 @@ enum OrderKeys {
         },
         KeyBinding([.char("v")], "v", "the field whole, with everything said of it", bar: "whole",
                    when: { $0.orderView?.selectedRow != nil }) { s, _ in Reducer.whole(&s) },
-        KeyBinding([.escape, .char("q"), .left, .char("h")], "Esc q ← h", "back (asks first when changes are not saved)", bar: "back") { s, _ in
+        KeyBinding([.char("h")], "h", "history: who changed this order, when, and what", bar: "history",
+                   when: { $0.orderView != nil }) { s, _ in
+            guard let id = s.orderView?.stored.order.externalId else { return [] }
+            return [.loadHistory(id)]
+        },
+        KeyBinding([.escape, .char("q"), .left], "Esc q ←", "back (asks first when changes are not saved)", bar: "back") { s, _ in
             Reducer.leave(&s)
         },
     ] + Reducer.common(find: "find a field by name or value"))

@@ -1,0 +1,66 @@
+import Foundation
+
+/// One saved version of an order: who saved it, when, and which fields
+/// changed from what to what. What a team reads to answer "who changed
+/// this order, and when".
+public struct OrderChange: Sendable, Equatable {
+    public var version: Int
+    public var at: String
+    /// The database's user (PostgreSQL's role; on SQLite, the OS user).
+    public var storeUser: String
+    /// The operating system's user of the process that saved it.
+    public var osUser: String
+    /// `edit` (the console), `fix` (a bulk fix), or what else saved it.
+    public var source: String
+    public var fields: [OrderFields.Difference]
+
+    public init(version: Int, at: String, storeUser: String, osUser: String, source: String, fields: [OrderFields.Difference]) {
+        self.version = version
+        self.at = at
+        self.storeUser = storeUser
+        self.osUser = osUser
+        self.source = source
+        self.fields = fields
+    }
+
+    /// The OS user of this process.
+    public static var currentOSUser: String {
+        if let name = ProcessInfo.processInfo.environment["USER"], !name.isEmpty { return name }
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "uid \(getuid())"
+    }
+
+    /// The fields as JSON, as the stores keep them.
+    public static func encode(_ fields: [OrderFields.Difference]) -> String {
+        JSONWriter.string(.array(fields.map { d in
+            .object(JSONObject([.init("field", .string(d.path)), .init("old", d.old.map { .string($0) } ?? .null),
+                                .init("new", d.new.map { .string($0) } ?? .null)]))
+        }))
+    }
+
+    public static func decode(_ text: String) -> [OrderFields.Difference] {
+        ((try? JSONParser.parse(Array(text.utf8)))?.arrayValue ?? []).compactMap { v in
+            guard let o = v.objectValue, let path = o["field"]?.stringValue else { return nil }
+            return OrderFields.Difference(path: path, old: o["old"]?.stringValue, new: o["new"]?.stringValue)
+        }
+    }
+
+    public var json: JSONValue {
+        .object(JSONObject([
+            .init("version", .number(String(version))), .init("at", .string(at)), .init("storeUser", .string(storeUser)),
+            .init("osUser", .string(osUser)), .init("source", .string(source)),
+            .init("fields", (try? JSONParser.parse(Array(Self.encode(fields).utf8))) ?? .array([])),
+        ]))
+    }
+}
+
+/// An order's history in words: what `docket order history` prints and the
+/// console's `h` shows.
+public enum HistoryText {
+    public static func lines(_ c: OrderChange) -> [String] {
+        let who = c.storeUser == c.osUser ? c.osUser : "\(c.storeUser) (OS user \(c.osUser))"
+        var out = ["Version \(c.version)  \(c.at)  by \(who)  (\(c.source))"]
+        out += c.fields.map { d in "    \(d.path): \(d.old.map { "\"\($0)\"" } ?? "(absent)") → \(d.new.map { "\"\($0)\"" } ?? "(absent)")" }
+        return out
+    }
+}
