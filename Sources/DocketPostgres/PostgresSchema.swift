@@ -5,7 +5,10 @@ import Foundation
 /// types, with a generated `tsvector` for search. Each step is applied
 /// once, in order; a store made by a newer Docket is refused.
 enum PostgresSchema {
-    static let steps: [String] = [
+    /// Each step's statements, one at a time: the extended protocol takes
+    /// no more. (The first is written as a script and split at `;`
+    /// ending a line.)
+    static let steps: [[String]] = [
         """
         CREATE TABLE orders (
             id BIGSERIAL PRIMARY KEY,
@@ -90,8 +93,8 @@ enum PostgresSchema {
             updated_at TEXT NOT NULL,
             PRIMARY KEY (external_id, target)
         );
-        """,
-        """
+        """.components(separatedBy: ";\n"),
+        ["""
         CREATE TABLE order_versions (
             external_id TEXT NOT NULL,
             version INTEGER NOT NULL,
@@ -102,7 +105,22 @@ enum PostgresSchema {
             changes TEXT NOT NULL,
             PRIMARY KEY (external_id, version)
         )
-        """,
+        """],
+        // Every write says so on one channel, once per statement (and
+        // PostgreSQL folds repeats within a transaction): consoles redraw.
+        [
+            """
+            CREATE FUNCTION docket_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('docket_changes', TG_TABLE_NAME);
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER orders_changed AFTER INSERT OR UPDATE OR DELETE ON orders FOR EACH STATEMENT EXECUTE FUNCTION docket_notify()",
+            "CREATE TRIGGER batches_changed AFTER INSERT OR UPDATE OR DELETE ON batches FOR EACH STATEMENT EXECUTE FUNCTION docket_notify()",
+            "CREATE TRIGGER batch_orders_changed AFTER INSERT OR UPDATE OR DELETE ON batch_orders FOR EACH STATEMENT EXECUTE FUNCTION docket_notify()",
+            "CREATE TRIGGER requests_changed AFTER INSERT ON requests FOR EACH STATEMENT EXECUTE FUNCTION docket_notify()",
+        ],
     ]
 
     /// Brings the database to the newest schema, under an advisory lock so
@@ -116,8 +134,7 @@ enum PostgresSchema {
                 throw DocketError("the store \(link.url) was made by a newer Docket (schema \(current); this one knows \(steps.count)): use that Docket, or a newer one")
             }
             for (i, step) in steps.enumerated() where i + 1 > current {
-                // One statement at a time: the extended protocol takes no more.
-                for statement in step.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                for statement in step where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     try link.query(statement)
                 }
                 var args = SQLArgs()

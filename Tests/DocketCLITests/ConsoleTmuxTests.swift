@@ -172,6 +172,26 @@ struct Tmux {
         #expect(shown.stdout.contains("\"SEK\""))
     }
 
+    /// Another process imports while the console shows the orders: the
+    /// table follows. On PostgreSQL by its notification (the console then
+    /// polls only every 30 s, so within the wait below it was the
+    /// notification); on SQLite by polling.
+    @Test(arguments: CLIStore.allCases)
+    func theConsoleFollowsAnotherProcessesWrites(store: CLIStore) throws {
+        guard let docket = try store.binary() else { return }
+        var g = OrderGenerator(seed: 12)
+        try docket.run("import", try docket.write("a.jsonl", (0..<5).map { JSONWriter.string(CanonicalCodec.encode(g.order($0))) }.joined(separator: "\n")))
+        let tmux = Tmux()
+        try tmux.start(Self.console(docket))
+        defer { _ = try? tmux.run("kill-server") }
+        _ = try tmux.wait(for: "5 orders")
+        Thread.sleep(forTimeInterval: 1)
+        try docket.run("import", try docket.write("b.jsonl", (5..<12).map { JSONWriter.string(CanonicalCodec.encode(g.order($0))) }.joined(separator: "\n")))
+        _ = try tmux.wait(for: "12 orders", "ORD-0000011", timeout: 10)
+        try tmux.keys("q")
+        _ = try tmux.wait(for: "CONSOLE-EXITED-0")
+    }
+
     @Test func theDemoSendsABatchComposedInTheConsoleToItsSandbox() throws {
         let docket = try DocketBinary()
         let tmux = Tmux()

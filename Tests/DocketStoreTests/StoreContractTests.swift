@@ -167,4 +167,32 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try store.batches(limit: 10).map(\.id).contains("BA"))
         #expect(try store.owner(of: "BA") == nil, "a finished batch has no owner")
     }
+
+    /// PostgreSQL says when another connection wrote: the console's cue to
+    /// redraw, instead of polling.
+    @Test func postgresNotifiesOtherConnectionsOfWrites() async throws {
+        guard let (store, drop) = try StoreKind.postgres.make(), let watched = store as? PostgresOrderStore else { return }
+        defer { drop() }
+        let heard = Heard()
+        let watch = watched.watchChanges { heard.set() }
+        defer { watch.stop() }
+        // The listener connects in the background; writes until it hears
+        // one (waiting without blocking, so the listener's task runs).
+        let other = try PostgresOrderStore(url: watched.location)
+        defer { other.close() }
+        var got = false
+        for i in 0..<120 where !got {
+            _ = try other.importOrders(orders(1, prefix: "N\(i)-"))
+            try await Task.sleep(for: .milliseconds(250))
+            got = heard.value
+        }
+        #expect(got, "no notification came for another connection's import")
+    }
+}
+
+final class Heard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var heard = false
+    func set() { lock.lock(); heard = true; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return heard }
 }

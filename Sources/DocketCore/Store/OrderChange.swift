@@ -64,3 +64,18 @@ public enum HistoryText {
         return out
     }
 }
+
+/// A store that says when another process wrote to it (PostgreSQL's
+/// `LISTEN`/`NOTIFY`): the console redraws then, instead of polling.
+public protocol ChangeNotifying: Sendable {
+    /// Calls `onChange` (from any thread) soon after any write to the
+    /// store, until the watch is stopped.
+    func watchChanges(_ onChange: @escaping @Sendable () -> Void) -> ChangeWatch
+}
+
+/// A running watch; `stop` ends it.
+public final class ChangeWatch: Sendable {
+    let cancel: @Sendable () -> Void
+    public init(cancel: @escaping @Sendable () -> Void) { self.cancel = cancel }
+    public func stop() { cancel() }
+}

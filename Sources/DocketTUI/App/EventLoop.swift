@@ -19,6 +19,10 @@ public final class EventLoop {
     /// While no key comes: how often screens that follow other processes
     /// read the store again.
     public var tickEvery: (AppState) -> Duration = { $0.screen == .batch || $0.sending > 0 ? .milliseconds(500) : .seconds(2) }
+    /// With a store that says when it changes, the screens follow its word
+    /// and poll only now and then, in case a word was lost.
+    public var tickWhenNotified: Duration = .seconds(30)
+    private let changed = ChangeFlag()
 
     public init(backend: any Backend, runner: EffectRunner) {
         self.backend = backend
@@ -38,6 +42,9 @@ public final class EventLoop {
         var idleSince = ContinuousClock.now
         var lastTick = Duration.zero
         var sendingBefore = state.sending
+        let flag = changed
+        let watch = (runner.store as? any ChangeNotifying)?.watchChanges { flag.set() }
+        defer { watch?.stop() }
         backend.draw(Render.draw(state))
         while !state.quit && !stop() {
             var changed = false
@@ -67,11 +74,12 @@ public final class EventLoop {
                 continue
             }
             let sending = runner.composer?.sending ?? 0
-            // A batch sent from here just finished: the screens show it now,
-            // not at the next tick.
+            // A batch sent from here just finished, or another process wrote
+            // to the store: the screens show it now, not at the next tick.
             let finished = sending < sendingBefore
             sendingBefore = sending
-            if pending == 0, finished || ContinuousClock.now - idleSince > max(tickEvery(state), lastTick * 20) {
+            let every = watch == nil ? tickEvery(state) : tickWhenNotified
+            if pending == 0, finished || flag.take() || ContinuousClock.now - idleSince > max(every, lastTick * 20) {
                 // Other docket processes may have written to the store. A
                 // slow reload (a filter no index serves, on a million orders)
                 // comes less often, so keys stay quick.
@@ -105,6 +113,20 @@ public final class EventLoop {
         case .home, .end, .char("g"), .char("G"): return "jump"
         default: return "other"
         }
+    }
+}
+
+/// Set by a store's change watch, taken by the loop.
+final class ChangeFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    func take() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let was = value
+        value = false
+        return was
     }
 }
 
