@@ -63,6 +63,10 @@ public final class SQLiteOrderStore: OrderStoring {
             // GRDB migrates in a deferred transaction, so two processes
             // creating a new store at once can collide; the loser retries
             // and finds the winner's schema in place.
+            // An older Docket leaves a newer store alone rather than guess.
+            if try pool.read({ try Schema.migrator.hasBeenSuperseded($0) }) {
+                throw DocketError("the store was made by a newer Docket than this one; use that Docket, or a newer one", file: path)
+            }
             var attempt = 0
             while true {
                 do {

@@ -168,6 +168,58 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try store.owner(of: "BA") == nil, "a finished batch has no owner")
     }
 
+    /// A whole store copied to the other kind and back: every table's rows,
+    /// batches, the journal and the history come through, and the copy
+    /// searches and pages as the original.
+    @Test(arguments: StoreKind.allCases)
+    func aStoreCopiesToTheOtherKindAndBack(from kind: StoreKind) throws {
+        guard let (source, dropSource) = try kind.make() else { return }
+        defer { dropSource() }
+        let otherKind: StoreKind = kind == .sqlite ? .postgres : .sqlite
+        guard let (target, dropTarget) = try otherKind.make() else { return }
+        defer { dropTarget() }
+        _ = try source.importOrders(orders(30))
+        let read = try #require(try source.order(externalId: "C-0000004"))
+        var edited = read.order
+        edited.currency = "SEK"
+        _ = try source.save(edited, expectedVersion: read.version)
+        _ = try source.createBatch(id: "BX", target: "omnia", dialect: .omnia, orders: (0..<3).map { (String(format: "C-%07d", $0), 1) },
+                                   owner: .current(), recheck: nil)
+        try source.record(batch: "BX", target: "omnia", [.response(
+            RequestRecord(sequence: 1, attempt: 1, method: "PUT", url: "http://x/y", requestBody: Array("{\"a\":1}".utf8), status: 200,
+                          responseBody: Array("{}".utf8), error: nil, startedAt: "2026-11-26T09:00:00Z", milliseconds: 2, orderIds: ["C-0000000"]),
+            settled: [OrderOutcome(externalId: "C-0000000", outcome: .accepted, remoteIds: ["r1"]),
+                      OrderOutcome(externalId: "C-0000001", outcome: .rejected, errors: [OrderIssue(code: "x", message: "no", field: "currency")])])])
+        try source.finishBatch("BX")
+        let from = try #require(source as? any StoreCopying), to = try #require(target as? any StoreCopying)
+        #expect(try to.info().isEmpty)
+        for table in StoreTable.all {
+            var after: [JSONValue]?
+            while true {
+                let rows = try from.rows(of: table, after: after, limit: 7)
+                guard let last = rows.last else { break }
+                try to.insert(rows, into: table)
+                after = table.key(of: last)
+            }
+        }
+        #expect(try to.info().rows == from.info().rows)
+        #expect(try target.batch("BX")?.summary == source.batch("BX")?.summary)
+        #expect(try target.batch("BX")?.outcomes == source.batch("BX")?.outcomes)
+        #expect(try target.requests(batch: "BX", withBodies: true).first?.requestBody == Array("{\"a\":1}".utf8))
+        #expect(try target.history(of: "C-0000004") == source.history(of: "C-0000004"))
+        #expect(try target.order(externalId: "C-0000001")?.targets.first?.outcome == .rejected)
+        #expect(try target.count(OrderQuery(search: "C-000001")) == 10)
+        #expect(try target.page(OrderQuery(sort: .customer), after: nil, limit: 30).map(\.externalId)
+                == source.page(OrderQuery(sort: .customer), after: nil, limit: 30).map(\.externalId))
+        // New work goes on in the copy: a request gets a new number.
+        _ = try target.createBatch(id: "BY", target: "omnia", dialect: .omnia, orders: [("C-0000010", 1)], owner: .current(), recheck: nil)
+        try target.record(batch: "BY", target: "omnia", [.response(
+            RequestRecord(sequence: 1, attempt: 1, method: "PUT", url: "http://x/y", requestBody: [], status: 200, responseBody: [], error: nil,
+                          startedAt: "2026-11-26T09:01:00Z", milliseconds: 2, orderIds: ["C-0000010"]),
+            settled: [OrderOutcome(externalId: "C-0000010", outcome: .accepted)])])
+        #expect(try target.requests(batch: "BY", withBodies: false).count == 1)
+    }
+
     /// PostgreSQL says when another connection wrote: the console's cue to
     /// redraw, instead of polling.
     @Test func postgresNotifiesOtherConnectionsOfWrites() async throws {

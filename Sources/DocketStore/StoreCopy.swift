@@ -1,0 +1,69 @@
+import DocketCore
+import Foundation
+import GRDB
+
+/// The SQLite store's side of `docket store copy` and `docket store info`.
+extension SQLiteOrderStore: StoreCopying {
+    public func rows(of table: StoreTable, after: [JSONValue]?, limit: Int) throws -> [JSONObject] {
+        let object = "json_object(" + table.names.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")"
+        var sql = "SELECT \(object) FROM \(table.name)"
+        var args = StatementArguments()
+        if let after {
+            sql += " WHERE (\(table.key.joined(separator: ", "))) > (\(Self.placeholders(table.keyCount)))"
+            for v in after { args += [Self.databaseValue(v)] }
+        }
+        sql += " ORDER BY \(table.key.joined(separator: ", ")) LIMIT \(max(0, limit))"
+        return try read { db in
+            try String.fetchAll(db, sql: sql, arguments: args).map { text in
+                table.normalized((try? JSONParser.parse(Array(text.utf8)))?.objectValue ?? JSONObject())
+            }
+        }
+    }
+
+    static func databaseValue(_ v: JSONValue) -> DatabaseValue {
+        switch v {
+        case .string(let s): s.databaseValue
+        case .number(let n): (Int64(n).map { $0.databaseValue }) ?? (Double(n) ?? 0).databaseValue
+        case .bool(let b): (b ? 1 : 0).databaseValue
+        default: .null
+        }
+    }
+
+    public func insert(_ rows: [JSONObject], into table: StoreTable) throws {
+        guard !rows.isEmpty else { return }
+        let list = JSONWriter.string(.array(rows.map { .object(table.normalized($0)) }))
+        let values = table.columns.map { c in
+            c.kind == .bool ? "CASE json_extract(value, '$.\(c.name)') WHEN 1 THEN 1 ELSE 0 END" : "json_extract(value, '$.\(c.name)')"
+        }.joined(separator: ", ")
+        try write { db in
+            let before = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM orders") ?? 0
+            try db.execute(sql: "INSERT INTO \(table.name) (\(table.names.joined(separator: ", "))) SELECT \(values) FROM json_each(?)",
+                           arguments: [list])
+            // The search index follows the orders it was given.
+            if table.name == "orders" {
+                try db.execute(sql: """
+                    INSERT INTO orders_search(rowid, external_id, customer, skus) SELECT id, external_id, customer, skus FROM orders WHERE id > ?
+                    """, arguments: [before])
+            }
+        }
+    }
+
+    public func info() throws -> StoreInfo {
+        try read { db in
+            var rows: [String: Int] = [:]
+            for t in StoreTable.all { rows[t.name] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t.name)") ?? 0 }
+            let applied = try Schema.migrator.appliedIdentifiers(db)
+            var sizes: [(name: String, bytes: Int64)] = []
+            for suffix in ["", "-wal"] {
+                if let size = (try? FileManager.default.attributesOfItem(atPath: path + suffix))?[.size] as? NSNumber {
+                    sizes.append((name: suffix.isEmpty ? "file" : "write-ahead log", bytes: size.int64Value))
+                }
+            }
+            // What each table takes, where SQLite can say (its dbstat table).
+            if let parts = try? Row.fetchAll(db, sql: "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC") {
+                for p in parts.prefix(12) { sizes.append((name: p[0], bytes: p[1])) }
+            }
+            return StoreInfo(backend: "SQLite", location: path, schema: applied.sorted().last ?? "none", rows: rows, sizes: sizes)
+        }
+    }
+}
