@@ -6,6 +6,7 @@ import PostgresNIO
 /// journal of the SQLite store, with claims made under row locks.
 extension PostgresOrderStore: DocketStore {
     public var location: String { link.url.description }
+    public var isReadOnly: Bool { readOnly }
 
     /// Claims in one transaction. The orders' rows are locked (`FOR
     /// UPDATE`) in id order before the busy check, so two processes

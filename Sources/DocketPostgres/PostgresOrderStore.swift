@@ -7,12 +7,15 @@ import PostgresNIO
 public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
     let link: PostgresLink
     public var url: PostgresURL { link.url }
+    /// The role may read the orders but not change them.
+    let readOnly: Bool
 
     /// Connects, and brings the schema up to date.
     public init(url text: String, password: String? = nil) throws {
         let url = try PostgresURL(text)
         link = try PostgresLink(url: url, password: password ?? url.password())
         try PostgresSchema.migrate(link)
+        readOnly = try link.query("SELECT has_table_privilege('orders', 'UPDATE')").first?.bool(0) == false
     }
 
     static func now() -> String { Date().ISO8601Format() }

@@ -7,6 +7,7 @@ import GRDBSQLite
 /// the journal that lets an interrupted batch be finished.
 extension SQLiteOrderStore: DocketStore {
     public var location: String { path }
+    public var isReadOnly: Bool { readOnly }
 
     public static func newBatchId() -> String { BatchRunner.newBatchId() }
 

@@ -220,6 +220,42 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try target.requests(batch: "BY", withBodies: false).count == 1)
     }
 
+    /// A role with only SELECT browses, is told it may only read, and a
+    /// write is refused naming the missing privilege, not a driver's stack.
+    @Test func aRoleThatMayOnlyReadBrowsesAndIsRefusedWrites() throws {
+        guard let (store, drop) = try StoreKind.postgres.make(), let owner = store as? PostgresOrderStore else { return }
+        defer { drop() }
+        _ = try owner.importOrders(orders(5))
+        #expect(!owner.isReadOnly)
+        let role = "docket_obs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        let url = owner.url
+        func psql(_ sql: String) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            p.arguments = ["-q", "-v", "ON_ERROR_STOP=1", "-h", url.host, "-p", String(url.port), "-U", url.user, "-d", url.database, "-c", sql]
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "psql: \(sql)")
+        }
+        try psql("CREATE ROLE \(role) LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)")
+        defer { try? psql("DROP OWNED BY \(role); DROP ROLE \(role)") }
+        var readerURL = url
+        readerURL.user = role
+        let reader = try PostgresOrderStore(url: readerURL.description)
+        defer { reader.close() }
+        #expect(reader.isReadOnly)
+        #expect(try reader.count(OrderQuery()) == 5)
+        #expect(try reader.order(externalId: "C-0000001") != nil)
+        do {
+            _ = try reader.importOrders(orders(1, prefix: "X-"))
+            Issue.record("a read-only role imported")
+        } catch let e as DocketError {
+            #expect(e.message.contains("permission denied") && e.message.contains("lacks the privilege"), "\(e.message)")
+        }
+        let read = try #require(try reader.order(externalId: "C-0000001"))
+        #expect(throws: DocketError.self) { try reader.save(read.order, expectedVersion: read.version) }
+    }
+
     /// PostgreSQL says when another connection wrote: the console's cue to
     /// redraw, instead of polling.
     @Test func postgresNotifiesOtherConnectionsOfWrites() async throws {

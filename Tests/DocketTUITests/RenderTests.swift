@@ -192,3 +192,19 @@ func store(_ n: Int, prefix: String = "ORD-") throws -> SQLiteOrderStore {
         #expect(state.orders.total == 1501)
     }
 }
+
+@Suite struct ReadOnlyConsoleTests {
+    @Test func aStoreThatMayOnlyBeReadSaysSoOnEveryScreen() throws {
+        let s = try store(3)
+        let runner = EffectRunner(store: try SQLiteOrderStore(readingOnly: s.path))
+        var state = AppState(width: 80, height: 20)
+        runner.start(&state)
+        #expect(state.readOnly)
+        #expect(Render.draw(state).text.split(separator: "\n").first?.hasSuffix("read-only") == true)
+        runner.apply(.key(.char("b")), to: &state)
+        #expect(Render.draw(state).text.split(separator: "\n").first?.hasSuffix("read-only") == true)
+        var writable = AppState(width: 80, height: 20)
+        EffectRunner(store: s).start(&writable)
+        #expect(!Render.draw(writable).text.contains("read-only"))
+    }
+}

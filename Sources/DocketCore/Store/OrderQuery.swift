@@ -264,4 +264,7 @@ public protocol DocketStore: OrderStoring, BatchJournal, BatchHistory {
     func unfinishedBatches() throws -> [(summary: BatchSummary, owner: BatchOwner?)]
     /// Every saved version of an order after its import, oldest first.
     func history(of externalId: String) throws -> [OrderChange]
+    /// This user may only read it (a file without write permission, a
+    /// database role with only SELECT): the console says so.
+    var isReadOnly: Bool { get }
 }

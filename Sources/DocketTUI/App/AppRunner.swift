@@ -124,6 +124,7 @@ public struct EffectRunner: Sendable {
 
     public func start(_ state: inout AppState) {
         state.targets = composer?.targets ?? []
+        state.readOnly = (store as? any DocketStore)?.isReadOnly ?? false
         for effect in Reducer.start(&state) { apply(run(effect), to: &state) }
     }
 }

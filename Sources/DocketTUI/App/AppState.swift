@@ -74,6 +74,8 @@ public struct AppState: Sendable {
     public var showHelp = false
     public var quit = false
     public var message: String?
+    /// The store may only be read here: every screen's title says so.
+    public var readOnly = false
 
     public init(width: Int, height: Int, query: OrderQuery = OrderQuery()) {
         self.width = width

@@ -37,6 +37,7 @@ public final class EventLoop {
         var state = initial
         state.targets = runner.composer?.targets ?? []
         state.sending = runner.composer?.sending ?? 0
+        state.readOnly = (runner.store as? any DocketStore)?.isReadOnly ?? false
         dispatch(Reducer.start(&state))
         var waiting: (kind: String, since: ContinuousClock.Instant)? = ("first", began)
         var idleSince = ContinuousClock.now

@@ -21,6 +21,11 @@ public enum Render {
         case .errors: ErrorsView.draw(s, into: &g, area: area)
         case .fix: FixView.draw(s, into: &g, area: area)
         }
+        if s.readOnly {
+            // Said on every screen, at the title's end.
+            let note = " read-only "
+            g.put(note, x: max(0, s.width - DisplayWidth.of(note)), y: 0, role: .error)
+        }
         statusBar(s, into: &g, y: s.height - 1)
         if s.showHelp { HelpView.draw(s, into: &g, area: area) }
         return g
