@@ -100,37 +100,91 @@ final class PostgresLink: @unchecked Sendable {
         }
     }
 
-    /// Runs one statement and returns its rows.
+    /// Runs one statement and returns its rows. Outside a transaction, a
+    /// connection lost (a restarted server, a dropped network) is made
+    /// again and the statement sent once more.
     @discardableResult
     func query(_ sql: String, _ args: SQLArgs = SQLArgs()) throws -> [PostgresRandomAccessRow] {
         try locked {
-            let c = try current()
             do {
-                let result = try c.query(PostgresQuery(unsafeSQL: sql, binds: args.binds), logger: logger).wait()
-                return result.rows.map { $0.makeRandomAccess() }
+                return try raw(sql, args)
+            } catch where depth == 0 && Self.isConnectionLoss(error) {
+                connection = nil
+                do {
+                    return try raw(sql, args)
+                } catch {
+                    throw DocketError(Self.explain(error))
+                }
             } catch {
                 throw DocketError(Self.explain(error))
             }
         }
     }
 
+    private func raw(_ sql: String, _ args: SQLArgs) throws -> [PostgresRandomAccessRow] {
+        let c = try current()
+        do {
+            let result = try c.query(PostgresQuery(unsafeSQL: sql, binds: args.binds), logger: logger).wait()
+            return result.rows.map { $0.makeRandomAccess() }
+        } catch {
+            if Self.isConnectionLoss(error) { connection = nil }
+            throw error
+        }
+    }
+
     /// Runs `body` in one transaction on this connection; an error rolls it
-    /// back. Nested calls join the outer transaction.
+    /// back. Nested calls join the outer transaction. A connection lost
+    /// before the commit was acknowledged rolled the transaction back on
+    /// the server, so it runs once more on a new connection.
     private var depth = 0
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try locked {
             if depth > 0 { return try body() }
-            try query("BEGIN")
-            depth += 1
-            defer { depth -= 1 }
             do {
-                let value = try body()
-                try query("COMMIT")
-                return value
-            } catch {
-                _ = try? query("ROLLBACK")
-                throw error
+                return try once(body)
+            } catch let lost as ConnectionLost {
+                _ = lost
+                connection = nil
+                do {
+                    return try once(body)
+                } catch let again as ConnectionLost {
+                    throw DocketError(Self.explain(again.error))
+                }
             }
+        }
+    }
+
+    private struct ConnectionLost: Error { let error: any Error }
+
+    private func once<T>(_ body: () throws -> T) throws -> T {
+        depth += 1
+        defer { depth -= 1 }
+        do {
+            _ = try raw("BEGIN", SQLArgs())
+            let value = try body()
+            _ = try raw("COMMIT", SQLArgs())
+            return value
+        } catch {
+            if connection != nil { _ = try? raw("ROLLBACK", SQLArgs()) }
+            if Self.isConnectionLoss(error) { throw ConnectionLost(error: error) }
+            if let e = error as? DocketError, e.message.hasPrefix(Self.lostPrefix) { throw ConnectionLost(error: error) }
+            throw (error as? DocketError) ?? DocketError(Self.explain(error))
+        }
+    }
+
+    static let lostPrefix = "the connection to the database was lost"
+
+    /// The server went away (restarted, terminated our backend) or the
+    /// network did: nothing of an unfinished transaction was kept.
+    static func isConnectionLoss(_ error: any Error) -> Bool {
+        if let e = error as? DocketError { return e.message.hasPrefix(lostPrefix) }
+        guard let p = error as? PSQLError else { return false }
+        switch p.code {
+        case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown: return true
+        case .server:
+            let state = p.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57P")
+        default: return false
         }
     }
 
@@ -145,6 +199,7 @@ final class PostgresLink: @unchecked Sendable {
 
     static func explain(_ error: any Error) -> String {
         if let e = error as? DocketError { return e.message }
+        if isConnectionLoss(error) { return "\(lostPrefix) (\((error as? PSQLError)?.serverInfo?[.message] ?? "closed")); try again" }
         if let p = error as? PSQLError {
             if let message = p.serverInfo?[.message] {
                 let code = p.serverInfo?[.sqlState] ?? ""

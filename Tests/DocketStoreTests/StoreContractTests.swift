@@ -256,6 +256,38 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(throws: DocketError.self) { try reader.save(read.order, expectedVersion: read.version) }
     }
 
+    /// The server drops the store's connection (a restart, a failover, an
+    /// administrator): the next statement, or the journal's next
+    /// transaction, runs on a new connection and nothing is lost.
+    @Test func aLostConnectionIsMadeAgainAndTheJournalStaysWhole() throws {
+        guard let (store, drop) = try StoreKind.postgres.make(), let pg = store as? PostgresOrderStore else { return }
+        defer { drop() }
+        _ = try pg.importOrders(orders(4))
+        func terminate() throws {
+            let url = pg.url
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            p.arguments = ["-q", "-h", url.host, "-p", String(url.port), "-U", url.user, "-d", "postgres", "-c",
+                           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(url.database)'"]
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+        }
+        try terminate()
+        #expect(try pg.count(OrderQuery()) == 4)
+        _ = try pg.createBatch(id: "BL", target: "omnia", dialect: .omnia, orders: [("C-0000000", 1), ("C-0000001", 1)], owner: .current(), recheck: nil)
+        try terminate()
+        try pg.record(batch: "BL", target: "omnia", [.response(
+            RequestRecord(sequence: 1, attempt: 1, method: "PUT", url: "http://x/y", requestBody: [], status: 200, responseBody: [], error: nil,
+                          startedAt: "2026-11-26T09:00:00Z", milliseconds: 1, orderIds: ["C-0000000", "C-0000001"]),
+            settled: [OrderOutcome(externalId: "C-0000000", outcome: .accepted), OrderOutcome(externalId: "C-0000001", outcome: .accepted)])])
+        try terminate()
+        try pg.finishBatch("BL")
+        let report = try #require(try pg.batch("BL"))
+        #expect(report.summary.counts == [.accepted: 2])
+        #expect(try pg.requests(batch: "BL", withBodies: false).count == 1)
+    }
+
     /// PostgreSQL says when another connection wrote: the console's cue to
     /// redraw, instead of polling.
     @Test func postgresNotifiesOtherConnectionsOfWrites() async throws {
