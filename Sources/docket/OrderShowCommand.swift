@@ -9,6 +9,15 @@ struct OrderCommand: ParsableCommand {
         abstract: "Work with one order.",
         subcommands: [Show.self, History.self])
 
+    /// The store, read-only if need be, and the order in it, or why not.
+    static func find(_ externalId: String, _ common: CommonOptions) throws -> (any DocketStore, StoredOrder) {
+        let store = try common.openStoreForReading()
+        guard let stored = try store.order(externalId: externalId) else {
+            throw DocketError("there is no order \(externalId) in the store", file: store.location, order: externalId)
+        }
+        return (store, stored)
+    }
+
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Who changed an order, when, and which fields from what to what.",
@@ -24,10 +33,7 @@ struct OrderCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let store = try common.openStoreForReading()
-                guard let stored = try store.order(externalId: externalId) else {
-                    throw DocketError("there is no order \(externalId) in the store", file: store.location, order: externalId)
-                }
+                let (store, stored) = try OrderCommand.find(externalId, common)
                 let history = try store.history(of: externalId)
                 var out = try Output()
                 if json {
@@ -57,10 +63,7 @@ struct OrderCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let store = try common.openStoreForReading()
-                guard let stored = try store.order(externalId: externalId) else {
-                    throw DocketError("there is no order \(externalId) in the store", file: store.location, order: externalId)
-                }
+                let (_, stored) = try OrderCommand.find(externalId, common)
                 if json {
                     print(JSONWriter.string(Self.json(stored), pretty: true))
                 } else {

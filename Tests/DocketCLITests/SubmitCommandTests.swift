@@ -222,17 +222,24 @@ final class SandboxProcess {
 }
 
 @Suite(.serialized) struct DemoTests {
-    @Test func theDemoServesItsTargetsAndItsOrdersMeetVariedFates() throws {
-        let docket = try DocketBinary()
-        let folder = docket.path("demo")
+    /// `docket demo --no-console` running, and what it printed until it said
+    /// how to stop it.
+    static func startDemo(_ docket: DocketBinary, _ folder: String) throws -> (Process, String) {
         let (process, out, _) = try docket.start(["demo", "--folder", folder, "--no-console"])
-        defer { process.interrupt(); process.waitUntilExit() }
         var text = ""
         while !text.contains("Ctrl-C") {
             let chunk = out.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
+        return (process, text)
+    }
+
+    @Test func theDemoServesItsTargetsAndItsOrdersMeetVariedFates() throws {
+        let docket = try DocketBinary()
+        let folder = docket.path("demo")
+        let (process, text) = try Self.startDemo(docket, folder)
+        defer { process.interrupt(); process.waitUntilExit() }
         // 3000 generated orders and 5 in the vendors' fuller shapes.
         #expect(text.contains("3005 orders"))
         let result = try docket.run("submit", "--store", folder + "/demo.sqlite", "--config", folder + "/demo.toml", "--target", "cropster", "--json")
@@ -258,14 +265,8 @@ final class SandboxProcess {
     @Test func theDemoReadmeCommandsRunAsPrinted() throws {
         let docket = try DocketBinary()
         let folder = docket.path("demo")
-        let (process, out, _) = try docket.start(["demo", "--folder", folder, "--no-console"])
+        let (process, _) = try Self.startDemo(docket, folder)
         defer { process.interrupt(); process.waitUntilExit() }
-        var text = ""
-        while !text.contains("Ctrl-C") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
         let readme = try String(contentsOfFile: folder + "/README.txt", encoding: .utf8)
         #expect(readme.contains("--fresh"))
         let commands = readme.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { $0.trimmingCharacters(in: .whitespaces) }

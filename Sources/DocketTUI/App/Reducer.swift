@@ -215,7 +215,9 @@ public enum Reducer {
     /// Rows come and go with the edit, a save and the rules' findings: the
     /// cursor stays on one.
     static func clampOrderRows(_ s: inout AppState) {
-        guard var view = s.orderView else { return }
+        // Only where the order is shown: its rows are worked out per call,
+        // and other screens' keys must not pay for them.
+        guard s.screen == .order, var view = s.orderView else { return }
         let count = view.rows.count
         if view.list.cursor >= count || view.list.top > view.list.cursor {
             view.list.move(by: 0, count: count, visible: orderRowsVisible(s))
