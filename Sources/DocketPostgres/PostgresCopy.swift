@@ -68,3 +68,36 @@ extension PostgresOrderStore: StoreCopying {
                          rows: rows, sizes: sizes)
     }
 }
+
+extension PostgresOrderStore: BodyPruning {
+    public func prune(before: String, dryRun: Bool) throws -> PruneReport {
+        let marker = PruneReport.marker(String(Self.now().prefix(10)))
+        var a = SQLArgs()
+        let old = "SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < \(a.add(before))"
+        let row = try link.query("""
+            SELECT count(DISTINCT batch_id)::int, count(*)::int, coalesce(sum(octet_length(request_body) + octet_length(response_body)), 0)::bigint
+            FROM requests WHERE batch_id IN (\(old)) AND request_body NOT LIKE '(body dropped by docket prune%'
+            """, a).first
+        var report = PruneReport(batches: try row?.int(0) ?? 0, requests: try row?.int(1) ?? 0,
+                                 bytes: try row?[2].decode(Int64.self, context: .default) ?? 0)
+        guard !dryRun else { return report }
+        // Short transactions of a few hundred rows: PostgreSQL's row locks
+        // never hold up a console or a running batch (whose rows these are not).
+        var done = 0
+        while true {
+            var u = SQLArgs()
+            let marked = u.add(marker)
+            let since = u.add(before)
+            let changed = try link.query("""
+                UPDATE requests SET request_body = \(marked), response_body = ''
+                WHERE id IN (SELECT id FROM requests WHERE batch_id IN (SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < \(since))
+                             AND request_body NOT LIKE '(body dropped by docket prune%' LIMIT 500)
+                RETURNING 1
+                """, u).count
+            done += changed
+            if changed == 0 { break }
+        }
+        report.requests = done
+        return report
+    }
+}

@@ -67,3 +67,34 @@ extension SQLiteOrderStore: StoreCopying {
         }
     }
 }
+
+extension SQLiteOrderStore: BodyPruning {
+    public func prune(before: String, dryRun: Bool) throws -> PruneReport {
+        let marker = PruneReport.marker(String(Self.now().prefix(10)))
+        let old = "SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < ?"
+        var report = try read { db -> PruneReport in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(DISTINCT batch_id), count(*), coalesce(sum(length(request_body) + length(response_body)), 0)
+                FROM requests WHERE batch_id IN (\(old)) AND request_body NOT LIKE '(body dropped by docket prune%'
+                """, arguments: [before])
+            return PruneReport(batches: row?[0] ?? 0, requests: row?[1] ?? 0, bytes: row?[2] ?? 0)
+        }
+        guard !dryRun else { return report }
+        // A few hundred at a time: each write is short, so other processes
+        // (a console, a batch being sent) never wait long for the store.
+        var done = 0
+        while true {
+            let changed = try write { db -> Int in
+                try db.execute(sql: """
+                    UPDATE requests SET request_body = ?, response_body = ''
+                    WHERE id IN (SELECT id FROM requests WHERE batch_id IN (\(old)) AND request_body NOT LIKE '(body dropped by docket prune%' LIMIT 500)
+                    """, arguments: [marker, before])
+                return db.changesCount
+            }
+            done += changed
+            if changed == 0 { break }
+        }
+        report.requests = done
+        return report
+    }
+}

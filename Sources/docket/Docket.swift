@@ -29,7 +29,7 @@ struct Docket: AsyncParsableCommand {
             orders did not make it.
             """,
         version: "0.1.0",
-        subcommands: [TUI.self, Demo.self, Import.self, Orders.self, OrderCommand.self, Validate.self, Submit.self, Resume.self, Reconcile.self, Fix.self, StoreCommand.self, Batches.self, BatchCommand.self, Export.self, Targets.self, Sandbox.self, TerminalInfo.self],
+        subcommands: [TUI.self, Demo.self, Import.self, Orders.self, OrderCommand.self, Validate.self, Submit.self, Resume.self, Reconcile.self, Fix.self, StoreCommand.self, Prune.self, Batches.self, BatchCommand.self, Export.self, Targets.self, Sandbox.self, TerminalInfo.self],
         defaultSubcommand: TUI.self
     )
 

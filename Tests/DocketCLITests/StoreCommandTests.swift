@@ -29,4 +29,16 @@ import Testing
         #expect(bad.stderr.contains("holds a password"))
         #expect(!bad.stderr.contains("secret"))
     }
+
+    @Test func pruneSaysWhatItWouldDropAndRefusesADateItCannotRead() throws {
+        let docket = try DocketBinary()
+        try docket.run("import", try docket.write("o.jsonl", JSONWriter.string(CanonicalCodec.encode(Order(externalId: "P-1")))))
+        let bad = try docket.run("prune", "--before", "last week")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("is not a day (YYYY-MM-DD) or a timestamp"))
+        let dry = try docket.run("prune", "--before", "2999-01-01", "--dry-run")
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("Would drop the bodies of 0 requests in 0 batches"))
+        #expect(dry.stdout.contains("Nothing was changed."))
+    }
 }

@@ -288,6 +288,37 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try pg.requests(batch: "BL", withBodies: false).count == 1)
     }
 
+    /// Pruning drops finished batches' bodies and nothing else: the batch,
+    /// its request lines, outcomes and errors stay; a running batch is not
+    /// touched; a dry run changes nothing.
+    @Test(arguments: StoreKind.allCases)
+    func pruneDropsOldBodiesAndKeepsEverythingElse(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make(), let pruning = store as? any BodyPruning else { return }
+        defer { drop() }
+        _ = try store.importOrders(orders(4))
+        for (id, ids) in [("BOLD", ["C-0000000", "C-0000001"]), ("BRUN", ["C-0000002"])] {
+            _ = try store.createBatch(id: id, target: "omnia", dialect: .omnia, orders: ids.map { ($0, 1) }, owner: .current(), recheck: nil)
+            try store.record(batch: id, target: "omnia", [.response(
+                RequestRecord(sequence: 1, attempt: 1, method: "PUT", url: "http://x/\(id)", requestBody: Array(String(repeating: "b", count: 1000).utf8),
+                              status: 400, responseBody: Array("{\"error\":\"no\"}".utf8), error: nil, startedAt: "2026-11-26T09:00:00Z",
+                              milliseconds: 3, orderIds: ids),
+                settled: ids.map { OrderOutcome(externalId: $0, outcome: .rejected, errors: [OrderIssue(code: "x", message: "no", field: "currency")]) })])
+        }
+        try store.finishBatch("BOLD")
+        let dry = try pruning.prune(before: "9999-01-01", dryRun: true)
+        #expect(dry.batches == 1 && dry.requests == 1 && dry.bytes >= 1000)
+        #expect(try store.request(batch: "BOLD", sequence: 1, attempt: 1)?.requestBody.count == 1000)
+        let done = try pruning.prune(before: "9999-01-01", dryRun: false)
+        #expect(done.requests == 1)
+        let pruned = try #require(try store.request(batch: "BOLD", sequence: 1, attempt: 1))
+        #expect(String(decoding: pruned.requestBody, as: UTF8.self).hasPrefix("(body dropped by docket prune on "))
+        #expect(pruned.responseBody.isEmpty && pruned.status == 400 && pruned.orderIds == ["C-0000000", "C-0000001"])
+        #expect(try store.batch("BOLD")?.outcomes.first?.errors.first?.message == "no")
+        #expect(try store.request(batch: "BRUN", sequence: 1, attempt: 1)?.requestBody.count == 1000, "an unfinished batch keeps its bodies")
+        #expect(try pruning.prune(before: "9999-01-01", dryRun: false).requests == 0, "nothing twice")
+        #expect(try pruning.prune(before: "2000-01-01", dryRun: true).requests == 0)
+    }
+
     /// PostgreSQL says when another connection wrote: the console's cue to
     /// redraw, instead of polling.
     @Test func postgresNotifiesOtherConnectionsOfWrites() async throws {

@@ -97,3 +97,29 @@ public struct StoreInfo: Sendable, Equatable {
 
     public var isEmpty: Bool { rows.values.allSatisfy { $0 == 0 } }
 }
+
+/// What `docket prune` drops, or would: the bodies of finished batches'
+/// requests. Every batch, request line, outcome and error stays.
+public struct PruneReport: Sendable, Equatable {
+    public var batches = 0
+    public var requests = 0
+    /// The bodies' size, as stored.
+    public var bytes: Int64 = 0
+
+    public init(batches: Int = 0, requests: Int = 0, bytes: Int64 = 0) {
+        self.batches = batches
+        self.requests = requests
+        self.bytes = bytes
+    }
+
+    /// What a pruned request's body reads as from then on.
+    public static func marker(_ day: String) -> String { "(body dropped by docket prune on \(day))" }
+}
+
+/// A store whose old request bodies can be dropped, a few hundred at a
+/// time, so a running batch and the consoles never wait long for it.
+public protocol BodyPruning: DocketStore {
+    /// Bodies of batches finished before `before` (a date or time, as the
+    /// store writes them); with `dryRun`, only counts them.
+    func prune(before: String, dryRun: Bool) throws -> PruneReport
+}
