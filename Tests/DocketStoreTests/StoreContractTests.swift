@@ -18,9 +18,13 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     typealias Store = DocketStore
 
-    /// A new, empty store of this kind, and how to drop it.
-    func make() throws -> (any Store, () -> Void)? {
+    /// A new, empty store of this kind, and how to drop it. SQLite in
+    /// memory where `inMemory` (the contract does not depend on the file),
+    /// in a temporary file otherwise.
+    func make(inMemory: Bool = false) throws -> (any Store, () -> Void)? {
         switch self {
+        case .sqlite where inMemory:
+            return (try SQLiteOrderStore.inMemory(), {})
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-contract-\(UUID().uuidString)")
             let store = try SQLiteOrderStore(path: dir.appendingPathComponent("s.sqlite").path)
@@ -94,7 +98,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     @Test(arguments: StoreKind.allCases)
     func aSaveIsTakenOnlyAtTheVersionItWasMadeOn(kind: StoreKind) throws {
-        guard let (store, drop) = try kind.make() else { return }
+        guard let (store, drop) = try kind.make(inMemory: true) else { return }
         defer { drop() }
         _ = try store.importOrders(orders(3))
         let read = try #require(try store.order(externalId: "C-0000001"))
@@ -120,7 +124,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     @Test(arguments: StoreKind.allCases)
     func batchesClaimJournalAndReport(kind: StoreKind) throws {
-        guard let (store, drop) = try kind.make() else { return }
+        guard let (store, drop) = try kind.make(inMemory: true) else { return }
         defer { drop() }
         _ = try store.importOrders(orders(6))
         let ids = (0..<6).map { String(format: "C-%07d", $0) }

@@ -1,0 +1,184 @@
+import DocketCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Reading: one order, keyset pages, counts and walks, by one filter.
+extension SQLiteOrderStore {
+    public func order(externalId: String) throws -> StoredOrder? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT body, version, last_outcome, last_target, created_at, updated_at, status
+                FROM orders WHERE external_id = ?
+                """, arguments: [externalId]) else { return nil }
+            var stored = try Self.stored(row)
+            stored.targets = try Row.fetchAll(db, sql: """
+                SELECT ot.target, b.dialect, ot.outcome, ot.batch_id, ot.version, ot.hold, ot.updated_at
+                FROM order_targets ot LEFT JOIN batches b ON b.id = ot.batch_id
+                WHERE ot.external_id = ? ORDER BY ot.updated_at DESC, ot.target
+                """, arguments: [externalId]).map { r in
+                TargetOutcome(target: r[0], dialect: (r[1] as String?).flatMap(Dialect.init(rawValue:)),
+                              outcome: Outcome(rawValue: r[2]) ?? .unknown, batch: r[3], version: r[4], held: r[5], at: r[6])
+            }
+            return stored
+        }
+    }
+
+    static func stored(_ row: Row) throws -> StoredOrder {
+        let body: String = row[0]
+        var order: Order
+        do {
+            order = try CanonicalCodec.decode(try JSONParser.parse(Array(body.utf8)))
+        } catch {
+            throw DocketError("an order in the store cannot be read back: \(error)")
+        }
+        order.status = OrderStatus(rawValue: row[6]) ?? order.status
+        let outcome: String = row[2], target: String = row[3]
+        return StoredOrder(order: order, version: row[1], lastOutcome: outcome.isEmpty ? nil : outcome,
+                           lastTarget: target.isEmpty ? nil : target, createdAt: row[4], updatedAt: row[5])
+    }
+
+    /// The WHERE clause for a query's filters, with its arguments.
+    static func filter(_ q: OrderQuery) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var args = StatementArguments()
+        if !q.statuses.isEmpty {
+            clauses.append("status IN (\(placeholders(q.statuses.count)))")
+            args += StatementArguments(q.statuses.map(\.rawValue))
+        }
+        // One order's row for a target: `ot` in the subqueries below.
+        let atTarget = "SELECT 1 FROM order_targets ot WHERE ot.external_id = orders.external_id AND ot.target = ?"
+        if let t = q.target {
+            let named = q.outcomes.filter { $0 != "none" }
+            var parts: [String] = []
+            if q.outcomes.isEmpty || !named.isEmpty {
+                parts.append("EXISTS (\(atTarget)\(named.isEmpty ? "" : " AND ot.outcome IN (\(placeholders(named.count)))"))")
+                args += [t]
+                args += StatementArguments(named)
+            }
+            if q.outcomes.contains("none") {
+                parts.append("NOT EXISTS (\(atTarget))")
+                args += [t]
+            }
+            clauses.append("(" + parts.joined(separator: " OR ") + ")")
+        } else if !q.outcomes.isEmpty {
+            clauses.append("last_outcome IN (\(placeholders(q.outcomes.count)))")
+            args += StatementArguments(q.outcomes.map { $0 == "none" ? "" : $0 })
+        }
+        if q.changed {
+            if let t = q.target {
+                clauses.append("EXISTS (\(atTarget) AND ot.version < orders.version)")
+                args += [t]
+            } else {
+                clauses.append("EXISTS (SELECT 1 FROM order_targets ot WHERE ot.external_id = orders.external_id AND ot.version < orders.version)")
+            }
+        }
+        if let t = q.target, q.skipUnchangedRefusals {
+            clauses.append("NOT EXISTS (\(atTarget) AND ot.outcome = 'rejected' AND ot.version >= orders.version)")
+            args += [t]
+        }
+        // Held orders stay out of sends: of a retry at `target`, and of any
+        // default selection for `notTakenBy`.
+        for t in Set([q.skipHeld ? q.target : nil, q.notTakenBy].compactMap { $0 }).sorted() {
+            clauses.append("NOT EXISTS (\(atTarget) AND ot.hold = 1)")
+            args += [t]
+        }
+        if !q.ids.isEmpty {
+            clauses.append("external_id IN (\(placeholders(q.ids.count)))")
+            args += StatementArguments(q.ids)
+        }
+        if let t = q.notTakenBy {
+            // Taken: this target's latest word was accepted or exists, and
+            // (when it can update orders) about the version there is now.
+            clauses.append("""
+                NOT EXISTS (\(atTarget) AND ot.outcome IN ('accepted', 'exists')\(q.notTakenByUpdates ? " AND ot.version >= orders.version" : ""))
+                """)
+            args += [t]
+        }
+        if let s = q.search {
+            switch SearchText.parse(s) {
+            case .everything: break
+            case .nothing: clauses.append("0")
+            case .email(let email):
+                clauses.append("email = ? COLLATE NOCASE")
+                args += [email]
+            case .terms(let terms):
+                clauses.append("id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ?)")
+                args += [SearchText.ftsQuery(terms)]
+            }
+        }
+        return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
+    }
+
+    static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
+
+
+    public func page(_ q: OrderQuery, after cursor: PageCursor?, limit: Int) throws -> [OrderSummary] {
+        try page(q, cursor: cursor, inclusive: false, limit: limit)
+    }
+
+    public func page(_ q: OrderQuery, from cursor: PageCursor, limit: Int) throws -> [OrderSummary] {
+        try page(q, cursor: cursor, inclusive: true, limit: limit)
+    }
+
+    func page(_ q: OrderQuery, cursor: PageCursor?, inclusive: Bool, limit: Int) throws -> [OrderSummary] {
+        var (whereSQL, args) = Self.filter(q)
+        let col = q.sort.column
+        let dir = q.descending ? "DESC" : "ASC"
+        let cmp = (q.descending ? "<" : ">") + (inclusive ? "=" : "")
+        if let cursor {
+            if q.sort == .externalId {
+                whereSQL += " AND external_id \(cmp) ?"
+                args += [cursor.externalId]
+            } else {
+                whereSQL += " AND (\(col), external_id) \(cmp) (?, ?)"
+                args += [cursor.sortValue, cursor.externalId]
+            }
+        }
+        let order = q.sort == .externalId ? "external_id \(dir)" : "\(col) \(dir), external_id \(dir)"
+        let sql = "SELECT \(OrderSummary.columns(outcomeAt: q.target)) FROM orders WHERE \(whereSQL) ORDER BY \(order) LIMIT \(max(0, limit))"
+        if let t = q.target { args = [t] + args }
+        return try read { db in try Row.fetchAll(db, sql: sql, arguments: args).map(OrderSummary.init(row:)) }
+    }
+
+    public func count(_ q: OrderQuery) throws -> Int {
+        let (whereSQL, args) = Self.filter(q)
+        return try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM orders WHERE \(whereSQL)", arguments: args) ?? 0 }
+    }
+
+    public func count(_ q: OrderQuery, atMost limit: Int) throws -> Int {
+        let (whereSQL, args) = Self.filter(q)
+        return try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM orders WHERE \(whereSQL) LIMIT \(max(0, limit)))", arguments: args) ?? 0
+        }
+    }
+
+    public func forEachOrder(_ q: OrderQuery, _ body: (StoredOrder) throws -> Void) throws {
+        var (whereSQL, args) = Self.filter(q)
+        whereSQL += " AND external_id > ?"
+        var last = ""
+        while true {
+            let rows = try read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT body, version, last_outcome, last_target, created_at, updated_at, status, external_id
+                    FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT 1000
+                    """, arguments: args + [last])
+            }
+            for row in rows { try body(try Self.stored(row)) }
+            guard let final = rows.last else { return }
+            last = final[7]
+        }
+    }
+
+    /// FTS5's own integrity check of the search index against the orders.
+    public func searchIndexIsConsistent() throws -> Bool {
+        do {
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO orders_search(orders_search, rank) VALUES ('integrity-check', 1)")
+            }
+            return true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            return false
+        }
+    }
+}
