@@ -40,8 +40,23 @@ public enum ConfigLoader {
             case "theme":
                 guard let s = table[key]?.string else { throw DocketError("theme must be text, the name of a theme", file: path) }
                 config.theme = s
+            case "store":
+                guard let store = table[key]?.table else { throw DocketError("store must be a table: [store]", file: path) }
+                for setting in store.keys {
+                    switch setting {
+                    case "password_env":
+                        guard let name = store[setting]?.string, !name.isEmpty else {
+                            throw DocketError("[store] password_env must be the name of an environment variable", file: path)
+                        }
+                        config.storePasswordEnv = name
+                    case "password":
+                        throw DocketError("[store] password: a password is never written in the config (others may read it); put it in an environment variable and name that in password_env, or use PGPASSWORD or ~/.pgpass", file: path)
+                    default:
+                        throw DocketError("unknown setting \"\(setting)\" in [store] (known: password_env)", file: path)
+                    }
+                }
             default:
-                throw DocketError("unknown setting \"\(key)\" (known: targets, theme)", file: path)
+                throw DocketError("unknown setting \"\(key)\" (known: targets, theme, store)", file: path)
             }
         }
         return config

@@ -18,23 +18,24 @@ struct CommonOptions: ParsableArguments {
 
     /// Loads the config first: like ssh with a readable key, Docket will not
     /// run with a config that exposes a secret.
-    func openStore(configLoaded: Bool = false) throws -> any DocketStore {
-        if !configLoaded { _ = try loadConfig() }
-        return try Self.open(storePath)
+    func openStore(config: DocketConfig? = nil) throws -> any DocketStore {
+        try Self.open(storePath, config: try config ?? loadConfig())
     }
 
-    /// A file is an SQLite store; `postgresql://…` a PostgreSQL one.
-    static func open(_ location: String) throws -> any DocketStore {
-        if PostgresURL.isPostgres(location) { return try PostgresOrderStore(url: location) }
+    /// A file is an SQLite store; `postgresql://…` a PostgreSQL one, whose
+    /// password is in the variable the config's `[store] password_env`
+    /// names, else PGPASSWORD or ~/.pgpass.
+    static func open(_ location: String, config: DocketConfig?) throws -> any DocketStore {
+        if PostgresURL.isPostgres(location) { return try PostgresOrderStore(url: location, password: try config?.storePassword()) }
         return try SQLiteOrderStore(path: location)
     }
 
     /// For commands that only read: a store this user may not write (its
     /// file or folder read-only) is opened for reading instead of refused.
-    func openStoreForReading(configLoaded: Bool = false) throws -> any DocketStore {
-        if !configLoaded { _ = try loadConfig() }
+    func openStoreForReading(config: DocketConfig? = nil) throws -> any DocketStore {
+        let config = try config ?? loadConfig()
         let path = storePath
-        if PostgresURL.isPostgres(path) { return try PostgresOrderStore(url: path) }
+        if PostgresURL.isPostgres(path) { return try Self.open(path, config: config) }
         let folder = (path as NSString).deletingLastPathComponent
         let writable = FileManager.default.isWritableFile(atPath: path)
             && FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)

@@ -59,7 +59,7 @@ struct Export: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try common.loadConfig()
-            let store = try common.openStoreForReading(configLoaded: true)
+            let store = try common.openStoreForReading(config: config)
             var q = try selection.query()
             q.target = target
             var out = try Output(path: output)

@@ -49,7 +49,7 @@ struct Fix: ParsableCommand {
             let config = try common.loadConfig()
             let fix = self.fix
             try fix.check()
-            let store = dryRun ? try common.openStoreForReading(configLoaded: true) : try common.openStore(configLoaded: true)
+            let store = dryRun ? try common.openStoreForReading(config: config) : try common.openStore(config: config)
             var q = try selection.query()
             q.target = target
             var orders: [StoredOrder] = []

@@ -43,7 +43,7 @@ struct Reconcile: AsyncParsableCommand {
 
     func reconcile() async throws -> Int32 {
         let config = try common.loadConfig()
-        let store = try common.openStore(configLoaded: true)
+        let store = try common.openStore(config: config)
         var ids: [String]
         if let batchId {
             guard let summary = try store.batch(batchId)?.summary else { throw DocketError("there is no batch \(batchId) in the store", file: store.location) }

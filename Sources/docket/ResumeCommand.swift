@@ -38,7 +38,7 @@ struct Resume: AsyncParsableCommand {
 
     func resume() async throws -> Int32 {
         let config = try common.loadConfig()
-        let store = try common.openStore(configLoaded: true)
+        let store = try common.openStore(config: config)
         let id: String
         if let batchId {
             id = batchId

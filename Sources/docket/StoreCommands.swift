@@ -10,8 +10,8 @@ struct StoreCommand: ParsableCommand {
         abstract: "What a store holds, and moving it between SQLite and PostgreSQL.",
         subcommands: [Info.self, Copy.self])
 
-    static func copying(_ location: String) throws -> any StoreCopying {
-        guard let store = try CommonOptions.open(location) as? any StoreCopying else {
+    static func copying(_ location: String, _ config: DocketConfig) throws -> any StoreCopying {
+        guard let store = try CommonOptions.open(location, config: config) as? any StoreCopying else {
             throw DocketError("this store cannot be copied", file: location)
         }
         return store
@@ -27,8 +27,7 @@ struct StoreCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                _ = try common.loadConfig()
-                let info = try StoreCommand.copying(common.storePath).info()
+                let info = try StoreCommand.copying(common.storePath, try common.loadConfig()).info()
                 var out = try Output()
                 if json {
                     out.write(JSONWriter.string(.object(JSONObject([
@@ -77,10 +76,10 @@ struct StoreCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                _ = try common.loadConfig()
+                let config = try common.loadConfig()
                 guard from != to else { throw DocketError("the source and the destination are the same store") }
-                let source = try StoreCommand.copying(from)
-                let destination = try StoreCommand.copying(to)
+                let source = try StoreCommand.copying(from, config)
+                let destination = try StoreCommand.copying(to, config)
                 if !append, !(try destination.info().isEmpty) {
                     throw DocketError("the destination already holds a store; copy into an empty one, or add --append", file: to)
                 }

@@ -60,7 +60,7 @@ struct Submit: AsyncParsableCommand {
         if let warning = try target.checkTransport() { printError(warning) }
         let settings = try SubmissionSettings(target: target)
         _ = try SubmissionEngine.url(for: target)
-        let store = try common.openStore(configLoaded: true)
+        let store = try common.openStore(config: config)
         let q = try selection.query(for: target, skipUnchanged: !includeUnchanged)
         var orders: [Order] = []
         var versions: [Int] = []

@@ -25,7 +25,7 @@ struct TUI: ParsableCommand {
         try reportingErrors {
             let config = try common.loadConfig()
             let (theme, note) = try themeOptions.load(config)
-            let store = try common.openStore(configLoaded: true)
+            let store = try common.openStore(config: config)
             // One HTTP client for every batch and lookup the console starts.
             let transport = LazyHTTPTransport()
             defer { transport.shutdownNow() }

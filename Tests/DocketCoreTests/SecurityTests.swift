@@ -61,3 +61,23 @@ struct NeverTransport: HTTPTransport {
         throw .unreachable("never")
     }
 }
+
+@Suite struct StorePasswordTests {
+    /// A team store's password is named in the config, never written in it,
+    /// and never taken from a URL.
+    @Test func thePasswordComesFromTheVariableTheConfigNames() throws {
+        let config = try ConfigLoader.parse("[store]\npassword_env = \"DOCKET_DB_PASSWORD\"\n", path: "docket.toml")
+        #expect(config.storePasswordEnv == "DOCKET_DB_PASSWORD")
+        #expect(try config.storePassword(environment: ["DOCKET_DB_PASSWORD": "s3cret"]) == "s3cret")
+        #expect(throws: DocketError.self) { try config.storePassword(environment: [:]) }
+        #expect(try ConfigLoader.parse("", path: "docket.toml").storePassword(environment: [:]) == nil)
+        do {
+            _ = try ConfigLoader.parse("[store]\npassword = \"s3cret\"\n", path: "docket.toml")
+            Issue.record("a password in the config was taken")
+        } catch {
+            #expect(error.message.contains("never written in the config"))
+            #expect(!error.message.contains("s3cret"))
+        }
+        #expect(throws: DocketError.self) { try ConfigLoader.parse("[store]\nhost = \"x\"\n", path: "docket.toml") }
+    }
+}

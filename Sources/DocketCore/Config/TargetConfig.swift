@@ -4,6 +4,9 @@ import Foundation
 public struct DocketConfig: Sendable {
     public var targets: [String: TargetConfig]
     public var theme: String?
+    /// `[store] password_env`: the environment variable that holds a
+    /// PostgreSQL store's password (never the password itself).
+    public var storePasswordEnv: String?
     /// The file it came from, if any.
     public var path: String?
 
@@ -11,6 +14,16 @@ public struct DocketConfig: Sendable {
         self.targets = targets
         self.theme = theme
         self.path = path
+    }
+
+    /// The store's password from the variable `[store] password_env` names;
+    /// nil when the config names none (PGPASSWORD or ~/.pgpass then).
+    public func storePassword(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DocketError) -> String? {
+        guard let name = storePasswordEnv else { return nil }
+        guard let value = environment[name], !value.isEmpty else {
+            throw DocketError("[store] password_env names \(name), which is not set in this environment", file: path)
+        }
+        return value
     }
 
     public func target(_ name: String) throws(DocketError) -> TargetConfig {
