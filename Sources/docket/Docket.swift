@@ -8,8 +8,9 @@ struct Docket: AsyncParsableCommand {
         commandName: "docket",
         abstract: "Find, fix and resubmit orders that order-import APIs refused.",
         discussion: """
-            Docket keeps orders in one SQLite store and speaks five bulk order APIs: \
-            Cropster, Centra, Mirakl Connect, Omnia Retail and Dropday.
+            Docket keeps orders in a store (an SQLite file, or a team's PostgreSQL \
+            database) and speaks five bulk order APIs: Cropster, Centra, Mirakl Connect, \
+            Omnia Retail and Dropday.
 
             Start by importing orders, then list and inspect them:
               docket import orders.json
@@ -19,13 +20,17 @@ struct Docket: AsyncParsableCommand {
               docket submit --target omnia --json
               docket export --format omnia --ids PRC-ORD-101 > body.json
 
+            Fix what a target refused, many orders at once, and see who changed what:
+              docket fix --replace 'items[*].productId' OLD-SKU NEW-SKU --outcome failed --dry-run
+              docket order history PRC-ORD-101
+
             To rehearse against local copies of the five APIs:
               docket sandbox --print-config > sandbox.toml && chmod 600 sandbox.toml
               docket sandbox &
               docket submit --config sandbox.toml --target cropster
 
-            Every command takes --store PATH (or DOCKET_STORE) and --config PATH \
-            (or DOCKET_CONFIG). Exit status: 0 done, 1 the command failed, 2 some \
+            Every command takes --store PATH-OR-URL (or DOCKET_STORE; \
+            postgresql://USER@HOST/DB for a team) and --config PATH (or DOCKET_CONFIG). Exit status: 0 done, 1 the command failed, 2 some \
             orders did not make it.
             """,
         version: "0.1.0",
