@@ -1,5 +1,3 @@
-import DocketCore
-
 /// A table of columns and rows with one selected row: the shape every list
 /// screen (orders, batches, a batch's outcomes and requests, errors) draws.
 ///
@@ -56,12 +54,6 @@ struct Table {
             g.put(cells[index], x: x, y: y, role: selected ? .selection : role(index), maxWidth: c.width - 1)
             x += c.width
         }
-    }
-
-    /// Whether the text of defined column `index` is cut in this row.
-    func cuts(_ cells: [String], at index: Int) -> Bool {
-        guard let c = shown.first(where: { $0.index == index })?.column, cells.indices.contains(index) else { return false }
-        return DisplayWidth.of(SafeText.escape(cells[index])) > c.width - 1
     }
 
     /// The rows a list shows: (screen line, item index) from `top`, at most

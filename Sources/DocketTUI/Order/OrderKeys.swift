@@ -190,7 +190,6 @@ extension Reducer {
 
 /// The order screen's keys, and those of a field being typed into.
 enum OrderKeys {
-    static func view(_ s: AppState) -> OrderView? { s.orderView }
     static func editable(_ s: AppState) -> Bool { s.orderView?.editable ?? false }
 
     static let table = KeyTable("Order", [
