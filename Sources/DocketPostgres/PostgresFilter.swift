@@ -54,15 +54,4 @@ enum PostgresFilter {
         terms.map { "'" + $0.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "':*" }
             .joined(separator: " & ")
     }
-
-    static func column(_ sort: OrderSort) -> String {
-        switch sort {
-        case .externalId: "external_id"
-        case .orderDate: "order_date"
-        case .customer: "customer"
-        case .status: "status"
-        case .updated: "updated_at"
-        case .outcome: "last_outcome"
-        }
-    }
 }

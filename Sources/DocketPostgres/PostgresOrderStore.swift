@@ -137,7 +137,7 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
             outcome = "last_outcome, last_target"
         }
         var whereSQL = PostgresFilter.whereClause(q, &args)
-        let col = PostgresFilter.column(q.sort)
+        let col = q.sort.column
         let dir = q.descending ? "DESC" : "ASC"
         let cmp = (q.descending ? "<" : ">") + (inclusive ? "=" : "")
         if let cursor {

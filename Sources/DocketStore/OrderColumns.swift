@@ -24,16 +24,3 @@ extension OrderSummary {
             lastOutcome: outcome.isEmpty ? nil : outcome, lastTarget: target.isEmpty ? nil : target, updatedAt: row[13])
     }
 }
-
-extension OrderSort {
-    var column: String {
-        switch self {
-        case .externalId: "external_id"
-        case .orderDate: "order_date"
-        case .customer: "customer"
-        case .status: "status"
-        case .updated: "updated_at"
-        case .outcome: "last_outcome"
-        }
-    }
-}

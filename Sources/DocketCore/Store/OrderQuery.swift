@@ -70,6 +70,18 @@ public enum OrderSort: String, Sendable, CaseIterable {
     case status
     case updated
     case outcome
+
+    /// The orders table's column it sorts by, the same in both stores.
+    public var column: String {
+        switch self {
+        case .externalId: "external_id"
+        case .orderDate: "order_date"
+        case .customer: "customer"
+        case .status: "status"
+        case .updated: "updated_at"
+        case .outcome: "last_outcome"
+        }
+    }
 }
 
 /// Where the next page starts: just after this row in the query's order.
