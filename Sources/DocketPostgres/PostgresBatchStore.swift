@@ -164,6 +164,11 @@ extension PostgresOrderStore: DocketStore {
             FROM unnest(\(ids)::text[], \(results)::text[], \(remote)::text[], \(errors)::text[]) AS u(i, o, r, e)
             WHERE bo.batch_id = \(b) AND bo.external_id = u.i
             """, a)
+        // Rows are locked in id order (the column collates as "C", by
+        // bytes), as a claim locks them: two processes taking the same
+        // orders in different orders would deadlock.
+        var k = SQLArgs()
+        try link.query("SELECT 1 FROM orders WHERE external_id = ANY(\(k.add(outcomes.map(\.externalId)))) ORDER BY external_id FOR UPDATE", k)
         var l = SQLArgs()
         try link.query("""
             UPDATE orders SET last_outcome = u.o, last_target = \(l.add(target)), last_batch = \(l.add(batch))

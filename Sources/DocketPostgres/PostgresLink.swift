@@ -102,7 +102,9 @@ final class PostgresLink: @unchecked Sendable {
 
     /// Runs one statement and returns its rows. Outside a transaction, a
     /// connection lost (a restarted server, a dropped network) is made
-    /// again and the statement sent once more.
+    /// again and the statement sent once more. Inside one, a deadlock or a
+    /// serialization failure is passed up as such, so the transaction can
+    /// run again.
     @discardableResult
     func query(_ sql: String, _ args: SQLArgs = SQLArgs()) throws -> [PostgresRandomAccessRow] {
         try locked {
@@ -115,6 +117,8 @@ final class PostgresLink: @unchecked Sendable {
                 } catch {
                     throw DocketError(Self.explain(error))
                 }
+            } catch where depth > 0 && Self.isConflict(error) {
+                throw Conflict(error: error)
             } catch {
                 throw DocketError(Self.explain(error))
             }
@@ -132,29 +136,43 @@ final class PostgresLink: @unchecked Sendable {
         }
     }
 
+    private var depth = 0
+    static let conflictAttempts = 8
+
     /// Runs `body` in one transaction on this connection; an error rolls it
     /// back. Nested calls join the outer transaction. A connection lost
     /// before the commit was acknowledged rolled the transaction back on
-    /// the server, so it runs once more on a new connection.
-    private var depth = 0
-    func transaction<T>(_ body: () throws -> T) throws -> T {
+    /// the server, so it runs once more on a new connection. A deadlock
+    /// with another process (the server ends one of the two) or a
+    /// serialization failure also kept nothing: it runs again, a few times,
+    /// after a short random pause so the two do not meet again. A body
+    /// that cannot run twice (it reads standard input) says `retry: false`
+    /// and the error is reported instead.
+    func transaction<T>(retry: Bool = true, _ body: () throws -> T) throws -> T {
         try locked {
             if depth > 0 { return try body() }
-            do {
-                return try once(body)
-            } catch let lost as ConnectionLost {
-                _ = lost
-                connection = nil
+            var conflicts = 0
+            var reconnected = false
+            while true {
                 do {
                     return try once(body)
-                } catch let again as ConnectionLost {
-                    throw DocketError(Self.explain(again.error))
+                } catch let lost as ConnectionLost {
+                    guard retry, !reconnected else { throw DocketError(Self.explain(lost.error)) }
+                    reconnected = true
+                    connection = nil
+                } catch let conflict as Conflict {
+                    conflicts += 1
+                    guard retry, conflicts < Self.conflictAttempts else {
+                        throw DocketError(Self.explain(conflict.error) + "; tried \(conflicts) times while another process held the same rows")
+                    }
+                    Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.05) * Double(conflicts))
                 }
             }
         }
     }
 
     private struct ConnectionLost: Error { let error: any Error }
+    private struct Conflict: Error { let error: any Error }
 
     private func once<T>(_ body: () throws -> T) throws -> T {
         depth += 1
@@ -166,10 +184,19 @@ final class PostgresLink: @unchecked Sendable {
             return value
         } catch {
             if connection != nil { _ = try? raw("ROLLBACK", SQLArgs()) }
+            if error is Conflict { throw error }
+            if Self.isConflict(error) { throw Conflict(error: error) }
             if Self.isConnectionLoss(error) { throw ConnectionLost(error: error) }
             if let e = error as? DocketError, e.message.hasPrefix(Self.lostPrefix) { throw ConnectionLost(error: error) }
             throw (error as? DocketError) ?? DocketError(Self.explain(error))
         }
+    }
+
+    /// Deadlock detected, or a serialization failure: the server undid the
+    /// whole transaction and says running it again may succeed.
+    static func isConflict(_ error: any Error) -> Bool {
+        guard let p = error as? PSQLError, p.code == .server else { return false }
+        return ["40P01", "40001"].contains(p.serverInfo?[.sqlState] ?? "")
     }
 
     static let lostPrefix = "the connection to the database was lost"

@@ -24,10 +24,15 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
 
     /// Every order in one transaction, sent in blocks of a thousand rows
     /// as arrays (`unnest`), so a million orders are a thousand statements.
+    /// `produce` may read standard input, so the transaction is not run
+    /// twice; it takes the orders table for itself first (readers go on),
+    /// so no other writer can hold some of its rows while it waits for
+    /// them: a send or a save waits for the import, and none deadlocks.
     public func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary {
         var summary = ImportSummary()
         let now = Self.now()
-        try link.transaction {
+        try link.transaction(retry: false) {
+            try link.query("LOCK TABLE orders IN EXCLUSIVE MODE")
             var block: [(Order, OrderColumns)] = []
             var ids = Set<String>()
             func flush() throws {

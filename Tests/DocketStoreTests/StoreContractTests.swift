@@ -292,6 +292,51 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try pg.requests(batch: "BL", withBodies: false).count == 1)
     }
 
+    /// Another session locks one of the orders a claim needs and, once the
+    /// claim waits for it, asks for one the claim already holds: a
+    /// deadlock, which the server ends by aborting the claim (the other
+    /// session waits 30 s before it looks). The claim runs again once the
+    /// other commits, and takes every order.
+    @Test func aClaimEndedByADeadlockRunsAgainAndTakesItsOrders() throws {
+        guard let (store, drop) = try StoreKind.postgres.make(), let pg = store as? PostgresOrderStore else { return }
+        defer { drop() }
+        _ = try pg.importOrders(orders(3))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-deadlock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let locked = dir.appendingPathComponent("locked").path
+        let script = dir.appendingPathComponent("other.sql")
+        try """
+            BEGIN;
+            SET LOCAL deadlock_timeout = '30s';
+            SELECT 1 FROM orders WHERE external_id = 'C-0000002' FOR UPDATE;
+            \\! touch \(locked)
+            DO $$ BEGIN
+              FOR i IN 1..3000 LOOP
+                EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+                                  AND datname = current_database() AND pid <> pg_backend_pid());
+                PERFORM pg_sleep(0.01);
+              END LOOP;
+            END $$;
+            UPDATE orders SET customer = 'held' WHERE external_id = 'C-0000000';
+            COMMIT;
+
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let url = pg.url
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        other.arguments = ["-q", "-v", "ON_ERROR_STOP=1", "-h", url.host, "-p", String(url.port), "-U", url.user, "-d", url.database, "-f", script.path]
+        other.standardOutput = FileHandle.nullDevice
+        try other.run()
+        while !FileManager.default.fileExists(atPath: locked), other.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        let claim = try pg.createBatch(id: "BD", target: "omnia", dialect: .omnia,
+                                       orders: [("C-0000000", 1), ("C-0000001", 1), ("C-0000002", 1)], owner: .current(), recheck: nil)
+        other.waitUntilExit()
+        #expect(other.terminationStatus == 0, "the other session was the one ended")
+        #expect(claim.claimed == ["C-0000000", "C-0000001", "C-0000002"])
+        #expect(try pg.batch("BD")?.summary.orderCount == 3)
+    }
+
     /// Pruning drops finished batches' bodies and nothing else: the batch,
     /// its request lines, outcomes and errors stay; a running batch is not
     /// touched; a dry run changes nothing.
