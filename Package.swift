@@ -30,7 +30,7 @@ let package = Package(
     targets: [
         .target(
             name: "DocketCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(
             name: "DocketStore",
@@ -77,6 +77,10 @@ let package = Package(
             name: "DocketTUI",
             dependencies: ["DocketCore"],
             swiftSettings: strict),
+        // Request and response bodies are stored compressed.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CNCurses",
             providers: [.apt(["libncursesw5-dev"])]),
@@ -106,7 +110,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DocketStoreTests",
-            dependencies: ["DocketCore", "DocketStore", "DocketPostgres"],
+            dependencies: ["DocketCore", "DocketStore", "DocketPostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "DocketTUITests",

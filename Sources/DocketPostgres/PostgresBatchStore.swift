@@ -142,11 +142,16 @@ extension PostgresOrderStore: DocketStore {
     func insertRequest(batch: String, _ r: RequestRecord) throws {
         var a = SQLArgs()
         let status = r.status.map { a.add($0) } ?? "NULL"
+        let b = a.add(batch)
         try link.query("""
-            INSERT INTO requests (batch_id, sequence, attempt, method, url, request_body, status, response_body, error, started_at, milliseconds, order_ids)
-            VALUES (\(a.add(batch)), \(a.add(r.sequence)), \(a.add(r.attempt)), \(a.add(r.method)), \(a.add(r.url)),
-                    \(a.add(String(decoding: r.requestBody, as: UTF8.self))), \(status), \(a.add(String(decoding: r.responseBody, as: UTF8.self))),
-                    \(a.add(r.error)), \(a.add(r.startedAt)), \(a.add(r.milliseconds)), \(a.add(JSONWriter.string(.array(r.orderIds.map { .string($0) })))))
+            WITH line AS (
+                INSERT INTO requests (batch_id, sequence, attempt, method, url, status, error, started_at, milliseconds, order_ids)
+                VALUES (\(b), \(a.add(r.sequence)), \(a.add(r.attempt)), \(a.add(r.method)), \(a.add(r.url)), \(status),
+                        \(a.add(r.error)), \(a.add(r.startedAt)), \(a.add(r.milliseconds)), \(a.add(JSONWriter.string(.array(r.orderIds.map { .string($0) })))))
+                RETURNING id)
+            INSERT INTO request_bodies (request_id, month, request, response)
+            SELECT line.id, substr(b.created_at, 1, 7), \(a.add(bytes: StoredBody.encode(r.requestBody))), \(a.add(bytes: StoredBody.encode(r.responseBody)))
+            FROM line, batches b WHERE b.id = \(b)
             """, a)
     }
 
@@ -266,28 +271,19 @@ extension PostgresOrderStore: DocketStore {
         return BatchReport(summary: try summary(row), outcomes: outcomes)
     }
 
-    static func request(_ r: PostgresRandomAccessRow) throws -> RequestRecord {
-        RequestRecord(sequence: try r.int(0), attempt: try r.int(1), method: try r.text(2), url: try r.text(3),
-                      requestBody: Array(try r.text(4).utf8), status: try r.optionalInt(6), responseBody: Array(try r.text(5).utf8),
-                      error: try r.optionalText(7), startedAt: try r.text(8), milliseconds: try r.int(9),
-                      orderIds: (try? JSONParser.parse(try r.text(10)))?.arrayValue?.compactMap(\.stringValue) ?? [])
-    }
-
     public func requests(batch: String, withBodies: Bool = true) throws -> [RequestRecord] {
-        let bodies = withBodies ? "request_body, response_body" : "'' AS request_body, '' AS response_body"
         var a = SQLArgs()
         return try link.query("""
-            SELECT sequence, attempt, method, url, \(bodies), status, error, started_at, milliseconds, order_ids
-            FROM requests WHERE batch_id = \(a.add(batch)) ORDER BY id
-            """, a).map(Self.request)
+            SELECT \(PostgresRequestColumns.select(bodies: withBodies)) WHERE r.batch_id = \(a.add(batch)) ORDER BY r.id
+            """, a).map(PostgresRequestColumns.record)
     }
 
     public func request(batch: String, sequence: Int, attempt: Int) throws -> RequestRecord? {
         var a = SQLArgs()
         return try link.query("""
-            SELECT sequence, attempt, method, url, request_body, response_body, status, error, started_at, milliseconds, order_ids
-            FROM requests WHERE batch_id = \(a.add(batch)) AND sequence = \(a.add(sequence)) AND attempt = \(a.add(attempt)) ORDER BY id LIMIT 1
-            """, a).first.map(Self.request)
+            SELECT \(PostgresRequestColumns.select(bodies: true))
+            WHERE r.batch_id = \(a.add(batch)) AND r.sequence = \(a.add(sequence)) AND r.attempt = \(a.add(attempt)) ORDER BY r.id LIMIT 1
+            """, a).first.map(PostgresRequestColumns.record)
     }
 
     public func latestOutcome(of externalId: String) throws -> LatestOutcome? {
@@ -344,9 +340,38 @@ extension PostgresOrderStore: DocketStore {
             """, o).map(Self.outcome)
         var r = SQLArgs()
         let requests = try link.query("""
-            SELECT sequence, attempt, method, url, '' AS request_body, '' AS response_body, status, error, started_at, milliseconds, order_ids
-            FROM requests WHERE batch_id = \(r.add(id)) AND id > \(r.add(Int(position.requestId))) ORDER BY id
-            """, r).map(Self.request)
+            SELECT \(PostgresRequestColumns.select(bodies: false)) WHERE r.batch_id = \(r.add(id)) AND r.id > \(r.add(Int(position.requestId))) ORDER BY r.id
+            """, r).map(PostgresRequestColumns.record)
         return BatchChanges(summary: summary, outcomes: outcomes, requests: requests, position: next)
+    }
+}
+
+/// A request line and its bodies as one row, by column: the order
+/// `select` names them in is the order `record` reads them in.
+enum PostgresRequestColumns {
+    static func select(bodies: Bool) -> String {
+        let b = bodies ? "r.pruned, rb.request, rb.response" : "NULL::text AS pruned, NULL::bytea AS request, NULL::bytea AS response"
+        return """
+            r.sequence, r.attempt, r.method, r.url, r.status, r.error, r.started_at, r.milliseconds, r.order_ids, \(b)
+            FROM requests r\(bodies ? " LEFT JOIN request_bodies rb ON rb.request_id = r.id" : "")
+            """
+    }
+
+    static func record(_ r: PostgresRandomAccessRow) throws -> RequestRecord {
+        let pruned = try r["pruned"].decode(String?.self, context: .default)
+        func body(_ name: String) throws -> [UInt8] {
+            guard let stored = try r[name].decode(ByteBuffer?.self, context: .default) else { return [] }
+            return StoredBody.decode(Array(stored.readableBytesView))
+        }
+        return RequestRecord(sequence: try r["sequence"].decode(Int.self, context: .default),
+                             attempt: try r["attempt"].decode(Int.self, context: .default),
+                             method: try r["method"].decode(String.self, context: .default),
+                             url: try r["url"].decode(String.self, context: .default),
+                             requestBody: try pruned.map { Array(PruneReport.marker($0).utf8) } ?? body("request"),
+                             status: try r["status"].decode(Int?.self, context: .default), responseBody: try body("response"),
+                             error: try r["error"].decode(String?.self, context: .default),
+                             startedAt: try r["started_at"].decode(String.self, context: .default),
+                             milliseconds: try r["milliseconds"].decode(Int.self, context: .default),
+                             orderIds: (try? JSONParser.parse(try r["order_ids"].decode(String.self, context: .default)))?.arrayValue?.compactMap(\.stringValue) ?? [])
     }
 }

@@ -10,11 +10,14 @@ extension PostgresOrderStore: StoreCopying {
         case .int: "bigint"
         case .real: "double precision"
         case .bool: "boolean"
+        case .bytes: "bytea"
         }
     }
 
     public func rows(of table: StoreTable, after: [JSONValue]?, limit: Int) throws -> [JSONObject] {
-        let object = "json_build_object(" + table.names.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")::text"
+        let object = "json_build_object(" + table.columns.map { c in
+            "'\(c.name)', " + (c.kind == .bytes ? "encode(\(c.name), 'hex')" : c.name)
+        }.joined(separator: ", ") + ")::text"
         var a = SQLArgs()
         var sql = "SELECT \(object) FROM \(table.name)"
         if let after {
@@ -37,11 +40,13 @@ extension PostgresOrderStore: StoreCopying {
         guard !rows.isEmpty else { return }
         var a = SQLArgs()
         let list = a.add(JSONWriter.string(.array(rows.map { .object(table.normalized($0)) })))
-        let record = table.columns.map { "\($0.name) \(Self.sqlType($0.kind))" }.joined(separator: ", ")
+        // Bytes come as hexadecimal text.
+        let record = table.columns.map { "\($0.name) \($0.kind == .bytes ? "text" : Self.sqlType($0.kind))" }.joined(separator: ", ")
+        let values = table.columns.map { $0.kind == .bytes ? "decode(\($0.name), 'hex')" : $0.name }.joined(separator: ", ")
         try link.transaction {
             try link.query("""
                 INSERT INTO \(table.name) (\(table.names.joined(separator: ", ")))
-                SELECT \(table.names.joined(separator: ", ")) FROM jsonb_to_recordset(\(list)::jsonb) AS x(\(record))
+                SELECT \(values) FROM jsonb_to_recordset(\(list)::jsonb) AS x(\(record))
                 """, a)
             // Ids given keep their numbers; the next one made follows them.
             if table.name == "requests" {
@@ -56,7 +61,10 @@ extension PostgresOrderStore: StoreCopying {
         for t in StoreTable.all {
             rows[t.name] = try link.query("SELECT count(*)::int FROM \(t.name)").first?.int(0) ?? 0
             var a = SQLArgs()
-            if let size = try link.query("SELECT pg_total_relation_size(\(a.add(t.name))::regclass)", a).first?[0].decode(Int64.self, context: .default) {
+            // A partitioned table's size is its partitions'.
+            if let size = try link.query("""
+                SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::bigint FROM pg_partition_tree(\(a.add(t.name))::regclass)
+                """, a).first?[0].decode(Int64.self, context: .default) {
                 sizes.append((name: t.name, bytes: size))
             }
         }
@@ -70,29 +78,37 @@ extension PostgresOrderStore: StoreCopying {
 }
 
 extension PostgresOrderStore: BodyPruning {
+    /// Months whose batches all finished before `before` go whole (their
+    /// partition dropped); the rest a few hundred rows per statement, each
+    /// its own short transaction, so no console or running batch (whose
+    /// rows these are not) waits for it.
     public func prune(before: String, dryRun: Bool) throws -> PruneReport {
-        let marker = PruneReport.marker(String(Self.now().prefix(10)))
+        let day = String(Self.now().prefix(10))
         var a = SQLArgs()
         let old = "SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < \(a.add(before))"
         let row = try link.query("""
-            SELECT count(DISTINCT batch_id)::int, count(*)::int, coalesce(sum(octet_length(request_body) + octet_length(response_body)), 0)::bigint
-            FROM requests WHERE batch_id IN (\(old)) AND request_body NOT LIKE '(body dropped by docket prune%'
+            SELECT count(DISTINCT r.batch_id)::int, count(*)::int, coalesce(sum(octet_length(b.request) + octet_length(b.response)), 0)::bigint
+            FROM requests r JOIN request_bodies b ON b.request_id = r.id WHERE r.batch_id IN (\(old))
             """, a).first
         var report = PruneReport(batches: try row?.int(0) ?? 0, requests: try row?.int(1) ?? 0,
                                  bytes: try row?[2].decode(Int64.self, context: .default) ?? 0)
         guard !dryRun else { return report }
-        // Short transactions of a few hundred rows: PostgreSQL's row locks
-        // never hold up a console or a running batch (whose rows these are not).
         var done = 0
+        for month in try prunableMonths(before: before) {
+            let bodies = try link.query("SELECT count(*)::int FROM \(Self.partition(month))").first?.int(0) ?? 0
+            if try dropMonth(month, before: before, day: day) {
+                report.months.append(month)
+                done += bodies
+            }
+        }
         while true {
             var u = SQLArgs()
-            let marked = u.add(marker)
-            let since = u.add(before)
             let changed = try link.query("""
-                UPDATE requests SET request_body = \(marked), response_body = ''
-                WHERE id IN (SELECT id FROM requests WHERE batch_id IN (SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < \(since))
-                             AND request_body NOT LIKE '(body dropped by docket prune%' LIMIT 500)
-                RETURNING 1
+                WITH ids AS (
+                    SELECT r.id FROM requests r JOIN request_bodies b ON b.request_id = r.id
+                    WHERE r.batch_id IN (SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < \(u.add(before))) LIMIT 500),
+                lines AS (UPDATE requests SET pruned = \(u.add(day)) WHERE id IN (SELECT id FROM ids))
+                DELETE FROM request_bodies WHERE request_id IN (SELECT id FROM ids) RETURNING 1
                 """, u).count
             done += changed
             if changed == 0 { break }

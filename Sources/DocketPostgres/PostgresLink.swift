@@ -263,6 +263,12 @@ struct SQLArgs {
         return "$\(binds.count)"
     }
 
+    /// Bytes, as `bytea`.
+    mutating func add(bytes: [UInt8]) -> String {
+        binds.append(ByteBuffer(bytes: bytes))
+        return "$\(binds.count)"
+    }
+
     mutating func add(_ values: [String]) -> String {
         binds.append(values)
         return "$\(binds.count)"

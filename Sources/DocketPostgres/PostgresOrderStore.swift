@@ -16,6 +16,7 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         link = try PostgresLink(url: url, password: password ?? url.password())
         try PostgresSchema.migrate(link)
         readOnly = try link.query("SELECT has_table_privilege('orders', 'UPDATE')").first?.bool(0) == false
+        addMonths()
     }
 
     static func now() -> String { Date().ISO8601Format() }

@@ -154,12 +154,14 @@ extension SQLiteOrderStore: DocketStore {
 
     static func insertRequest(_ db: Database, batch: String, _ r: RequestRecord) throws {
         try db.execute(sql: """
-            INSERT INTO requests (batch_id, sequence, attempt, method, url, request_body, status, response_body, error,
-                                  started_at, milliseconds, order_ids)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [batch, r.sequence, r.attempt, r.method, r.url, String(decoding: r.requestBody, as: UTF8.self),
-                             r.status, String(decoding: r.responseBody, as: UTF8.self), r.error, r.startedAt, r.milliseconds,
+            INSERT INTO requests (batch_id, sequence, attempt, method, url, status, error, started_at, milliseconds, order_ids)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [batch, r.sequence, r.attempt, r.method, r.url, r.status, r.error, r.startedAt, r.milliseconds,
                              JSONWriter.string(.array(r.orderIds.map { .string($0) }))])
+        try db.execute(sql: """
+            INSERT INTO request_bodies (request_id, month, request, response)
+            SELECT ?, substr(created_at, 1, 7), ?, ? FROM batches WHERE id = ?
+            """, arguments: [db.lastInsertedRowID, Data(StoredBody.encode(r.requestBody)), Data(StoredBody.encode(r.responseBody)), batch])
     }
 
     /// Records outcomes and makes them each order's latest word.
@@ -335,9 +337,8 @@ extension SQLiteOrderStore: DocketStore {
                 SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? AND updated_at >= ?
                 """, arguments: [id, position.outcomesAt]).map(Self.outcome)
             let requests = try Row.fetchAll(db, sql: """
-                SELECT sequence, attempt, method, url, '' AS request_body, '' AS response_body, status, error, started_at, milliseconds, order_ids
-                FROM requests WHERE batch_id = ? AND id > ? ORDER BY id
-                """, arguments: [id, position.requestId]).map(Self.request)
+                SELECT \(RequestColumns.select(bodies: false)) WHERE r.batch_id = ? AND r.id > ? ORDER BY r.id
+                """, arguments: [id, position.requestId]).map(RequestColumns.record)
             return BatchChanges(summary: summary, outcomes: outcomes, requests: requests, position: next)
         }
     }
@@ -362,28 +363,40 @@ extension SQLiteOrderStore: DocketStore {
     /// leaves the bodies empty (a list of a large batch's requests need not
     /// read megabytes of them).
     public func requests(batch: String, withBodies: Bool = true) throws -> [RequestRecord] {
-        let bodies = withBodies ? "request_body, response_body" : "'' AS request_body, '' AS response_body"
-        return try read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT sequence, attempt, method, url, \(bodies), status, error, started_at, milliseconds, order_ids
-                FROM requests WHERE batch_id = ? ORDER BY id
-                """, arguments: [batch]).map(Self.request)
+                SELECT \(RequestColumns.select(bodies: withBodies)) WHERE r.batch_id = ? ORDER BY r.id
+                """, arguments: [batch]).map(RequestColumns.record)
         }
     }
 
     public func request(batch: String, sequence: Int, attempt: Int) throws -> RequestRecord? {
         try read { db in
             try Row.fetchOne(db, sql: """
-                SELECT sequence, attempt, method, url, request_body, response_body, status, error, started_at, milliseconds, order_ids
-                FROM requests WHERE batch_id = ? AND sequence = ? AND attempt = ? ORDER BY id LIMIT 1
-                """, arguments: [batch, sequence, attempt]).map(Self.request)
+                SELECT \(RequestColumns.select(bodies: true)) WHERE r.batch_id = ? AND r.sequence = ? AND r.attempt = ? ORDER BY r.id LIMIT 1
+                """, arguments: [batch, sequence, attempt]).map(RequestColumns.record)
         }
     }
+}
 
-    static func request(_ r: Row) -> RequestRecord {
-        RequestRecord(sequence: r[0], attempt: r[1], method: r[2], url: r[3], requestBody: Array((r[4] as String).utf8),
-                      status: r[6], responseBody: Array((r[5] as String).utf8), error: r[7], startedAt: r[8],
-                      milliseconds: r[9],
-                      orderIds: (try? JSONParser.parse(r[10] as String))?.arrayValue?.compactMap(\.stringValue) ?? [])
+/// A request line and its bodies as one row, read by column name.
+enum RequestColumns {
+    static func select(bodies: Bool) -> String {
+        let b = bodies ? "r.pruned, rb.request, rb.response" : "NULL AS pruned, NULL AS request, NULL AS response"
+        return """
+            r.sequence, r.attempt, r.method, r.url, r.status, r.error, r.started_at, r.milliseconds, r.order_ids, \(b)
+            FROM requests r\(bodies ? " LEFT JOIN request_bodies rb ON rb.request_id = r.id" : "")
+            """
+    }
+
+    static func record(_ r: Row) -> RequestRecord {
+        let pruned: String? = r["pruned"]
+        let request = (r["request"] as Data?).map { StoredBody.decode(Array($0)) } ?? []
+        let response = (r["response"] as Data?).map { StoredBody.decode(Array($0)) } ?? []
+        return RequestRecord(sequence: r["sequence"], attempt: r["attempt"], method: r["method"], url: r["url"],
+                             requestBody: pruned.map { Array(PruneReport.marker($0).utf8) } ?? request,
+                             status: r["status"], responseBody: response, error: r["error"], startedAt: r["started_at"],
+                             milliseconds: r["milliseconds"],
+                             orderIds: (try? JSONParser.parse(r["order_ids"] as String))?.arrayValue?.compactMap(\.stringValue) ?? [])
     }
 }

@@ -1,3 +1,5 @@
+import DocketCore
+import Foundation
 import GRDB
 
 /// The store's schema, one migration per change, never edited once shipped.
@@ -160,6 +162,40 @@ enum Schema {
                     PRIMARY KEY (external_id, version)
                 ) WITHOUT ROWID
                 """)
+        }
+        migrator.registerMigration("v8-compressed-bodies") { db in
+            // Bodies leave the request lines for a table of their own,
+            // compressed: lines stay small to list, and pruning deletes
+            // body rows instead of rewriting lines. A body pruned before
+            // keeps its day in `pruned`.
+            try db.execute(sql: """
+                CREATE TABLE request_bodies (
+                    request_id INTEGER PRIMARY KEY,
+                    month TEXT NOT NULL,
+                    request BLOB NOT NULL,
+                    response BLOB NOT NULL
+                );
+                ALTER TABLE requests ADD COLUMN pruned TEXT;
+                """)
+            let marker = PruneReport.marker("")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT r.id, substr(b.created_at, 1, 7) AS month, r.request_body, r.response_body
+                FROM requests r JOIN batches b ON b.id = r.batch_id
+                """)
+            let insert = try db.makeStatement(sql: "INSERT INTO request_bodies (request_id, month, request, response) VALUES (?, ?, ?, ?)")
+            let prune = try db.makeStatement(sql: "UPDATE requests SET pruned = ? WHERE id = ?")
+            while let row = try rows.next() {
+                let id: Int64 = row["id"]
+                let request: String = row["request_body"]
+                if request.hasPrefix(marker.dropLast()) {
+                    try prune.execute(arguments: [String(request.dropFirst(marker.count - 1).dropLast()), id])
+                } else {
+                    let response: String = row["response_body"]
+                    try insert.execute(arguments: [id, row["month"] as String,
+                                                   Data(StoredBody.encode(Array(request.utf8))), Data(StoredBody.encode(Array(response.utf8)))])
+                }
+            }
+            try db.execute(sql: "ALTER TABLE requests DROP COLUMN request_body; ALTER TABLE requests DROP COLUMN response_body")
         }
         return migrator
     }

@@ -5,7 +5,9 @@ import GRDB
 /// The SQLite store's side of `docket store copy` and `docket store info`.
 extension SQLiteOrderStore: StoreCopying {
     public func rows(of table: StoreTable, after: [JSONValue]?, limit: Int) throws -> [JSONObject] {
-        let object = "json_object(" + table.names.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")"
+        let object = "json_object(" + table.columns.map { c in
+            "'\(c.name)', " + (c.kind == .bytes ? "hex(\(c.name))" : c.name)
+        }.joined(separator: ", ") + ")"
         var sql = "SELECT \(object) FROM \(table.name)"
         var args = StatementArguments()
         if let after {
@@ -31,6 +33,7 @@ extension SQLiteOrderStore: StoreCopying {
 
     public func insert(_ rows: [JSONObject], into table: StoreTable) throws {
         guard !rows.isEmpty else { return }
+        if table.columns.contains(where: { $0.kind == .bytes }) { return try insertBytes(rows, into: table) }
         let list = JSONWriter.string(.array(rows.map { .object(table.normalized($0)) }))
         let values = table.columns.map { c in
             c.kind == .bool ? "CASE json_extract(value, '$.\(c.name)') WHEN 1 THEN 1 ELSE 0 END" : "json_extract(value, '$.\(c.name)')"
@@ -44,6 +47,24 @@ extension SQLiteOrderStore: StoreCopying {
                 try db.execute(sql: """
                     INSERT INTO orders_search(rowid, external_id, customer, skus) SELECT id, external_id, customer, skus FROM orders WHERE id > ?
                     """, arguments: [before])
+            }
+        }
+    }
+
+    /// Rows with bytes (hexadecimal in the copy), one statement each:
+    /// SQLite's JSON functions cannot make a blob.
+    func insertBytes(_ rows: [JSONObject], into table: StoreTable) throws {
+        try write { db in
+            let statement = try db.makeStatement(sql: """
+                INSERT INTO \(table.name) (\(table.names.joined(separator: ", "))) VALUES (\(Self.placeholders(table.columns.count)))
+                """)
+            for row in rows {
+                let values = table.columns.map { c -> DatabaseValue in
+                    let v = row[c.name] ?? .null
+                    if c.kind == .bytes, let hex = v.stringValue { return Data(Hex.bytes(hex) ?? []).databaseValue }
+                    return Self.databaseValue(v)
+                }
+                try statement.execute(arguments: StatementArguments(values))
             }
         }
     }
@@ -70,12 +91,12 @@ extension SQLiteOrderStore: StoreCopying {
 
 extension SQLiteOrderStore: BodyPruning {
     public func prune(before: String, dryRun: Bool) throws -> PruneReport {
-        let marker = PruneReport.marker(String(Self.now().prefix(10)))
+        let day = String(Self.now().prefix(10))
         let old = "SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < ?"
         var report = try read { db -> PruneReport in
             let row = try Row.fetchOne(db, sql: """
-                SELECT count(DISTINCT batch_id), count(*), coalesce(sum(length(request_body) + length(response_body)), 0)
-                FROM requests WHERE batch_id IN (\(old)) AND request_body NOT LIKE '(body dropped by docket prune%'
+                SELECT count(DISTINCT r.batch_id), count(*), coalesce(sum(length(b.request) + length(b.response)), 0)
+                FROM requests r JOIN request_bodies b ON b.request_id = r.id WHERE r.batch_id IN (\(old))
                 """, arguments: [before])
             return PruneReport(batches: row?[0] ?? 0, requests: row?[1] ?? 0, bytes: row?[2] ?? 0)
         }
@@ -85,11 +106,14 @@ extension SQLiteOrderStore: BodyPruning {
         var done = 0
         while true {
             let changed = try write { db -> Int in
-                try db.execute(sql: """
-                    UPDATE requests SET request_body = ?, response_body = ''
-                    WHERE id IN (SELECT id FROM requests WHERE batch_id IN (\(old)) AND request_body NOT LIKE '(body dropped by docket prune%' LIMIT 500)
-                    """, arguments: [marker, before])
-                return db.changesCount
+                let ids = try Int64.fetchAll(db, sql: """
+                    SELECT r.id FROM requests r JOIN request_bodies b ON b.request_id = r.id WHERE r.batch_id IN (\(old)) LIMIT 500
+                    """, arguments: [before])
+                guard !ids.isEmpty else { return 0 }
+                let list = ids.map(String.init).joined(separator: ",")
+                try db.execute(sql: "UPDATE requests SET pruned = ? WHERE id IN (\(list))", arguments: [day])
+                try db.execute(sql: "DELETE FROM request_bodies WHERE request_id IN (\(list))")
+                return ids.count
             }
             done += changed
             if changed == 0 { break }

@@ -8,7 +8,9 @@ struct Prune: ParsableCommand {
         discussion: """
             The bodies are the store's fastest-growing part. Every batch, request line (URL, status, \
             time, orders), outcome and error stays; each dropped body reads "(body dropped by docket \
-            prune on DAY)". Runs a few hundred requests at a time, so consoles and batches being sent \
+            prune on DAY)". Bodies are stored compressed, by the month their batch began; on \
+            PostgreSQL a month whose batches all finished before the date goes at once (its partition \
+            is dropped), the rest a few hundred requests at a time, so consoles and batches being sent \
             carry on. Unfinished batches are never touched. Examples:
               docket prune --before 2026-09-01 --dry-run
               docket prune --before 2026-09-01
@@ -36,9 +38,12 @@ struct Prune: ParsableCommand {
             let report = try store.prune(before: cutoff, dryRun: dryRun)
             let size = StoreCommand.Info.bytes(report.bytes)
             if dryRun {
-                print("Would drop the bodies of \(Plural.of(report.requests, "request")) in \(Plural.of(report.batches, "batch", "batches")) finished before \(before) (\(size)). Nothing was changed.")
+                print("Would drop the bodies of \(Plural.of(report.requests, "request")) in \(Plural.of(report.batches, "batch", "batches")) finished before \(before) (\(size) as stored, compressed). Nothing was changed.")
             } else {
-                print("Dropped the bodies of \(Plural.of(report.requests, "request")) in \(Plural.of(report.batches, "batch", "batches")) finished before \(before) (\(size)); every batch, outcome and error stays.")
+                print("Dropped the bodies of \(Plural.of(report.requests, "request")) in \(Plural.of(report.batches, "batch", "batches")) finished before \(before) (\(size) as stored, compressed); every batch, outcome and error stays.")
+                if !report.months.isEmpty {
+                    print("Whole months dropped at once: \(report.months.joined(separator: ", ")).")
+                }
             }
         }
     }

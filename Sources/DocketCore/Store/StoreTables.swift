@@ -2,7 +2,8 @@
 /// moves and `docket store info` counts. One list, so the two stores and
 /// the copy agree on every column.
 public struct StoreTable: Sendable {
-    public enum Kind: String, Sendable { case text, int, real, bool }
+    /// `bytes` travels in a copy as hexadecimal text.
+    public enum Kind: String, Sendable { case text, int, real, bool, bytes }
 
     public var name: String
     /// The columns, in order; the key's come first.
@@ -31,8 +32,12 @@ public struct StoreTable: Sendable {
         ], keyCount: 2),
         StoreTable(name: "requests", columns: [
             ("id", .int), ("batch_id", .text), ("sequence", .int), ("attempt", .int), ("method", .text), ("url", .text),
-            ("request_body", .text), ("status", .int), ("response_body", .text), ("error", .text), ("started_at", .text),
-            ("milliseconds", .int), ("order_ids", .text),
+            ("status", .int), ("error", .text), ("started_at", .text), ("milliseconds", .int), ("order_ids", .text), ("pruned", .text),
+        ], keyCount: 1),
+        // Bodies apart from the request lines, compressed (`StoredBody`),
+        // by the month their batch began: the part pruning drops.
+        StoreTable(name: "request_bodies", columns: [
+            ("request_id", .int), ("month", .text), ("request", .bytes), ("response", .bytes),
         ], keyCount: 1),
         StoreTable(name: "order_targets", columns: [
             ("external_id", .text), ("target", .text), ("outcome", .text), ("batch_id", .text), ("version", .int), ("hold", .bool),
@@ -103,16 +108,21 @@ public struct StoreInfo: Sendable, Equatable {
 public struct PruneReport: Sendable, Equatable {
     public var batches = 0
     public var requests = 0
-    /// The bodies' size, as stored.
+    /// The bodies' size, as stored (compressed).
     public var bytes: Int64 = 0
+    /// Months whose bodies were all prunable and went at once (PostgreSQL
+    /// drops such a month's partition instead of its rows).
+    public var months: [String] = []
 
-    public init(batches: Int = 0, requests: Int = 0, bytes: Int64 = 0) {
+    public init(batches: Int = 0, requests: Int = 0, bytes: Int64 = 0, months: [String] = []) {
         self.batches = batches
         self.requests = requests
         self.bytes = bytes
+        self.months = months
     }
 
-    /// What a pruned request's body reads as from then on.
+    /// What a pruned request's body reads as from then on (`day`: the
+    /// request line's `pruned`).
     public static func marker(_ day: String) -> String { "(body dropped by docket prune on \(day))" }
 }
 
