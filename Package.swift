@@ -101,7 +101,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "docket-bench",
-            dependencies: ["DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox", "DocketTUI"],
+            dependencies: ["DocketCore", "DocketStore", "DocketPostgres", "DocketHTTP", "DocketSandbox", "DocketTUI"],
             path: "Benchmarks/docket-bench",
             swiftSettings: strict),
         .testTarget(

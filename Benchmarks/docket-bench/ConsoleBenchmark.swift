@@ -1,4 +1,5 @@
 import DocketCore
+import DocketPostgres
 import DocketStore
 import DocketTUI
 import Foundation
@@ -16,7 +17,9 @@ import Foundation
 ///
 /// Baselines in the same run: sqlite3 printing the first screen of rows
 /// from the same store, and visidata showing the first rows of the same
-/// orders as CSV, when `vd` is installed.
+/// orders as CSV, when `vd` is installed. With `--store postgresql://…`,
+/// the same on a PostgreSQL store kept in the database
+/// `docket_bench_console_N` there, with psql as the baseline.
 struct ConsoleBenchmark {
     var orders: Int
     /// A store to keep (and reuse when it already holds the orders), so
@@ -29,33 +32,55 @@ struct ConsoleBenchmark {
     }
 
     func run(in dir: URL) throws {
+        if let server = PostgresBench.server {
+            // Kept between runs, as a SQLite --store path is.
+            let url = try PostgresBench.kept(server, name: "docket_bench_console_\(orders)")
+            try build(open: { try PostgresOrderStore(url: url) }, name: "console.postgres")
+            try inProcess(open: { try PostgresOrderStore(url: url) }, name: "console.postgres")
+            psqlBaseline(url)
+            try realBinary(url, dir: dir, name: "console.postgres")
+            return
+        }
         let path = storePath ?? dir.appendingPathComponent("console.sqlite").path
-        let existing = FileManager.default.fileExists(atPath: path) ? try SQLiteOrderStore(path: path).count(OrderQuery()) : 0
+        try build(open: { try SQLiteOrderStore(path: path) }, name: "console")
+        try inProcess(open: { try SQLiteOrderStore(path: path) }, name: "console")
+        sqliteBaseline(path)
+        try realBinary(path, dir: dir, name: "console")
+        try visidataBaseline(path, dir: dir)
+    }
+
+    /// The N orders, unless the store already holds them.
+    func build(open: () throws -> any DocketStore, name: String) throws {
+        let existing = try open().count(OrderQuery())
         if existing != orders {
-            guard existing == 0 else { throw DocketError("the store holds \(existing) orders, not \(orders)", file: path) }
+            guard existing == 0 else { throw DocketError("the store holds \(existing) orders, not \(orders)") }
             let build = try seconds {
-                let store = try SQLiteOrderStore(path: path)
+                let store = try open()
                 _ = try store.importOrders { emit in
                     var g = OrderGenerator(seed: 2026, itemsPerOrder: 1...4, lean: true)
                     for i in 0..<orders { try emit(g.order(i), nil) }
                 }
             }
-            report("console.store_build_seconds", build, "s")
+            report("\(name).store_build_seconds", build, "s")
         }
-        report("console.orders", Double(orders), "orders")
+        report("\(name).orders", Double(orders), "orders")
+    }
 
+    /// Opening to the first frame, then each key through the reducer, the
+    /// store and the renderer.
+    func inProcess(open: () throws -> any DocketStore, name: String) throws {
         var state = AppState(width: width, height: height)
         var runner: EffectRunner?
         let first = try seconds {
-            let store = try SQLiteOrderStore(path: path)
+            let store = try open()
             runner = EffectRunner(store: store)
             runner!.start(&state)
             _ = Render.draw(state)
         }
-        report("console.in_process.first_frame_ms", first * 1000, "ms")
+        report("\(name).in_process.first_frame_ms", first * 1000, "ms")
         guard let runner, state.orders.total == orders else { throw DocketError("the console shows \(state.orders.total) of \(orders) orders") }
 
-        func measure(_ name: String, _ keys: [Key], only: ((Key) -> Bool)? = nil) {
+        func measure(_ kind: String, _ keys: [Key], only: ((Key) -> Bool)? = nil) {
             var times: [Double] = []
             for key in keys {
                 let t = seconds {
@@ -64,7 +89,7 @@ struct ConsoleBenchmark {
                 }
                 if only?(key) ?? true { times.append(t * 1000) }
             }
-            reportPercentiles("console.in_process.\(name)", times)
+            reportPercentiles("\(name).in_process.\(kind)", times)
         }
         measure("scroll", Array(repeating: .down, count: 3000) + Array(repeating: .up, count: 3000))
         measure("page", Array(repeating: .pageDown, count: 600) + Array(repeating: .pageUp, count: 600))
@@ -76,11 +101,25 @@ struct ConsoleBenchmark {
         }
         measure("search", searches, only: { $0 == .enter })
         guard state.orders.total == 1 else { throw DocketError("a search by external id found \(state.orders.total) orders") }
-        report("console.in_process.peak_rss", peakResidentMB(), "MiB")
+        report("\(name).in_process.peak_rss", peakResidentMB(), "MiB")
+    }
 
-        sqliteBaseline(path)
-        try realBinary(path, dir: dir)
-        try visidataBaseline(path, dir: dir)
+    /// psql starting, connecting and printing the first screen of rows and
+    /// the count: the PostgreSQL store's floor, as sqlite3 is the file's.
+    func psqlBaseline(_ text: String) {
+        guard let psql = which("psql"), let url = try? PostgresURL(text) else { return }
+        let sql = "SELECT external_id, status, order_date, customer, item_count, total, currency, last_outcome FROM orders ORDER BY external_id LIMIT \(height - 3); SELECT count(*) FROM orders;"
+        let times = (0..<5).map { _ in
+            seconds {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: psql)
+                p.arguments = ["-h", url.host, "-p", String(url.port), "-U", url.user, "-d", url.database, "-c", sql]
+                p.standardOutput = FileHandle.nullDevice
+                try? p.run()
+                p.waitUntilExit()
+            } * 1000
+        }
+        report("console.postgres.baseline_psql_first_screen_ms", times.sorted()[2], "ms")
     }
 
     /// sqlite3 starting, opening the store and printing the first screen of
@@ -102,10 +141,10 @@ struct ConsoleBenchmark {
     }
 
     /// The docket binary beside this benchmark, in tmux at 120×35.
-    func realBinary(_ path: String, dir: URL) throws {
+    func realBinary(_ path: String, dir: URL, name: String) throws {
         let docket = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("docket").path
         guard which("tmux") != nil, FileManager.default.isExecutableFile(atPath: docket) else {
-            report("console.real_binary_skipped", 1, "tmux or the docket binary missing")
+            report("\(name).real_binary_skipped", 1, "tmux or the docket binary missing")
             return
         }
         let log = dir.appendingPathComponent("frames.log").path
@@ -119,9 +158,9 @@ struct ConsoleBenchmark {
             return tmux.firstScreen("exec env DOCKET_STORE='\(path)' XDG_CONFIG_HOME='\(dir.path)' '\(docket)'", width: width, height: height)
         }
         guard echo.count == 5, firstFrames.count == 5 else { throw DocketError("tmux did not show the first screen") }
-        report("console.baseline_tmux_echo_first_screen_ms", echo.sorted()[2], "ms")
-        report("console.real.first_frame_from_launch_ms", firstFrames.sorted()[2], "ms")
-        report("console.real.first_frame_from_launch_worst_ms", firstFrames.max()!, "ms")
+        report("\(name).baseline_tmux_echo_first_screen_ms", echo.sorted()[2], "ms")
+        report("\(name).real.first_frame_from_launch_ms", firstFrames.sorted()[2], "ms")
+        report("\(name).real.first_frame_from_launch_worst_ms", firstFrames.max()!, "ms")
 
         tmux.run(["new-session", "-d", "-s", "b", "-x", String(width), "-y", String(height),
                   "exec env DOCKET_STORE='\(path)' XDG_CONFIG_HOME='\(dir.path)' DOCKET_FRAME_LOG='\(log)' '\(docket)'"])
@@ -155,8 +194,8 @@ struct ConsoleBenchmark {
             status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
                 .flatMap { $0.split(separator: " ").compactMap { Double($0) }.first }.map { $0 / 1024 } ?? 0
         }
-        report("console.real.peak_rss", field("VmHWM"), "MiB")
-        report("console.real.rss_after", field("VmRSS"), "MiB")
+        report("\(name).real.peak_rss", field("VmHWM"), "MiB")
+        report("\(name).real.rss_after", field("VmRSS"), "MiB")
         tmux.run(["send-keys", "-t", "b", "Escape", "q"])
         Thread.sleep(forTimeInterval: 0.3)
 
@@ -165,8 +204,8 @@ struct ConsoleBenchmark {
             let parts = line.split(separator: " ")
             if parts.count == 2, let ms = Double(parts[1]) { byKind[String(parts[0]), default: []].append(ms) }
         }
-        if let first = byKind["first"]?.first { report("console.real.first_frame_in_console_ms", first, "ms") }
-        for kind in ["scroll", "page", "jump", "search"] { reportPercentiles("console.real.\(kind)", byKind[kind] ?? []) }
+        if let first = byKind["first"]?.first { report("\(name).real.first_frame_in_console_ms", first, "ms") }
+        for kind in ["scroll", "page", "jump", "search"] { reportPercentiles("\(name).real.\(kind)", byKind[kind] ?? []) }
     }
 
     /// visidata (pip install visidata) showing the first rows of the same

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketPostgres
 import DocketStore
 import Foundation
 
@@ -61,6 +62,29 @@ struct ImportBenchmark {
             }
             report("import.floor_sqlite3_same_schema_seconds", floor, "s")
             report("import.ratio_to_same_schema_floor", elapsed / floor, "x")
+        }
+
+        // The same file into a new PostgreSQL store, with the SQLite import
+        // above as its baseline (goal: at most twice as long).
+        if let server = PostgresBench.server {
+            try PostgresBench.withDatabase(server) { url in
+                let store = try PostgresOrderStore(url: url)
+                defer { store.close() }
+                resetPeakResident()
+                let base = currentResidentMB()
+                var pg = ImportSummary()
+                let pgElapsed = try seconds {
+                    pg = try store.importOrders { emit in
+                        try OrderFileReader().read(path: file, format: .docket, emit)
+                    }
+                }
+                guard pg.added == orders else { throw DocketError("PostgreSQL took \(pg.added) of \(orders) orders") }
+                report("import.postgres.seconds", pgElapsed, "s")
+                report("import.postgres.orders_per_second", Double(orders) / pgElapsed, "orders/s")
+                report("import.postgres.peak_rss_growth", peakResidentMB() - base, "MiB")
+                report("import.postgres.ratio_to_sqlite_import", pgElapsed / elapsed, "x")
+            }
+            try PostgresBench.pgbenchBaseline(server)
         }
     }
 

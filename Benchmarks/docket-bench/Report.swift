@@ -22,6 +22,10 @@ func procStatusMB(_ field: String) -> Double {
 }
 
 func peakResidentMB() -> Double { procStatusMB("VmHWM") }
+
+/// Starts the peak (`VmHWM`) again from the current resident size, so a
+/// second measurement in one run is not hidden by the first's peak.
+func resetPeakResident() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
 func currentResidentMB() -> Double { procStatusMB("VmRSS") }
 
 /// Runs `body` with a new folder that is removed afterwards.

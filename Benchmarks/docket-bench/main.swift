@@ -1,9 +1,12 @@
 import DocketCore
+import DocketPostgres
 import DocketStore
 import Foundation
 
 /// Docket's benchmarks. Each prints JSON lines {"name","value","unit"}.
-/// Run: swift run -c release docket-bench [NAME] [--orders N]
+/// Run: swift run -c release docket-bench [NAME] [--orders N] [--store postgresql://USER@HOST:PORT/DB]
+/// (with a PostgreSQL server, import, submit and console measure a
+/// PostgreSQL store too, and pgbench says what that server can do).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let ordersFlag = arguments.firstIndex(of: "--orders").flatMap { i in i + 1 < arguments.count ? Int(arguments[i + 1]) : nil }
 
@@ -16,6 +19,10 @@ let benchmarks: [String: () async throws -> Void] = [
     "import-phases": { try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run() },
     "submit": { try await SubmitBenchmark(orders: ordersFlag ?? 100_000).run() },
     "console": { try ConsoleBenchmark(orders: ordersFlag ?? 1_000_000, storePath: storeFlag).run() },
+    "pgbench": {
+        guard let server = PostgresBench.server else { throw DocketError("pgbench needs --store postgresql://USER@HOST:PORT/DB") }
+        try PostgresBench.pgbenchBaseline(server)
+    },
 ]
 
 let selected = names.isEmpty ? benchmarks.keys.sorted() : names
