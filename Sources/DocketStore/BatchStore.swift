@@ -248,14 +248,14 @@ extension SQLiteOrderStore: DocketStore {
 
     public func batches(limit: Int = 1000) throws -> [BatchSummary] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count, final_counts FROM batches ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [limit])
+            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.batchColumns) FROM batches ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [limit])
             return try rows.map { try Self.summary($0, db) }
         }
     }
 
     public func batch(_ id: String) throws -> BatchReport? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count, final_counts FROM batches WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.batchColumns) FROM batches WHERE id = ?", arguments: [id]) else { return nil }
             let summary = try Self.summary(row, db)
             let outcomes = try Row.fetchAll(db, sql: """
                 SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? ORDER BY position
@@ -266,23 +266,23 @@ extension SQLiteOrderStore: DocketStore {
 
     /// An order's outcome from `external_id, outcome, remote_ids, errors`.
     static func outcome(_ r: Row) -> OrderOutcome {
-        let remote = (try? JSONParser.parse(r[2] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
-        let errors = ((try? JSONParser.parse(r[3] as String))?.arrayValue ?? []).map { e in
+        let remote = (try? JSONParser.parse(r["remote_ids"] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
+        let errors = ((try? JSONParser.parse(r["errors"] as String))?.arrayValue ?? []).map { e in
             OrderIssue(code: e.objectValue?["code"]?.stringValue ?? "", message: e.objectValue?["message"]?.stringValue ?? "",
                        field: e.objectValue?["field"]?.stringValue)
         }
-        return OrderOutcome(externalId: r[0], outcome: Outcome(rawValue: r[1]) ?? .unknown, remoteIds: remote, errors: errors)
+        return OrderOutcome(externalId: r["external_id"], outcome: Outcome(rawValue: r["outcome"]) ?? .unknown, remoteIds: remote, errors: errors)
     }
 
     /// What the order's latest batch said about it, with its errors.
     public func latestOutcome(of externalId: String) throws -> LatestOutcome? {
         try read { db in
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT bo.external_id, bo.outcome, bo.remote_ids, bo.errors, b.id, b.target, bo.updated_at
+                SELECT bo.external_id, bo.outcome, bo.remote_ids, bo.errors, b.id AS batch_id, b.target, bo.updated_at
                 FROM orders o JOIN batch_orders bo ON bo.batch_id = o.last_batch AND bo.external_id = o.external_id
                 JOIN batches b ON b.id = bo.batch_id WHERE o.external_id = ?
                 """, arguments: [externalId]) else { return nil }
-            return LatestOutcome(batch: r[4], target: r[5], at: r[6], outcome: Self.outcome(r))
+            return LatestOutcome(batch: r["batch_id"], target: r["target"], at: r["updated_at"], outcome: Self.outcome(r))
         }
     }
 
@@ -313,7 +313,7 @@ extension SQLiteOrderStore: DocketStore {
         sql += " ORDER BY bo.updated_at DESC LIMIT \(max(0, limit))"
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: args).map { r in
-                LatestOutcome(batch: r[4], target: r[5], at: r[6], outcome: Self.outcome(r))
+                LatestOutcome(batch: r["batch_id"], target: r["target"], at: r["updated_at"], outcome: Self.outcome(r))
             }
         }
     }
@@ -330,7 +330,7 @@ extension SQLiteOrderStore: DocketStore {
 
     public func batchChanges(_ id: String, since position: BatchPosition) throws -> BatchChanges? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, target, dialect, created_at, finished_at, order_count, final_counts FROM batches WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.batchColumns) FROM batches WHERE id = ?", arguments: [id]) else { return nil }
             let summary = try Self.summary(row, db, recount: false)
             let next = try Self.position(id, db, from: position)
             let outcomes = try Row.fetchAll(db, sql: """
@@ -343,20 +343,23 @@ extension SQLiteOrderStore: DocketStore {
         }
     }
 
+    /// What `summary` reads, by name.
+    static let batchColumns = "id, target, dialect, created_at, finished_at, order_count, final_counts"
+
     /// `recount: false` leaves a running batch's counts empty rather than
     /// count a million outcomes.
     static func summary(_ row: Row, _ db: Database, recount: Bool = true) throws -> BatchSummary {
-        let id: String = row[0]
+        let id: String = row["id"]
         var counts: [Outcome: Int] = [:]
-        if let stored: String = row[6], let object = (try? JSONParser.parse(stored))?.objectValue {
+        if let stored: String = row["final_counts"], let object = (try? JSONParser.parse(stored))?.objectValue {
             for m in object {
                 if let o = Outcome(rawValue: m.key), case .number(let n) = m.value, let v = Int(n), v > 0 { counts[o] = v }
             }
         } else if recount {
             counts = try Self.counts(id, db)
         }
-        return BatchSummary(id: id, target: row[1], dialect: Dialect(rawValue: row[2]) ?? .cropster, createdAt: row[3],
-                            finishedAt: row[4], orderCount: row[5], counts: counts)
+        return BatchSummary(id: id, target: row["target"], dialect: Dialect(rawValue: row["dialect"]) ?? .cropster, createdAt: row["created_at"],
+                            finishedAt: row["finished_at"], orderCount: row["order_count"], counts: counts)
     }
 
     /// Every request of a batch, in the order sent; `withBodies: false`

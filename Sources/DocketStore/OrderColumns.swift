@@ -10,17 +10,20 @@ extension OrderSummary {
     static func columns(outcomeAt target: String?) -> String {
         guard target != nil else { return columns }
         return columns.replacingOccurrences(of: "last_outcome, last_target", with: """
-            coalesce((SELECT ot.outcome FROM order_targets ot WHERE ot.external_id = orders.external_id AND ot.target = ?1), ''), ?1
+            coalesce((SELECT ot.outcome FROM order_targets ot WHERE ot.external_id = orders.external_id AND ot.target = ?1), '') AS last_outcome, \
+            ?1 AS last_target
             """)
     }
 
+    /// Read by column name, so the select list and this agree by names.
     init(row: Row) {
-        let outcome: String = row[11]
-        let target: String = row[12]
+        let outcome: String = row["last_outcome"]
+        let target: String = row["last_target"]
         self.init(
-            externalId: row[0], status: OrderStatus(rawValue: row[1]) ?? .open, version: row[2],
-            importedFrom: (row[3] as String?).flatMap(Dialect.init(rawValue:)), orderDate: row[4], customer: row[5],
-            email: row[6], country: row[7], currency: row[8], total: row[9], itemCount: row[10],
-            lastOutcome: outcome.isEmpty ? nil : outcome, lastTarget: target.isEmpty ? nil : target, updatedAt: row[13])
+            externalId: row["external_id"], status: OrderStatus(rawValue: row["status"]) ?? .open, version: row["version"],
+            importedFrom: (row["imported_from"] as String?).flatMap(Dialect.init(rawValue:)), orderDate: row["order_date"],
+            customer: row["customer"], email: row["email"], country: row["country"], currency: row["currency"], total: row["total"],
+            itemCount: row["item_count"], lastOutcome: outcome.isEmpty ? nil : outcome, lastTarget: target.isEmpty ? nil : target,
+            updatedAt: row["updated_at"])
     }
 }

@@ -7,35 +7,37 @@ import GRDBSQLite
 extension SQLiteOrderStore {
     public func order(externalId: String) throws -> StoredOrder? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT body, version, last_outcome, last_target, created_at, updated_at, status
-                FROM orders WHERE external_id = ?
-                """, arguments: [externalId]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.storedColumns) FROM orders WHERE external_id = ?",
+                                             arguments: [externalId]) else { return nil }
             var stored = try Self.stored(row)
             stored.targets = try Row.fetchAll(db, sql: """
                 SELECT ot.target, b.dialect, ot.outcome, ot.batch_id, ot.version, ot.hold, ot.updated_at
                 FROM order_targets ot LEFT JOIN batches b ON b.id = ot.batch_id
                 WHERE ot.external_id = ? ORDER BY ot.updated_at DESC, ot.target
                 """, arguments: [externalId]).map { r in
-                TargetOutcome(target: r[0], dialect: (r[1] as String?).flatMap(Dialect.init(rawValue:)),
-                              outcome: Outcome(rawValue: r[2]) ?? .unknown, batch: r[3], version: r[4], held: r[5], at: r[6])
+                TargetOutcome(target: r["target"], dialect: (r["dialect"] as String?).flatMap(Dialect.init(rawValue:)),
+                              outcome: Outcome(rawValue: r["outcome"]) ?? .unknown, batch: r["batch_id"], version: r["version"],
+                              held: r["hold"], at: r["updated_at"])
             }
             return stored
         }
     }
 
+    /// What `stored` reads, by name.
+    static let storedColumns = "body, version, last_outcome, last_target, created_at, updated_at, status"
+
     static func stored(_ row: Row) throws -> StoredOrder {
-        let body: String = row[0]
+        let body: String = row["body"]
         var order: Order
         do {
             order = try CanonicalCodec.decode(try JSONParser.parse(Array(body.utf8)))
         } catch {
             throw DocketError("an order in the store cannot be read back: \(error)")
         }
-        order.status = OrderStatus(rawValue: row[6]) ?? order.status
-        let outcome: String = row[2], target: String = row[3]
-        return StoredOrder(order: order, version: row[1], lastOutcome: outcome.isEmpty ? nil : outcome,
-                           lastTarget: target.isEmpty ? nil : target, createdAt: row[4], updatedAt: row[5])
+        order.status = OrderStatus(rawValue: row["status"]) ?? order.status
+        let outcome: String = row["last_outcome"], target: String = row["last_target"]
+        return StoredOrder(order: order, version: row["version"], lastOutcome: outcome.isEmpty ? nil : outcome,
+                           lastTarget: target.isEmpty ? nil : target, createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 
     /// The WHERE clause for a query's filters, with its arguments.
@@ -160,13 +162,12 @@ extension SQLiteOrderStore {
         while true {
             let rows = try read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT body, version, last_outcome, last_target, created_at, updated_at, status, external_id
-                    FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT 1000
+                    SELECT \(Self.storedColumns), external_id FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT 1000
                     """, arguments: args + [last])
             }
             for row in rows { try body(try Self.stored(row)) }
             guard let final = rows.last else { return }
-            last = final[7]
+            last = final["external_id"]
         }
     }
 

@@ -11,7 +11,8 @@ extension SQLiteOrderStore {
             try Row.fetchAll(db, sql: """
                 SELECT version, at, store_user, os_user, source, changes FROM order_versions WHERE external_id = ? ORDER BY version
                 """, arguments: [externalId]).map { r in
-                OrderChange(version: r[0], at: r[1], storeUser: r[2], osUser: r[3], source: r[4], fields: OrderChange.decode(r[5]))
+                OrderChange(version: r["version"], at: r["at"], storeUser: r["store_user"], osUser: r["os_user"], source: r["source"],
+                            fields: OrderChange.decode(r["changes"]))
             }
         }
     }
@@ -47,10 +48,7 @@ extension SQLiteOrderStore {
                 INSERT INTO orders_search(rowid, external_id, customer, skus)
                     SELECT id, external_id, customer, skus FROM orders WHERE external_id = ?
                 """, arguments: [order.externalId])
-            let row = try Row.fetchOne(db, sql: """
-                SELECT body, version, last_outcome, last_target, created_at, updated_at, status
-                FROM orders WHERE external_id = ?
-                """, arguments: [order.externalId])!
+            let row = try Row.fetchOne(db, sql: "SELECT \(Self.storedColumns) FROM orders WHERE external_id = ?", arguments: [order.externalId])!
             let saved = try Self.stored(row)
             let before = (try? CanonicalCodec.decode(try JSONParser.parse(Array((current[2] as String).utf8)))) ?? order
             let user = OrderChange.currentOSUser
