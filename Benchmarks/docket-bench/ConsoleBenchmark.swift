@@ -38,14 +38,14 @@ struct ConsoleBenchmark {
             try build(open: { try PostgresOrderStore(url: url) }, name: "console.postgres")
             try inProcess(open: { try PostgresOrderStore(url: url) }, name: "console.postgres")
             psqlBaseline(url)
-            try realBinary(url, dir: dir, name: "console.postgres")
+            try realBinary(url, dir: dir, name: "console.postgres", open: { try PostgresOrderStore(url: url) })
             return
         }
         let path = storePath ?? dir.appendingPathComponent("console.sqlite").path
         try build(open: { try SQLiteOrderStore(path: path) }, name: "console")
         try inProcess(open: { try SQLiteOrderStore(path: path) }, name: "console")
         sqliteBaseline(path)
-        try realBinary(path, dir: dir, name: "console")
+        try realBinary(path, dir: dir, name: "console", open: { try SQLiteOrderStore(path: path) })
         try visidataBaseline(path, dir: dir)
     }
 
@@ -141,7 +141,7 @@ struct ConsoleBenchmark {
     }
 
     /// The docket binary beside this benchmark, in tmux at 120×35.
-    func realBinary(_ path: String, dir: URL, name: String) throws {
+    func realBinary(_ path: String, dir: URL, name: String, open: (() throws -> any DocketStore)? = nil) throws {
         let docket = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("docket").path
         guard which("tmux") != nil, FileManager.default.isExecutableFile(atPath: docket) else {
             report("\(name).real_binary_skipped", 1, "tmux or the docket binary missing")
@@ -196,6 +196,33 @@ struct ConsoleBenchmark {
         }
         report("\(name).real.peak_rss", field("VmHWM"), "MiB")
         report("\(name).real.rss_after", field("VmRSS"), "MiB")
+
+        // Another process's write, from its save until this console shows
+        // it (PostgreSQL notifies; SQLite is polled), tmux's capture included.
+        if let open {
+            tmux.run(["send-keys", "-t", "b", "Escape", "Home"])
+            try tmux.wait(for: "ORD-0000001")
+            let writer = try open()
+            // An order on the first screen that may be edited (OPEN).
+            guard let shown = try writer.page(OrderQuery(), after: nil, limit: height - 8).first(where: { $0.status == .open }) else {
+                throw DocketError("no OPEN order on the first screen")
+            }
+            var times: [Double] = []
+            for i in 0..<9 {
+                let stored = try writer.order(externalId: shown.externalId)!
+                var order = stored.order
+                var customer = order.customer ?? Customer()
+                let mark = "Seen\(i)x\(Int.random(in: 1000...9999))"
+                customer.name = mark
+                order.customer = customer
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try writer.save(order, expectedVersion: stored.version)
+                try tmux.wait(for: mark)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            report("\(name).real.another_process_write_shown.p50_ms", times.sorted()[4], "ms")
+            report("\(name).real.another_process_write_shown.max_ms", times.max()!, "ms")
+        }
         tmux.run(["send-keys", "-t", "b", "Escape", "q"])
         Thread.sleep(forTimeInterval: 0.3)
 

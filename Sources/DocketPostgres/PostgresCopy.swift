@@ -48,6 +48,13 @@ extension PostgresOrderStore: StoreCopying {
                 INSERT INTO \(table.name) (\(table.names.joined(separator: ", ")))
                 SELECT \(values) FROM jsonb_to_recordset(\(list)::jsonb) AS x(\(record))
                 """, a)
+            // Orders get their search words, which a copy does not carry.
+            if table.name == "orders" {
+                var s = SQLArgs()
+                try PostgresSchema.setSearch(link, try link.query("""
+                    SELECT external_id, customer, skus FROM orders WHERE external_id = ANY(\(s.add(rows.compactMap { $0["external_id"]?.stringValue })))
+                    """, s))
+            }
             // Ids given keep their numbers; the next one made follows them.
             if table.name == "requests" {
                 try link.query("SELECT setval(pg_get_serial_sequence('requests', 'id'), (SELECT coalesce(max(id), 1) FROM requests))")

@@ -43,15 +43,17 @@ enum PostgresFilter {
             case .everything: break
             case .nothing: clauses.append("false")
             case .email(let email): clauses.append("lower(email) = lower(\(args.add(email)))")
-            case .terms(let terms): clauses.append("search @@ to_tsquery('simple', \(args.add(tsQuery(terms))))")
+            case .terms(let terms): clauses.append("search @@ \(args.add(tsQuery(terms)))::tsquery")
             }
         }
         return clauses.isEmpty ? "true" : clauses.joined(separator: " AND ")
     }
 
     /// Each term a prefix, all of them needed: SQLite's FTS5 query rules.
+    /// Taken as written (a cast, not `to_tsquery`), since the words were
+    /// cut by `SearchText` already, as the orders' were.
     static func tsQuery(_ terms: [String]) -> String {
-        terms.map { "'" + $0.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "':*" }
+        terms.map { "'" + SearchText.folded($0).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "':*" }
             .joined(separator: " & ")
     }
 }

@@ -125,6 +125,32 @@ final class PostgresLink: @unchecked Sendable {
         }
     }
 
+    /// A statement sent inside a transaction and not yet waited for: the
+    /// caller prepares the next while the server works on this one.
+    struct Pending {
+        fileprivate let result: EventLoopFuture<PostgresQueryResult>
+    }
+
+    func send(_ sql: String, _ args: SQLArgs) throws -> Pending {
+        try locked {
+            precondition(depth > 0, "send is for statements inside a transaction")
+            return Pending(result: try current().query(PostgresQuery(unsafeSQL: sql, binds: args.binds), logger: logger))
+        }
+    }
+
+    /// Waits for a sent statement; its errors are told as `query` tells them.
+    func collect(_ pending: Pending) throws -> [PostgresRandomAccessRow] {
+        try locked {
+            do {
+                return try pending.result.wait().rows.map { $0.makeRandomAccess() }
+            } catch {
+                if Self.isConnectionLoss(error) { connection = nil }
+                if Self.isConflict(error) { throw Conflict(error: error) }
+                throw DocketError(Self.explain(error))
+            }
+        }
+    }
+
     private func raw(_ sql: String, _ args: SQLArgs) throws -> [PostgresRandomAccessRow] {
         let c = try current()
         do {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a search box's text asks for, read the way the store's search index
 /// reads orders: words are runs of letters and digits (and `- _ . /`, which
 /// ids and SKUs contain), anything else separates them. So `O'Brien` is the
@@ -19,18 +21,45 @@ public enum SearchText: Equatable, Sendable {
         if trimmed.contains("@"), !trimmed.contains(where: \.isWhitespace), trimmed.filter({ $0 == "@" }).count == 1 {
             return .email(trimmed)
         }
-        var terms: [String] = []
+        let terms = words(trimmed)
+        return terms.isEmpty ? .nothing : .terms(terms)
+    }
+
+    /// The words of a text, as the index cuts them.
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
         var current = ""
-        for scalar in trimmed.unicodeScalars {
+        for scalar in text.unicodeScalars {
             if isTokenChar(scalar) {
                 current.unicodeScalars.append(scalar)
             } else if !current.isEmpty {
-                terms.append(current)
+                words.append(current)
                 current = ""
             }
         }
-        if !current.isEmpty { terms.append(current) }
-        return terms.isEmpty ? .nothing : .terms(terms)
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// A word as the index compares it: without case or diacritics, as
+    /// SQLite's `unicode61 remove_diacritics 2` compares.
+    public static func folded(_ word: String) -> String {
+        word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// The search words of an order (external id, customer, SKUs), folded,
+    /// each once, in PostgreSQL's `tsvector` text form: the PostgreSQL
+    /// store keeps this, so both stores cut and compare words alike.
+    public static func vector(externalId: String, customer: String, skus: String) -> String {
+        var seen = Set<String>()
+        var out = ""
+        for word in words(externalId + " " + customer + " " + skus) {
+            let w = folded(word)
+            guard seen.insert(w).inserted else { continue }
+            if !out.isEmpty { out += " " }
+            out += "'" + w.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+        }
+        return out
     }
 
     /// The index's tokenizer (unicode61's default categories L*, N* and Co,
