@@ -24,43 +24,79 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
     // MARK: Import
 
     /// Every order in one transaction, sent in blocks of a thousand rows
-    /// as arrays (`unnest`), so a million orders are a thousand statements;
-    /// each block is sent without waiting, and read back while the next is
-    /// parsed, so the server and the reader work at once.
+    /// as arrays (`unnest`), so a million orders are a thousand statements.
+    /// The calling thread reads and prepares orders (`ImportPipeline`); a
+    /// thread of the store's sends each block without waiting and reads
+    /// its answer back while the next is made, so the reader, the sender
+    /// and the server all work at once.
     /// `produce` may read standard input, so the transaction is not run
     /// twice; it takes the orders table for itself first (readers go on),
     /// so no other writer can hold some of its rows while it waits for
     /// them: a send or a save waits for the import, and none deadlocks.
     public func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary {
-        var summary = ImportSummary()
         let now = Self.now()
-        try link.transaction(retry: false) {
-            try link.query("LOCK TABLE orders IN EXCLUSIVE MODE")
-            let deferred = try deferIndexes()
-            var block: [(Order, OrderColumns)] = []
-            var ids = Set<String>()
-            var inFlight: PostgresLink.Pending?
-            func flush() throws {
-                guard !block.isEmpty else { return }
-                let sent = try send(block, now: now)
+        return try ImportPipeline.run(produce, batch: 1000) { [self] channel in
+            var summary = ImportSummary()
+            try link.transaction(retry: false) {
+                try link.query("LOCK TABLE orders IN EXCLUSIVE MODE")
+                let deferred = try deferIndexes()
+                var inFlight: PostgresLink.Pending?
+                func flush(_ block: ArraySlice<PreparedOrder>) throws {
+                    guard !block.isEmpty else { return }
+                    let sent = try send(block, now: now)
+                    if let inFlight { try Self.count(try link.collect(inFlight), into: &summary) }
+                    inFlight = sent
+                }
+                while let batch = try channel.receive() {
+                    // The same order twice in one statement would be one
+                    // upsert touching a row twice: the block ends before it.
+                    var ids = Set<String>()
+                    var start = batch.startIndex
+                    for (i, order) in batch.enumerated() where !ids.insert(order.externalId).inserted {
+                        try flush(batch[start..<i])
+                        start = i
+                        ids = [order.externalId]
+                    }
+                    try flush(batch[start...])
+                }
                 if let inFlight { try Self.count(try link.collect(inFlight), into: &summary) }
-                inFlight = sent
-                block.removeAll(keepingCapacity: true)
-                ids.removeAll(keepingCapacity: true)
+                try build(deferred)
             }
-            try produce { order, json in
-                // The same order twice in one block would be one upsert
-                // touching a row twice: the block ends before it.
-                if ids.contains(order.externalId) { try flush() }
-                ids.insert(order.externalId)
-                block.append((order, OrderColumns(order, canonicalJSON: json)))
-                if block.count == 1000 { try flush() }
-            }
-            try flush()
-            if let inFlight { try Self.count(try link.collect(inFlight), into: &summary) }
-            try build(deferred)
+            return summary
         }
-        return summary
+    }
+
+    /// One block's upsert. It answers with one row: how many orders were
+    /// added, how many replaced, and (in the file's order) the ids kept as
+    /// they were because they are no longer OPEN.
+    func send(_ block: ArraySlice<PreparedOrder>, now: String) throws -> PostgresLink.Pending {
+        var args = SQLArgs()
+        let columns: [[String]] = [
+            block.map(\.externalId), block.map(\.status), block.map { $0.importedFrom ?? "" },
+            block.map(\.orderDate), block.map(\.columns.customer), block.map(\.columns.email), block.map(\.columns.country),
+            block.map(\.columns.currency), block.map(\.columns.total), block.map { String($0.itemCount) }, block.map(\.columns.skus),
+            block.map { String(decoding: $0.columns.body, as: UTF8.self) },
+            block.map { SearchText.vector(externalId: $0.externalId, customer: $0.columns.customer, skus: $0.columns.skus) },
+        ]
+        let arrays = columns.map { args.add($0) + "::text[]" }.joined(separator: ", ")
+        let stamp = args.add(now)
+        return try link.send("""
+            WITH done AS (
+                INSERT INTO orders (external_id, status, version, imported_from, order_date, customer, email, country, currency, total,
+                                    item_count, skus, created_at, updated_at, body, search)
+                SELECT e, s, 1, NULLIF(f, ''), d, c, m, co, cu, t, n::int, k, \(stamp), \(stamp), b, v::tsvector
+                FROM unnest(\(arrays)) AS u(e, s, f, d, c, m, co, cu, t, n, k, b, v)
+                ON CONFLICT (external_id) DO UPDATE SET status = EXCLUDED.status, version = orders.version + 1,
+                    imported_from = EXCLUDED.imported_from, order_date = EXCLUDED.order_date, customer = EXCLUDED.customer,
+                    email = EXCLUDED.email, country = EXCLUDED.country, currency = EXCLUDED.currency, total = EXCLUDED.total,
+                    item_count = EXCLUDED.item_count, skus = EXCLUDED.skus, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body,
+                    search = EXCLUDED.search
+                WHERE orders.status = 'OPEN'
+                RETURNING external_id, (xmax = 0) AS added)
+            SELECT (SELECT count(*) FILTER (WHERE added) FROM done)::int, (SELECT count(*) FILTER (WHERE NOT added) FROM done)::int,
+                   coalesce((SELECT array_agg(e ORDER BY p) FROM unnest($1::text[]) WITH ORDINALITY AS k(e, p)
+                             WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.external_id = k.e)), '{}')
+            """, args)
     }
 
     /// Into an empty store, by the role that owns it (the move to a team
@@ -89,39 +125,6 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         guard !deferred.isEmpty else { return }
         try link.query("SET LOCAL maintenance_work_mem = '256MB'")
         for statement in deferred { try link.query(statement) }
-    }
-
-    /// One block's upsert. It answers with one row: how many orders were
-    /// added, how many replaced, and (in the file's order) the ids kept as
-    /// they were because they are no longer OPEN.
-    func send(_ block: [(Order, OrderColumns)], now: String) throws -> PostgresLink.Pending {
-        var args = SQLArgs()
-        let columns: [[String]] = [
-            block.map(\.0.externalId), block.map(\.0.status.rawValue), block.map { $0.0.importedFrom?.rawValue ?? "" },
-            block.map { $0.0.orderDate ?? "" }, block.map(\.1.customer), block.map(\.1.email), block.map(\.1.country),
-            block.map(\.1.currency), block.map(\.1.total), block.map { String($0.0.items.count) }, block.map(\.1.skus),
-            block.map { String(decoding: $0.1.body, as: UTF8.self) },
-            block.map { SearchText.vector(externalId: $0.0.externalId, customer: $0.1.customer, skus: $0.1.skus) },
-        ]
-        let arrays = columns.map { args.add($0) + "::text[]" }.joined(separator: ", ")
-        let stamp = args.add(now)
-        return try link.send("""
-            WITH done AS (
-                INSERT INTO orders (external_id, status, version, imported_from, order_date, customer, email, country, currency, total,
-                                    item_count, skus, created_at, updated_at, body, search)
-                SELECT e, s, 1, NULLIF(f, ''), d, c, m, co, cu, t, n::int, k, \(stamp), \(stamp), b, v::tsvector
-                FROM unnest(\(arrays)) AS u(e, s, f, d, c, m, co, cu, t, n, k, b, v)
-                ON CONFLICT (external_id) DO UPDATE SET status = EXCLUDED.status, version = orders.version + 1,
-                    imported_from = EXCLUDED.imported_from, order_date = EXCLUDED.order_date, customer = EXCLUDED.customer,
-                    email = EXCLUDED.email, country = EXCLUDED.country, currency = EXCLUDED.currency, total = EXCLUDED.total,
-                    item_count = EXCLUDED.item_count, skus = EXCLUDED.skus, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body,
-                    search = EXCLUDED.search
-                WHERE orders.status = 'OPEN'
-                RETURNING external_id, (xmax = 0) AS added)
-            SELECT (SELECT count(*) FILTER (WHERE added) FROM done)::int, (SELECT count(*) FILTER (WHERE NOT added) FROM done)::int,
-                   coalesce((SELECT array_agg(e ORDER BY p) FROM unnest($1::text[]) WITH ORDINALITY AS k(e, p)
-                             WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.external_id = k.e)), '{}')
-            """, args)
     }
 
     static func count(_ rows: [PostgresRandomAccessRow], into summary: inout ImportSummary) throws {

@@ -10,34 +10,9 @@ extension SQLiteOrderStore {
     /// orders while a writer thread inserts them in one transaction; an error
     /// on either side rolls the whole import back.
     public func importOrders(_ produce: (_ emit: (Order, _ canonicalJSON: [UInt8]?) throws -> Void) throws -> Void) throws -> ImportSummary {
-        let channel = ImportChannel()
-        let outcome = ImportOutcome()
-        let writer = Thread { [self] in
-            outcome.result = Result { try self.write { db in try Self.insertAll(from: channel, db) } }
-            if case .failure(let error) = outcome.result { channel.fail(error) }
-            outcome.done.signal()
+        try ImportPipeline.run(produce) { [self] channel in
+            try self.write { db in try Self.insertAll(from: channel, db) }
         }
-        writer.stackSize = 1 << 22
-        writer.start()
-        do {
-            var batch: [PreparedOrder] = []
-            batch.reserveCapacity(256)
-            try produce { order, json in
-                batch.append(PreparedOrder(order, canonicalJSON: json))
-                if batch.count == 256 {
-                    try channel.send(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-            if !batch.isEmpty { try channel.send(batch) }
-            channel.close(nil)
-        } catch {
-            channel.close(error)
-            outcome.done.wait()
-            throw error
-        }
-        outcome.done.wait()
-        return try outcome.result.get()
     }
 
     static func insertAll(from channel: ImportChannel, _ db: Database) throws -> ImportSummary {
