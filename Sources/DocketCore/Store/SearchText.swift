@@ -62,8 +62,10 @@ public enum SearchText: Equatable, Sendable {
         for word in words(externalId + " " + customer + " " + skus) {
             let w = folded(word)
             guard seen.insert(w).inserted else { continue }
+            // A word holds no quote or backslash (they separate words),
+            // so it goes between quotes as it is.
             if !out.isEmpty { out += " " }
-            out += "'" + w.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+            out += "'" + w + "'"
         }
         return out
     }
@@ -73,7 +75,11 @@ public enum SearchText: Equatable, Sendable {
     /// term split too much still matches, one the tokenizer would split
     /// becomes a phrase, which this index cannot search.
     static func isTokenChar(_ s: Unicode.Scalar) -> Bool {
-        if "-_./".unicodeScalars.contains(s) { return true }
+        if s.isASCII {
+            let v = s.value
+            return (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v)
+                || v == 0x2D || v == 0x5F || v == 0x2E || v == 0x2F
+        }
         switch s.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .decimalNumber, .letterNumber, .otherNumber, .privateUse:
