@@ -43,7 +43,11 @@ enum PostgresFilter {
             case .everything: break
             case .nothing: clauses.append("false")
             case .email(let email): clauses.append("lower(email) = lower(\(args.add(email)))")
-            case .terms(let terms): clauses.append("search @@ \(args.add(tsQuery(terms)))::tsquery")
+            // The matches first, from the search index, whatever the
+            // planner guesses of them: otherwise it may walk the whole table
+            // in sort order to find the one order an id names.
+            case .terms(let terms):
+                clauses.append("id = ANY(ARRAY(SELECT id FROM orders WHERE search @@ \(args.add(tsQuery(terms)))::tsquery))")
             }
         }
         return clauses.isEmpty ? "true" : clauses.joined(separator: " AND ")

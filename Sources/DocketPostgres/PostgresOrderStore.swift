@@ -121,10 +121,13 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         return indexes.map(\.definition) + ["SELECT gin_clean_pending_list('orders_search')"]
     }
 
+    /// The indexes back, and the planner told what the table now holds
+    /// (it would otherwise plan for an empty one until autovacuum looks).
     func build(_ deferred: [String]) throws {
         guard !deferred.isEmpty else { return }
         try link.query("SET LOCAL maintenance_work_mem = '256MB'")
         for statement in deferred { try link.query(statement) }
+        try link.query("ANALYZE orders")
     }
 
     static func count(_ rows: [PostgresRandomAccessRow], into summary: inout ImportSummary) throws {

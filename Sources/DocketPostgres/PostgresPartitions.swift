@@ -22,6 +22,9 @@ extension PostgresOrderStore {
         for ahead in 0...1 {
             guard let day = calendar.date(byAdding: .month, value: ahead, to: now) else { continue }
             let month = String(day.ISO8601Format().prefix(7))
+            var a = SQLArgs()
+            // Made already (the usual case): one look, no DDL.
+            if (try? link.query("SELECT to_regclass(\(a.add(Self.partition(month)))) IS NOT NULL", a).first?.bool(0)) == true { continue }
             _ = try? link.transaction(retry: false) {
                 // Never hold up a console for a month that can wait.
                 try link.query("SET LOCAL lock_timeout = '1s'")
