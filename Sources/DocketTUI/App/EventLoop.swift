@@ -61,7 +61,9 @@ public final class EventLoop {
                 waiting = nil
             }
             if backend.finished && pending == 0 { break }
-            if let key = backend.readKey(timeout: pending > 0 ? 1 : 100, idle: pending == 0) {
+            // A store that notifies is heard within a few hundredths of a
+            // second (the flag is looked at between keys).
+            if let key = backend.readKey(timeout: pending > 0 ? 1 : (watch == nil ? 100 : 25), idle: pending == 0) {
                 let start = ContinuousClock.now
                 let kind = Self.kind(of: key, in: state)
                 let asking = state.confirmSend
