@@ -79,8 +79,13 @@ extension PostgresOrderStore: StoreCopying {
             sizes.insert((name: "database", bytes: db), at: 0)
         }
         let version = try link.query("SELECT max(version) FROM docket_schema").first?.optionalInt(0) ?? 0
-        return StoreInfo(backend: "PostgreSQL", location: link.url.description, schema: "version \(version) of \(PostgresSchema.steps.count)",
+        // Whether this connection is encrypted, as the server sees it.
+        let ssl = try link.query("SELECT ssl, coalesce(version, '') FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first
+        let encrypted = try ssl?.bool(0) == true ? "encrypted (\(try ssl?.text(1) ?? "TLS"))" : "not encrypted"
+        var info = StoreInfo(backend: "PostgreSQL", location: link.url.description, schema: "version \(version) of \(PostgresSchema.steps.count)",
                          rows: rows, sizes: sizes)
+        info.connection = encrypted
+        return info
     }
 }
 

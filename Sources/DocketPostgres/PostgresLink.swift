@@ -12,7 +12,11 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var database: String
-    public var tls: Bool
+    /// `disable`, `prefer` and `require` as libpq means them (encrypted,
+    /// the server's certificate not checked); `verify-full` checks it
+    /// against the system's trusted roots and the host name.
+    public var sslMode: String
+    public var tls: Bool { sslMode != "disable" }
 
     public static func isPostgres(_ text: String) -> Bool {
         text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
@@ -36,10 +40,22 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         guard ["disable", "require", "prefer", "verify-full"].contains(mode) else {
             throw DocketError("sslmode=\(mode) is not one of disable, prefer, require, verify-full")
         }
-        tls = mode != "disable"
+        sslMode = mode
     }
 
-    public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)\(tls ? "?sslmode=require" : "")" }
+    public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)\(tls ? "?sslmode=\(sslMode)" : "")" }
+
+    /// The connection's TLS as the mode asks: one place for the store's
+    /// connection and its LISTEN connection.
+    func tlsConfiguration() throws -> PostgresConnection.Configuration.TLS {
+        var config = TLSConfiguration.makeClientConfiguration()
+        if sslMode != "verify-full" { config.certificateVerification = .none }
+        switch sslMode {
+        case "disable": return .disable
+        case "prefer": return .prefer(try NIOSSLContext(configuration: config))
+        default: return .require(try NIOSSLContext(configuration: config))
+        }
+    }
 
     /// PGPASSWORD, else the first matching line of ~/.pgpass.
     public func password(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
@@ -81,12 +97,7 @@ final class PostgresLink: @unchecked Sendable {
 
     private func current() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
-        let tls: PostgresConnection.Configuration.TLS
-        if url.tls {
-            tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        } else {
-            tls = .disable
-        }
+        let tls = try url.tlsConfiguration()
         let config = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: password,
                                                       database: url.database, tls: tls)
         do {

@@ -14,8 +14,7 @@ extension PostgresOrderStore: ChangeNotifying {
             while !Task.isCancelled {
                 do {
                     id += 1
-                    let tls: PostgresConnection.Configuration.TLS = url.tls
-                        ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+                    let tls = try url.tlsConfiguration()
                     let connection = try await PostgresConnection.connect(
                         configuration: .init(host: url.host, port: url.port, username: url.user, password: password, database: url.database, tls: tls),
                         id: id, logger: logger)

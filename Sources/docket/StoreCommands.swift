@@ -31,12 +31,14 @@ struct StoreCommand: ParsableCommand {
                 var out = try Output()
                 if json {
                     out.write(JSONWriter.string(.object(JSONObject([
-                        .init("backend", .string(info.backend)), .init("location", .string(info.location)), .init("schema", .string(info.schema)),
+                        .init("backend", .string(info.backend)), .init("location", .string(info.location)),
+                        .init("connection", info.connection.map { .string($0) } ?? .null), .init("schema", .string(info.schema)),
                         .init("rows", .object(JSONObject(StoreTable.all.map { .init($0.name, .number(String(info.rows[$0.name] ?? 0))) }))),
                         .init("bytes", .object(JSONObject(info.sizes.map { .init($0.name, .number(String($0.bytes))) }))),
                     ])), pretty: true) + "\n")
                 } else {
                     out.write("\(info.backend) store at \(info.location), schema \(info.schema)\n")
+                    if let connection = info.connection { out.write("Connection: \(connection)\n") }
                     for t in StoreTable.all { out.write("  \(t.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(info.rows[t.name] ?? 0) rows\n") }
                     if !info.sizes.isEmpty { out.write("Space:\n") }
                     for s in info.sizes { out.write("  \(s.name.padding(toLength: max(24, s.name.count), withPad: " ", startingAt: 0)) \(Self.bytes(s.bytes))\n") }

@@ -315,6 +315,41 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try pg.count(OrderQuery(search: "C-000149")) == 10)
     }
 
+    /// `sslmode=require` encrypts the connection (the certificate is not
+    /// checked, as libpq's `require`), and `store info` says so; a server
+    /// without TLS refuses it in words. `.ci/run` starts its server with TLS.
+    @Test func sslmodeRequireEncryptsTheConnection() throws {
+        guard let (store, drop) = try StoreKind.postgres.make(), let pg = store as? PostgresOrderStore else { return }
+        defer { drop() }
+        let url = pg.url
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        p.arguments = ["-At", "-h", url.host, "-p", String(url.port), "-U", url.user, "-d", url.database, "-c", "SHOW ssl"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let serverTLS = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasPrefix("on")
+        p.waitUntilExit()
+        var encrypted = url
+        encrypted.sslMode = "require"
+        #expect(try pg.info().connection == "not encrypted")
+        if serverTLS {
+            let tls = try PostgresOrderStore(url: encrypted.description)
+            defer { tls.close() }
+            let connection = try tls.info().connection
+            #expect(connection?.hasPrefix("encrypted (TLS") == true, "\(String(describing: connection))")
+            #expect(try tls.count(OrderQuery()) == 0)
+        } else {
+            print("note: this PostgreSQL server has no TLS, so only sslmode=require's refusal is tested")
+            do {
+                _ = try PostgresOrderStore(url: encrypted.description)
+                Issue.record("sslmode=require opened a store on a server without TLS")
+            } catch let e as DocketError {
+                #expect(e.message.contains("cannot reach the PostgreSQL store"), "\(e.message)")
+            }
+        }
+    }
+
     /// The server drops the store's connection (a restart, a failover, an
     /// administrator): the next statement, or the journal's next
     /// transaction, runs on a new connection and nothing is lost.

@@ -87,6 +87,8 @@ public struct StoreInfo: Sendable, Equatable {
     public var rows: [String: Int]
     /// Bytes on disk, by part (a file, a table with its indexes).
     public var sizes: [(name: String, bytes: Int64)]
+    /// A server's connection, in words ("encrypted (TLSv1.3)"); nil for a file.
+    public var connection: String?
 
     public init(backend: String, location: String, schema: String, rows: [String: Int], sizes: [(name: String, bytes: Int64)]) {
         self.backend = backend
