@@ -11,6 +11,28 @@ import Testing
         return s
     }
 
+    /// The first rows are drawn before the orders are counted (a million
+    /// take longer to count than a page takes to read); the count fills the
+    /// title in when it comes, unless the view moved on meanwhile.
+    @Test func theRowsShowBeforeTheCountAndTheCountFollows() {
+        var s = state()
+        s.orders.query = OrderQuery(statuses: [.open])
+        let row = OrderSummary(externalId: "ORD-1", status: .open, version: 1, importedFrom: nil, orderDate: "2026-11-26", customer: "Ann",
+                               email: "", country: "DE", currency: "EUR", total: "1.00", itemCount: 1, lastOutcome: nil, lastTarget: nil,
+                               updatedAt: "2026-11-26T09:00:00Z")
+        let effects = Reducer.reduce(&s, .window([row], total: nil, atStart: true, atEnd: true, cursorAtEnd: false))
+        #expect(effects == [.count(OrderQuery(statuses: [.open]))])
+        #expect(s.orders.rows.map(\.externalId) == ["ORD-1"] && s.orders.counting)
+        #expect(Render.draw(s).text.contains("counting…"))
+        _ = Reducer.reduce(&s, .counted(OrderQuery(statuses: [.closed]), 99))
+        #expect(s.orders.counting, "a count for another query is not this view's")
+        _ = Reducer.reduce(&s, .counted(OrderQuery(statuses: [.open]), 1_204_377))
+        #expect(!s.orders.counting && Render.draw(s).text.contains("1204377 orders"))
+        // Home within the counted view reads the first page, counted already.
+        s.orders.atStart = false
+        #expect(Reducer.reduce(&s, .key(.home)) == [.loadFirst(OrderQuery(statuses: [.open]), knownTotal: 1_204_377)])
+    }
+
     @Test func eOnTheOrdersAsksForTheViewsFailures() {
         var s = state()
         s.orders.query = OrderQuery(statuses: [.open], target: "omnia")

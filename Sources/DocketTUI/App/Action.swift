@@ -3,11 +3,14 @@ import DocketCore
 /// What happens: keys from the terminal, and results of effects.
 public enum Action: Sendable {
     case key(Key)
-    /// A fresh window (the first page, or the last one after `G`).
-    case window([OrderSummary], total: Int, atStart: Bool, atEnd: Bool, cursorAtEnd: Bool)
+    /// A fresh window (the first page, or the last one after `G`); `total`
+    /// nil: not counted yet (a `.count` follows).
+    case window([OrderSummary], total: Int?, atStart: Bool, atEnd: Bool, cursorAtEnd: Bool)
     case more([OrderSummary], atEnd: Bool)
-    /// The rows shown, read again from the first of them, and the count.
-    case refreshed([OrderSummary], total: Int, atEnd: Bool)
+    /// The rows shown, read again from the first of them (the count follows).
+    case refreshed([OrderSummary], total: Int?, atEnd: Bool)
+    /// How many orders a query selects, counted after its rows were shown.
+    case counted(OrderQuery, Int)
     case earlier([OrderSummary], atStart: Bool)
     case orderLoaded(StoredOrder?, LatestOutcome?, asked: String)
     /// The store took the edit; the table's row for the order as it now is.
@@ -42,6 +45,8 @@ public enum Effect: Sendable, Equatable {
     case loadAfter(OrderQuery, PageCursor)
     case loadBefore(OrderQuery, PageCursor)
     case refresh(OrderQuery, from: PageCursor?, limit: Int)
+    /// Counts a query's orders, after its first rows are on screen.
+    case count(OrderQuery)
     case loadOrder(String)
     case save(Order, expectedVersion: Int)
     case loadBatches

@@ -27,12 +27,12 @@ public struct EffectRunner: Sendable {
             switch effect {
             case .loadFirst(let q, let known):
                 let rows = try store.page(q, after: nil, limit: pageSize)
-                return .window(rows, total: try known ?? store.count(q), atStart: true, atEnd: rows.count < pageSize, cursorAtEnd: false)
+                return .window(rows, total: known, atStart: true, atEnd: rows.count < pageSize, cursorAtEnd: false)
             case .loadLast(let q, let known):
                 var reversed = q
                 reversed.descending.toggle()
                 let rows = try store.page(reversed, after: nil, limit: pageSize)
-                return .window(rows.reversed(), total: try known ?? store.count(q), atStart: rows.count < pageSize, atEnd: true, cursorAtEnd: true)
+                return .window(rows.reversed(), total: known, atStart: rows.count < pageSize, atEnd: true, cursorAtEnd: true)
             case .loadAfter(let q, let cursor):
                 let rows = try store.page(q, after: cursor, limit: pageSize)
                 return .more(rows, atEnd: rows.count < pageSize)
@@ -43,7 +43,9 @@ public struct EffectRunner: Sendable {
                 return .earlier(rows.reversed(), atStart: rows.count < pageSize)
             case .refresh(let q, let from, let limit):
                 let rows = try from.map { try store.page(q, from: $0, limit: limit) } ?? store.page(q, after: nil, limit: limit)
-                return .refreshed(rows, total: try store.count(q), atEnd: rows.count < limit)
+                return .refreshed(rows, total: nil, atEnd: rows.count < limit)
+            case .count(let q):
+                return .counted(q, try store.count(q))
             case .loadOrder(let id):
                 return .orderLoaded(try store.order(externalId: id), try history?.latestOutcome(of: id), asked: id)
             case .save(let order, let version):

@@ -124,6 +124,10 @@ public struct OrdersState: Sendable {
     public var cursor = 0
     public var top = 0
     public var total = 0
+    /// The rows are shown while the count is still out (a million orders
+    /// take longer to count than one page takes to read); `total` is then
+    /// the last count, or 0.
+    public var counting = false
     /// Whether `rows` reaches the first / last order of the query.
     public var atStart = true
     public var atEnd = true

@@ -63,12 +63,12 @@ public enum Reducer {
         case .window(let rows, let total, let atStart, let atEnd, let cursorAtEnd):
             s.orders.previousQuery = nil
             s.orders.rows = rows
-            s.orders.total = total
             s.orders.atStart = atStart
             s.orders.atEnd = atEnd
             s.orders.loading = false
             s.orders.cursor = cursorAtEnd ? max(0, rows.count - 1) : 0
             s.orders.top = cursorAtEnd ? max(0, rows.count - s.tableRows) : 0
+            return counted(&s, total)
         case .more(let rows, let atEnd):
             s.orders.rows += rows
             s.orders.atEnd = atEnd
@@ -78,11 +78,17 @@ public enum Reducer {
             // Keep the cursor on the same order where it still is.
             let selected = s.orders.selected?.externalId
             s.orders.rows = rows
-            s.orders.total = total
             s.orders.atEnd = atEnd
             s.orders.loading = false
             s.orders.cursor = selected.flatMap { id in rows.firstIndex { $0.externalId == id } } ?? min(s.orders.cursor, max(0, rows.count - 1))
             clampTop(&s)
+            return counted(&s, total)
+        case .counted(let q, let n):
+            // A count for a query no longer shown is dropped.
+            if q == s.orders.query {
+                s.orders.total = n
+                s.orders.counting = false
+            }
         case .earlier(let rows, let atStart):
             s.orders.rows.insert(contentsOf: rows, at: 0)
             s.orders.cursor += rows.count
@@ -158,6 +164,18 @@ public enum Reducer {
     }
 
     /// Screens that follow other processes read the store again.
+    /// The count, if it came with the rows; else it is asked for now, after
+    /// the rows are drawn.
+    static func counted(_ s: inout AppState, _ total: Int?) -> [Effect] {
+        guard let total else {
+            s.orders.counting = true
+            return [.count(s.orders.query)]
+        }
+        s.orders.total = total
+        s.orders.counting = false
+        return []
+    }
+
     static func tick(_ s: inout AppState) -> [Effect] {
         guard s.prompt == nil else { return [] }
         switch s.screen {

@@ -55,7 +55,7 @@ enum OrdersKeys {
                 return []
             }
             s.orders.loading = true
-            return [.loadFirst(s.orders.query, knownTotal: s.orders.total)]
+            return [.loadFirst(s.orders.query, knownTotal: s.orders.counting ? nil : s.orders.total)]
         },
         KeyBinding([.end, .char("G")], "G End", "the last order") { s, _ in
             if s.orders.atEnd {
@@ -64,7 +64,7 @@ enum OrdersKeys {
                 return []
             }
             s.orders.loading = true
-            return [.loadLast(s.orders.query, knownTotal: s.orders.total)]
+            return [.loadLast(s.orders.query, knownTotal: s.orders.counting ? nil : s.orders.total)]
         },
     ] + Reducer.common(find: "search the store: external id, customer, SKU or email"))
 

@@ -22,7 +22,7 @@ enum OrdersView {
     }
 
     static func title(_ s: AppState) -> String {
-        var title = "Docket · Orders  \(Plural.orders(s.orders.total))"
+        var title = "Docket · Orders  " + (s.orders.counting ? "counting…" : Plural.orders(s.orders.total))
         let q = s.orders.query
         if let group = s.orders.group { title += "  group: \(group)" } else if !q.ids.isEmpty { title += "  \(q.ids.count) chosen" }
         if let search = q.search { title += "  search: \(SearchText.parse(search).description)" }
