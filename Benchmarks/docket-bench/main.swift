@@ -17,6 +17,7 @@ let benchmarks: [String: () async throws -> Void] = [
     "import": { try ImportBenchmark(orders: ordersFlag ?? 1_000_000).run() },
     "import-wide": { try WideOrderBenchmark(items: ordersFlag ?? 300_000).run() },
     "import-phases": { try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run() },
+    "validate": { try ValidateBenchmark(orders: ordersFlag ?? 100_000).run() },
     "submit": { try await SubmitBenchmark(orders: ordersFlag ?? 100_000).run() },
     "console": { try ConsoleBenchmark(orders: ordersFlag ?? 1_000_000, storePath: storeFlag).run() },
     "pgbench": {
