@@ -125,12 +125,14 @@ struct ConsoleBenchmark {
     }
 
     /// sqlite3 starting, opening the store and printing the first screen of
-    /// the table's rows and the count the title shows.
-    func sqliteBaseline(_ path: String) {
+    /// the table's rows and the count the title shows; `cold`: with the
+    /// store's pages dropped from the page cache before each run.
+    func sqliteBaseline(_ path: String, cold: Bool = false) {
         guard let sqlite3 = which("sqlite3") else { return }
         let sql = "SELECT external_id, status, order_date, customer, item_count, total, currency, last_outcome FROM orders ORDER BY external_id LIMIT \(height - 3); SELECT count(*) FROM orders;"
-        let times = (0..<5).map { _ in
-            seconds {
+        let times = (0..<5).map { _ -> Double in
+            if cold { evictFromPageCache(path) }
+            return seconds {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: sqlite3)
                 p.arguments = ["-readonly", path, sql]
@@ -139,7 +141,7 @@ struct ConsoleBenchmark {
                 p.waitUntilExit()
             } * 1000
         }
-        report("console.baseline_sqlite3_first_screen_ms", times.sorted()[2], "ms")
+        report("console.baseline_sqlite3_first_screen\(cold ? "_cold" : "")_ms", times.sorted()[2], "ms")
     }
 
     /// The docket binary beside this benchmark, in tmux at 120×35.
@@ -155,9 +157,10 @@ struct ConsoleBenchmark {
         // The floor of this way of measuring: a command that prints the same
         // text at once, launched and watched the same way.
         let echo = (0..<5).compactMap { _ in tmux.firstScreen("exec sh -c 'echo ORD-0000001; sleep 5'", width: width, height: height) }
+        let launch = "exec env DOCKET_STORE='\(path)' XDG_CONFIG_HOME='\(dir.path)' '\(docket)'"
         let firstFrames = (0..<5).compactMap { _ -> Double? in
             defer { tmux.run(["send-keys", "-t", "b", "q"]); Thread.sleep(forTimeInterval: 0.3) }
-            return tmux.firstScreen("exec env DOCKET_STORE='\(path)' XDG_CONFIG_HOME='\(dir.path)' '\(docket)'", width: width, height: height)
+            return tmux.firstScreen(launch, width: width, height: height)
         }
         guard echo.count == 5, firstFrames.count == 5 else { throw DocketError("tmux did not show the first screen") }
         report("\(name).baseline_tmux_echo_first_screen_ms", echo.sorted()[2], "ms")
@@ -168,24 +171,10 @@ struct ConsoleBenchmark {
             let cold = (0..<5).compactMap { _ -> Double? in
                 defer { tmux.run(["send-keys", "-t", "b", "q"]); Thread.sleep(forTimeInterval: 0.3) }
                 evictFromPageCache(path)
-                return tmux.firstScreen("exec env DOCKET_STORE='\(path)' XDG_CONFIG_HOME='\(dir.path)' '\(docket)'", width: width, height: height)
+                return tmux.firstScreen(launch, width: width, height: height)
             }
             if cold.count == 5 { report("\(name).real.first_frame_from_launch_cold_ms", cold.sorted()[2], "ms") }
-            if let sqlite3 = which("sqlite3") {
-                let sql = "SELECT external_id, status, order_date, customer, item_count, total, currency, last_outcome FROM orders ORDER BY external_id LIMIT \(height - 3); SELECT count(*) FROM orders;"
-                let times = (0..<5).map { _ -> Double in
-                    evictFromPageCache(path)
-                    return seconds {
-                        let p = Process()
-                        p.executableURL = URL(fileURLWithPath: sqlite3)
-                        p.arguments = ["-readonly", path, sql]
-                        p.standardOutput = FileHandle.nullDevice
-                        try? p.run()
-                        p.waitUntilExit()
-                    } * 1000
-                }
-                report("\(name).baseline_sqlite3_first_screen_cold_ms", times.sorted()[2], "ms")
-            }
+            sqliteBaseline(path, cold: true)
         }
         report("\(name).real.first_frame_from_launch_ms", firstFrames.sorted()[2], "ms")
         report("\(name).real.first_frame_from_launch_worst_ms", firstFrames.max()!, "ms")
