@@ -53,16 +53,19 @@ extension PostgresOrderStore {
     /// then the partition goes. False when the table could not be had
     /// for a moment; the month's bodies are then still there.
     func dropMonth(_ month: String, before: String, day: String) throws -> Bool {
-        while true {
+        // Only the lines of batches that may be pruned: a batch begun this
+        // month meanwhile keeps its lines as they are (and the month).
+        func mark(limit: String) throws -> Int {
             var a = SQLArgs()
-            let n = try link.query("""
+            return try link.query("""
                 UPDATE requests SET pruned = \(a.add(day)) WHERE id IN (
                     SELECT r.id FROM requests r JOIN batches b ON b.id = r.batch_id
-                    WHERE substr(b.created_at, 1, 7) = \(a.add(month)) AND r.pruned IS NULL LIMIT 2000)
+                    WHERE substr(b.created_at, 1, 7) = \(a.add(month)) AND b.finished_at IS NOT NULL
+                    AND b.finished_at < \(a.add(before)) AND r.pruned IS NULL\(limit))
                 RETURNING 1
                 """, a).count
-            if n == 0 { break }
         }
+        while try mark(limit: " LIMIT 2000") > 0 {}
         for _ in 0..<3 {
             do {
                 let dropped = try link.transaction(retry: false) { () throws -> Bool in
@@ -71,6 +74,8 @@ extension PostgresOrderStore {
                     // A batch begun this month since the look above keeps
                     // the month: its bodies are (or will be) in it.
                     guard try prunableMonths(before: before, only: month) == [month] else { return false }
+                    // A batch begun and finished since the lines were marked.
+                    _ = try mark(limit: "")
                     try link.query("ALTER TABLE request_bodies DETACH PARTITION \(Self.partition(month))")
                     try link.query("DROP TABLE \(Self.partition(month))")
                     return true
