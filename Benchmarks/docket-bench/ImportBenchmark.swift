@@ -23,12 +23,7 @@ struct ImportBenchmark {
         let baseRSS = currentResidentMB()
         let storePath = dir.appendingPathComponent("docket.sqlite").path
         let store = try SQLiteOrderStore(path: storePath)
-        var summary = ImportSummary()
-        let elapsed = try seconds {
-            summary = try store.importOrders { emit in
-                try OrderFileReader().read(path: file, format: .docket, emit)
-            }
-        }
+        let (summary, elapsed) = try timedImport(file, into: store)
         guard summary.added == orders else { throw DocketError("imported \(summary.added) of \(orders) orders") }
         report("import.seconds", elapsed, "s")
         report("import.orders_per_second", Double(orders) / elapsed, "orders/s")
@@ -72,12 +67,7 @@ struct ImportBenchmark {
                 defer { store.close() }
                 resetPeakResident()
                 let base = currentResidentMB()
-                var pg = ImportSummary()
-                let pgElapsed = try seconds {
-                    pg = try store.importOrders { emit in
-                        try OrderFileReader().read(path: file, format: .docket, emit)
-                    }
-                }
+                let (pg, pgElapsed) = try timedImport(file, into: store)
                 guard pg.added == orders else { throw DocketError("PostgreSQL took \(pg.added) of \(orders) orders") }
                 report("import.postgres.seconds", pgElapsed, "s")
                 report("import.postgres.orders_per_second", Double(orders) / pgElapsed, "orders/s")
@@ -86,6 +76,15 @@ struct ImportBenchmark {
             }
             try PostgresBench.pgbenchBaseline(server)
         }
+    }
+
+    /// The file into the store as `docket import` reads it, and how long it took.
+    func timedImport(_ file: String, into store: any OrderStoring) throws -> (ImportSummary, Double) {
+        var summary = ImportSummary()
+        let elapsed = try seconds {
+            summary = try store.importOrders { emit in try OrderFileReader().read(path: file, format: .docket, emit) }
+        }
+        return (summary, elapsed)
     }
 
     /// Writes the orders as JSON Lines and the same orders as flat CSV rows,

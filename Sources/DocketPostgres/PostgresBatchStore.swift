@@ -274,14 +274,14 @@ extension PostgresOrderStore: DocketStore {
     public func requests(batch: String, withBodies: Bool = true) throws -> [RequestRecord] {
         var a = SQLArgs()
         return try link.query("""
-            SELECT \(PostgresRequestColumns.select(bodies: withBodies)) WHERE r.batch_id = \(a.add(batch)) ORDER BY r.id
+            SELECT \(RequestLineColumns.select(bodies: withBodies)) WHERE r.batch_id = \(a.add(batch)) ORDER BY r.id
             """, a).map(PostgresRequestColumns.record)
     }
 
     public func request(batch: String, sequence: Int, attempt: Int) throws -> RequestRecord? {
         var a = SQLArgs()
         return try link.query("""
-            SELECT \(PostgresRequestColumns.select(bodies: true))
+            SELECT \(RequestLineColumns.select(bodies: true))
             WHERE r.batch_id = \(a.add(batch)) AND r.sequence = \(a.add(sequence)) AND r.attempt = \(a.add(attempt)) ORDER BY r.id LIMIT 1
             """, a).first.map(PostgresRequestColumns.record)
     }
@@ -340,23 +340,14 @@ extension PostgresOrderStore: DocketStore {
             """, o).map(Self.outcome)
         var r = SQLArgs()
         let requests = try link.query("""
-            SELECT \(PostgresRequestColumns.select(bodies: false)) WHERE r.batch_id = \(r.add(id)) AND r.id > \(r.add(Int(position.requestId))) ORDER BY r.id
+            SELECT \(RequestLineColumns.select(bodies: false)) WHERE r.batch_id = \(r.add(id)) AND r.id > \(r.add(Int(position.requestId))) ORDER BY r.id
             """, r).map(PostgresRequestColumns.record)
         return BatchChanges(summary: summary, outcomes: outcomes, requests: requests, position: next)
     }
 }
 
-/// A request line and its bodies as one row, by column: the order
-/// `select` names them in is the order `record` reads them in.
+/// A request line and its bodies as one row (`RequestLineColumns`), by name.
 enum PostgresRequestColumns {
-    static func select(bodies: Bool) -> String {
-        let b = bodies ? "r.pruned, rb.request, rb.response" : "NULL::text AS pruned, NULL::bytea AS request, NULL::bytea AS response"
-        return """
-            r.sequence, r.attempt, r.method, r.url, r.status, r.error, r.started_at, r.milliseconds, r.order_ids, \(b)
-            FROM requests r\(bodies ? " LEFT JOIN request_bodies rb ON rb.request_id = r.id" : "")
-            """
-    }
-
     static func record(_ r: PostgresRandomAccessRow) throws -> RequestRecord {
         let pruned = try r["pruned"].decode(String?.self, context: .default)
         func body(_ name: String) throws -> [UInt8] {

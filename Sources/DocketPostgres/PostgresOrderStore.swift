@@ -194,18 +194,9 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         } else {
             outcome = "last_outcome, last_target"
         }
-        var whereSQL = PostgresFilter.whereClause(q, &args)
-        let col = q.sort.column
-        let dir = q.descending ? "DESC" : "ASC"
-        let cmp = (q.descending ? "<" : ">") + (inclusive ? "=" : "")
-        if let cursor {
-            if q.sort == .externalId {
-                whereSQL += " AND external_id \(cmp) \(args.add(cursor.externalId))"
-            } else {
-                whereSQL += " AND (\(col), external_id) \(cmp) (\(args.add(cursor.sortValue)), \(args.add(cursor.externalId)))"
-            }
-        }
-        let order = q.sort == .externalId ? "external_id \(dir)" : "\(col) \(dir), external_id \(dir)"
+        let filter = PostgresFilter.whereClause(q, &args)
+        let (after, order) = q.keyset(after: cursor, inclusive: inclusive) { args.add($0) }
+        let whereSQL = filter + after
         return try link.query("""
             SELECT \(Self.summaryColumns), \(outcome), updated_at FROM orders WHERE \(whereSQL) ORDER BY \(order) LIMIT \(max(0, limit))
             """, args).map { r in

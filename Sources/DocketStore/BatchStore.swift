@@ -337,7 +337,7 @@ extension SQLiteOrderStore: DocketStore {
                 SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? AND updated_at >= ?
                 """, arguments: [id, position.outcomesAt]).map(Self.outcome)
             let requests = try Row.fetchAll(db, sql: """
-                SELECT \(RequestColumns.select(bodies: false)) WHERE r.batch_id = ? AND r.id > ? ORDER BY r.id
+                SELECT \(RequestLineColumns.select(bodies: false)) WHERE r.batch_id = ? AND r.id > ? ORDER BY r.id
                 """, arguments: [id, position.requestId]).map(RequestColumns.record)
             return BatchChanges(summary: summary, outcomes: outcomes, requests: requests, position: next)
         }
@@ -368,7 +368,7 @@ extension SQLiteOrderStore: DocketStore {
     public func requests(batch: String, withBodies: Bool = true) throws -> [RequestRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT \(RequestColumns.select(bodies: withBodies)) WHERE r.batch_id = ? ORDER BY r.id
+                SELECT \(RequestLineColumns.select(bodies: withBodies)) WHERE r.batch_id = ? ORDER BY r.id
                 """, arguments: [batch]).map(RequestColumns.record)
         }
     }
@@ -376,22 +376,14 @@ extension SQLiteOrderStore: DocketStore {
     public func request(batch: String, sequence: Int, attempt: Int) throws -> RequestRecord? {
         try read { db in
             try Row.fetchOne(db, sql: """
-                SELECT \(RequestColumns.select(bodies: true)) WHERE r.batch_id = ? AND r.sequence = ? AND r.attempt = ? ORDER BY r.id LIMIT 1
+                SELECT \(RequestLineColumns.select(bodies: true)) WHERE r.batch_id = ? AND r.sequence = ? AND r.attempt = ? ORDER BY r.id LIMIT 1
                 """, arguments: [batch, sequence, attempt]).map(RequestColumns.record)
         }
     }
 }
 
-/// A request line and its bodies as one row, read by column name.
+/// A request line and its bodies as one row (`RequestLineColumns`), by name.
 enum RequestColumns {
-    static func select(bodies: Bool) -> String {
-        let b = bodies ? "r.pruned, rb.request, rb.response" : "NULL AS pruned, NULL AS request, NULL AS response"
-        return """
-            r.sequence, r.attempt, r.method, r.url, r.status, r.error, r.started_at, r.milliseconds, r.order_ids, \(b)
-            FROM requests r\(bodies ? " LEFT JOIN request_bodies rb ON rb.request_id = r.id" : "")
-            """
-    }
-
     static func record(_ r: Row) -> RequestRecord {
         let pruned: String? = r["pruned"]
         let request = (r["request"] as Data?).map { StoredBody.decode(Array($0)) } ?? []

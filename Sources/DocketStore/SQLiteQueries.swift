@@ -125,19 +125,8 @@ extension SQLiteOrderStore {
 
     func page(_ q: OrderQuery, cursor: PageCursor?, inclusive: Bool, limit: Int) throws -> [OrderSummary] {
         var (whereSQL, args) = Self.filter(q)
-        let col = q.sort.column
-        let dir = q.descending ? "DESC" : "ASC"
-        let cmp = (q.descending ? "<" : ">") + (inclusive ? "=" : "")
-        if let cursor {
-            if q.sort == .externalId {
-                whereSQL += " AND external_id \(cmp) ?"
-                args += [cursor.externalId]
-            } else {
-                whereSQL += " AND (\(col), external_id) \(cmp) (?, ?)"
-                args += [cursor.sortValue, cursor.externalId]
-            }
-        }
-        let order = q.sort == .externalId ? "external_id \(dir)" : "\(col) \(dir), external_id \(dir)"
+        let (after, order) = q.keyset(after: cursor, inclusive: inclusive) { args += [$0]; return "?" }
+        whereSQL += after
         let sql = "SELECT \(OrderSummary.columns(outcomeAt: q.target)) FROM orders WHERE \(whereSQL) ORDER BY \(order) LIMIT \(max(0, limit))"
         if let t = q.target { args = [t] + args }
         return try read { db in try Row.fetchAll(db, sql: sql, arguments: args).map(OrderSummary.init(row:)) }

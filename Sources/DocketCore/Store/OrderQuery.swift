@@ -84,6 +84,28 @@ public enum OrderSort: String, Sendable, CaseIterable {
     }
 }
 
+extension OrderQuery {
+    /// Keyset paging as both stores write it: the condition for the rows
+    /// after (or, `inclusive`, from) `cursor` in this query's order, to add
+    /// to the filter, and the ORDER BY. `bind` takes a value and gives its
+    /// placeholder, in the order the values appear.
+    public func keyset(after cursor: PageCursor?, inclusive: Bool, bind: (String) -> String) -> (condition: String, order: String) {
+        let col = sort.column
+        let dir = descending ? "DESC" : "ASC"
+        let cmp = (descending ? "<" : ">") + (inclusive ? "=" : "")
+        var condition = ""
+        if let cursor {
+            if sort == .externalId {
+                condition = " AND external_id \(cmp) \(bind(cursor.externalId))"
+            } else {
+                let value = bind(cursor.sortValue)
+                condition = " AND (\(col), external_id) \(cmp) (\(value), \(bind(cursor.externalId)))"
+            }
+        }
+        return (condition, sort == .externalId ? "external_id \(dir)" : "\(col) \(dir), external_id \(dir)")
+    }
+}
+
 /// Where the next page starts: just after this row in the query's order.
 public struct PageCursor: Sendable, Equatable {
     public var sortValue: String

@@ -50,6 +50,20 @@ public struct StoreTable: Sendable {
     ]
 }
 
+/// A request line and its bodies as one row, as both stores select it
+/// (`r` the request line, `rb` its bodies): read back by these names.
+/// Without bodies, the body columns are NULL and nothing is joined.
+public enum RequestLineColumns {
+    public static func select(bodies: Bool) -> String {
+        let b = bodies ? "r.pruned, rb.request, rb.response"
+            : "CAST(NULL AS TEXT) AS pruned, CAST(NULL AS BYTEA) AS request, CAST(NULL AS BYTEA) AS response"
+        return """
+            r.sequence, r.attempt, r.method, r.url, r.status, r.error, r.started_at, r.milliseconds, r.order_ids, \(b)
+            FROM requests r\(bodies ? " LEFT JOIN request_bodies rb ON rb.request_id = r.id" : "")
+            """
+    }
+}
+
 /// A store that can hand out and take in its tables' rows whole: the two
 /// ends of `docket store copy`. Rows are JSON objects by column name.
 public protocol StoreCopying: DocketStore {
