@@ -57,6 +57,31 @@ import Testing
         for b in listed.prefix(8) { #expect(help.contains(b.label), "\(route): help lacks \(b.label)") }
     }
 
+    /// The Order screen's help once left out save, undo and the rebase
+    /// until they applied; now it lists them, greyed until they do.
+    @Test func helpListsKeysThatDoNothingYetGreyed() throws {
+        let s = try storeWithRefusals()
+        let runner = EffectRunner(store: s, composer: RecordingComposer(store: s))
+        var state = AppState(width: 100, height: 40)
+        runner.start(&state)
+        runner.apply(.key(.enter), to: &state)
+        #expect(state.screen == .order)
+        state.showHelp = true
+        let grid = Render.draw(state)
+        let lines = grid.text.components(separatedBy: "\n")
+        #expect(lines.first { $0.contains("Keys: Order") }?.contains("greyed") == true)
+        for (label, help) in [("s", "review the changes"), ("x", "undo the change to this field"), ("z", "undo the last change"),
+                              ("u", "on top of the version someone else saved"), ("d", "remove this item line")] {
+            let y = try #require(lines.firstIndex { $0.contains(help) }, "help lacks \(label)")
+            let x = try #require(lines[y].range(of: help)).lowerBound.utf16Offset(in: lines[y])
+            #expect(grid.role(x: x, y: y) == .helpOff, "\(label) should be greyed: nothing to do with it yet")
+        }
+        // Keys that work now are not greyed.
+        let y = try #require(lines.firstIndex { $0.contains("edit the field") })
+        let x = try #require(lines[y].range(of: "edit the field")).lowerBound.utf16Offset(in: lines[y])
+        #expect(grid.role(x: x, y: y) == .help)
+    }
+
     @Test func qGoesBackEverywhereButOnOrdersWhereItQuits() throws {
         let s = try storeWithRefusals()
         let runner = EffectRunner(store: s, composer: RecordingComposer(store: s))

@@ -26,6 +26,7 @@ import Testing
         case .dim: "d"
         case .error: "E"
         case .help: "?"
+        case .helpOff: "/"
         case .outcomeAccepted: "a"
         case .outcomeRejected: "r"
         case .outcomeOther: "o"

@@ -4,7 +4,7 @@ import DocketCore
 /// a cell is; the theme (and the terminal's colours, or NO_COLOR) says how
 /// it looks.
 public enum Role: String, Sendable, CaseIterable {
-    case normal, header, selection, statusBar = "status", statusKey = "status.key", title, dim, error, help
+    case normal, header, selection, statusBar = "status", statusKey = "status.key", title, dim, error, help, helpOff = "help.off"
     case outcomeAccepted = "outcome.accepted", outcomeRejected = "outcome.rejected", outcomeOther = "outcome.other"
     case fieldChanged = "field.changed", fieldIssue = "field.issue", marked, input
 }

@@ -10,14 +10,19 @@ public struct Theme: Sendable, Equatable {
         self.styles = styles
     }
 
-    public func style(_ role: Role) -> Style { styles[role] ?? Style() }
+    public func style(_ role: Role) -> Style {
+        if let style = styles[role] { return style }
+        // A theme written before help listed greyed keys: its help, dimmed.
+        if role == .helpOff, var help = styles[.help] { help.dim = true; return help }
+        return Style()
+    }
 
     /// Used when no theme file can be found: attributes only, readable on
     /// any terminal.
     public static let fallback = Theme(name: "fallback", styles: [
         .header: Style(bold: true), .selection: Style(reverse: true), .statusBar: Style(reverse: true),
         .statusKey: Style(bold: true, reverse: true), .title: Style(bold: true), .dim: Style(dim: true),
-        .error: Style(bold: true), .help: Style(reverse: true), .outcomeRejected: Style(bold: true),
+        .error: Style(bold: true), .help: Style(reverse: true), .helpOff: Style(dim: true, reverse: true), .outcomeRejected: Style(bold: true),
         .fieldChanged: Style(bold: true), .fieldIssue: Style(bold: true), .marked: Style(underline: true),
         .input: Style(underline: true),
     ])
