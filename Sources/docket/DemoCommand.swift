@@ -77,7 +77,7 @@ struct Demo: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((hint + "Ctrl-C stops the sandbox.\n").utf8))
                 await waitForTerminationSignal()
             } else {
-                let note = "Demo: sandbox at \(sandbox.baseURL); commands to try in \(base)/README.txt; docket demo --fresh starts over"
+                let note = "Demo (--fresh starts over): sandbox at \(sandbox.baseURL); commands to try in \(base)/README.txt"
                 let config = try ConfigLoader.load(path: configPath, explicit: true)
                 let (theme, themeNote) = try themeOptions.load(config)
                 let transport = LazyHTTPTransport()

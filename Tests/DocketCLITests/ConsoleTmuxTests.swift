@@ -197,7 +197,8 @@ struct Tmux {
         let tmux = Tmux()
         try tmux.start(Self.console(docket, "demo --folder '\(docket.path("demo"))'"), width: 120, height: 35)
         defer { _ = try? tmux.run("kill-server") }
-        _ = try tmux.wait(for: "3005 orders", timeout: 30)
+        let first = try tmux.wait(for: "3005 orders", timeout: 30)
+        #expect(first.contains("Demo (--fresh starts over)"), "the first status line names --fresh")
         try tmux.keys(":")
         try tmux.keys("compose omnia", "Enter")
         var screen = try tmux.wait(for: "not yet at omnia", "local validation")
@@ -243,7 +244,8 @@ struct Tmux {
         let tmux = Tmux()
         try tmux.start(Self.console(docket, "demo --folder '\(docket.path("demo"))'"), width: 140, height: 40)
         defer { _ = try? tmux.run("kill-server") }
-        _ = try tmux.wait(for: "3005 orders", timeout: 30)
+        let first = try tmux.wait(for: "3005 orders", timeout: 30)
+        #expect(first.contains("Demo (--fresh starts over)"), "the first status line names --fresh")
         try tmux.keys(":")
         try tmux.keys("compose omnia", "Enter")
         _ = try tmux.wait(for: "not yet at omnia")
