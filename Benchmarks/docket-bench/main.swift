@@ -19,6 +19,7 @@ let benchmarks: [String: () async throws -> Void] = [
     "import-phases": { try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run() },
     "validate": { try ValidateBenchmark(orders: ordersFlag ?? 100_000).run() },
     "submit": { try await SubmitBenchmark(orders: ordersFlag ?? 100_000).run() },
+    "pace": { try await PaceBenchmark(orders: ordersFlag ?? 20_000).run() },
     "console": { try ConsoleBenchmark(orders: ordersFlag ?? 1_000_000, storePath: storeFlag).run() },
     "pgbench": {
         guard let server = PostgresBench.server else { throw DocketError("pgbench needs --store postgresql://USER@HOST:PORT/DB") }

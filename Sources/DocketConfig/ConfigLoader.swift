@@ -6,7 +6,7 @@ import TOMLKit
 /// probably a typo, with the key at fault in every message.
 public enum ConfigLoader {
     static let targetKeys: Set<String> = Set([
-        "dialect", "base_url", "batch_size", "concurrency", "timeout_seconds", "auth", "max_attempts", "max_isolation_depth",
+        "dialect", "base_url", "batch_size", "concurrency", "rate_limit", "timeout_seconds", "auth", "max_attempts", "max_isolation_depth",
     ] + DialectSetting.all.map(\.key))
     static let inlineSecretKeys: Set<String> = ["client_secret", "password", "token", "value", "api_key"]
 
@@ -94,6 +94,12 @@ public enum ConfigLoader {
                 throw DocketError("\(at).timeout_seconds must be a positive number of seconds", file: path)
             }
             target.timeoutSeconds = s
+        }
+        if let v = t["rate_limit"] {
+            guard let r = v.double ?? v.int.map(Double.init), r > 0, r <= 10_000 else {
+                throw DocketError("\(at).rate_limit must be a number of requests per second above 0 (0.5 is one every two seconds)", file: path)
+            }
+            target.rateLimit = r
         }
         for key in ["max_attempts", "max_isolation_depth"] {
             if let i = try int(key, 1...100) { target.settings[key] = String(i) }

@@ -23,8 +23,11 @@ public struct SandboxOptions: Sendable {
     public init(faults: Faults = Faults()) { self.faults = faults }
 }
 
-/// `--faults`: `latency=50ms,5xx=0.3,429=0.1,retry_after=1,drop=0.15,malformed=0.05,token_ttl=1,anonymous=1,echo=1,seed=7`.
-/// Rates are fractions of order requests; `drop` cuts the connection after
+/// `--faults`: `latency=50ms,5xx=0.3,429=0.1,retry_after=1,rate=60,drop=0.15,malformed=0.05,token_ttl=1,anonymous=1,echo=1,seed=7`.
+/// Rates are fractions of order requests; `rate` is a real rate limit
+/// instead (requests per second per API; beyond it 429, with Retry-After
+/// the seconds until the next is allowed, in fractions as some APIs send
+/// it); `drop` cuts the connection after
 /// the change is saved; `anonymous` makes Cropster's 422 details name no
 /// order; `token_ttl` is the lifetime of issued tokens in seconds.
 public struct Faults: Sendable, Equatable {
@@ -32,6 +35,8 @@ public struct Faults: Sendable, Equatable {
     public var serverErrors: Double = 0
     public var rateLimited: Double = 0
     public var retryAfter: Int = 1
+    /// Requests per second each API takes before it answers 429.
+    public var rateLimit: Double?
     public var drop: Double = 0
     public var malformed: Double = 0
     public var tokenTTL: Double = 3599
@@ -59,6 +64,9 @@ public struct Faults: Sendable, Equatable {
                 latency = number
             case "5xx", "500": serverErrors = try rate()
             case "429": rateLimited = try rate()
+            case "rate":
+                guard let r = Double(value), r > 0 else { throw DocketError("--faults: rate is requests per second above 0, not \(value)") }
+                rateLimit = r
             case "drop": drop = try rate()
             case "malformed": malformed = try rate()
             case "retry_after":
@@ -73,7 +81,7 @@ public struct Faults: Sendable, Equatable {
                 guard let s = UInt64(value) else { throw DocketError("--faults: seed is a whole number, not \(value)") }
                 seed = s
             default:
-                throw DocketError("--faults: unknown fault \"\(name)\" (known: latency, 5xx, 429, retry_after, drop, malformed, token_ttl, anonymous, echo, seed)")
+                throw DocketError("--faults: unknown fault \"\(name)\" (known: latency, 5xx, 429, retry_after, rate, drop, malformed, token_ttl, anonymous, echo, seed)")
             }
         }
     }

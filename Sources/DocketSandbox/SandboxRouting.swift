@@ -45,9 +45,12 @@ extension SandboxState {
         }
         requestCount += 1
         let f = options.faults
-        if f.latency > 0 { try? await Task.sleep(for: .milliseconds(Int(f.latency * 1000))) }
+        if f.latency > 0 { try? await Task.sleep(for: .milliseconds(Int(f.latency * 1000)), tolerance: .zero) }
         if roll(f.rateLimited) {
             return .reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(f.retryAfter))]))
+        }
+        if let wait = overRate(api) {
+            return .reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(format: "%.3f", wait))]))
         }
         if roll(f.serverErrors) { return .reply(SandboxReply(status: 503, body: ["message": "Service temporarily unavailable"])) }
         if roll(f.echoHeaders) {
@@ -58,6 +61,19 @@ extension SandboxState {
         if reply.saved && roll(f.drop) { return .drop }
         if roll(f.malformed) { return .malformed(status: reply.status == 204 ? 200 : reply.status) }
         return .reply(reply)
+    }
+
+    /// `rate=`: nil when the API takes this request, else the seconds until
+    /// it would. A burst of a tenth of a second's worth is let through.
+    func overRate(_ api: Dialect) -> Double? {
+        guard let rate = options.faults.rateLimit else { return nil }
+        let now = ContinuousClock.now
+        let interval = Duration.nanoseconds(Int64(1_000_000_000 / rate))
+        let burst = max(interval, .milliseconds(100))
+        let due = max(rateClock[api] ?? now, now)
+        if due - now > burst { return Double((due - now - burst) / .milliseconds(1)) / 1000 }
+        rateClock[api] = due + interval
+        return nil
     }
 
     /// A 429 in each API's own error shape.

@@ -31,6 +31,9 @@ public actor SandboxState {
     var tokens: [String: ContinuousClock.Instant] = [:]
     public internal(set) var requestCount = 0
     var rngState: UInt64
+    /// `rate=`: when each API next takes a request without a 429 (the
+    /// theoretical arrival time of a generic cell rate limiter).
+    var rateClock: [Dialect: ContinuousClock.Instant] = [:]
 
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options

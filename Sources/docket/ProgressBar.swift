@@ -26,6 +26,7 @@ final class ProgressBar: @unchecked Sendable {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         var line = "[\(bar)] \(p.settled)/\(p.total) orders, \(p.requests) requests, \(Int(p.ordersPerSecond)) orders/s"
         if let left = p.secondsLeft, p.settled < p.total { line += ", \(Int(left.rounded(.up))) s left" }
+        if let pace = p.pace { line += " · \(pace.text)" }
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
     }
 

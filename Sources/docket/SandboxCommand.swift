@@ -15,8 +15,9 @@ struct Sandbox: AsyncParsableCommand {
             Omnia knows the contract \(SandboxConfig.contract) and those a state file lists; \
             others get 404.
 
-            --faults takes name=value pairs: latency=50ms, 5xx=0.3, 429=0.1, retry_after=1, \
-            drop=0.15 (cut the connection after saving), malformed=0.05, token_ttl=1, \
+            --faults takes name=value pairs: latency=50ms, 5xx=0.3, 429=0.1 (a fraction of \
+            requests, at random), retry_after=1, rate=60 (a real rate limit: each API takes 60 \
+            requests a second and answers 429 beyond, with Retry-After), drop=0.15 (cut the connection after saving), malformed=0.05, token_ttl=1, \
             anonymous=1 (Cropster refusals name no order), echo=1 (refusals echo the request's \
             headers, credentials included, as a misconfigured proxy does), seed=7.
             --state FILE loads product lists, stock and orders that are no longer OPEN (see \

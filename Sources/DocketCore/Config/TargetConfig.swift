@@ -44,6 +44,8 @@ public struct TargetConfig: Sendable {
     public var batchSize: Int?
     public var concurrency: Int?
     public var timeoutSeconds: Double?
+    /// `rate_limit`: requests per second at most (fractions allowed).
+    public var rateLimit: Double?
     public var auth: AuthConfig?
     /// Dialect settings: `contract_id` (Omnia), `channel_id` and
     /// `channel_store_id` (Mirakl), `order_number_field` (Centra), …

@@ -116,7 +116,8 @@ public struct VendorPreset: Sendable {
         // it can be changed.
         let limit = OrderValidator.requestLimit(dialect).map { "at most \(Plural.orders($0)) a request" } ?? "no limit is documented"
         lines += [Line("batch_size", String(SubmissionSettings.defaultBatchSize(dialect)), limit),
-                  Line("concurrency", String(SubmissionSettings.defaultConcurrency), "requests at once"),
+                  Line("concurrency", String(SubmissionSettings.defaultConcurrency), "requests at once, at most; a 429 lowers it for a while"),
+                  Line("rate_limit", "10", "requests per second, at most (none unless set)", optional: true),
                   Line("timeout_seconds", String(Int(SubmissionSettings.defaultTimeout)), "for a whole exchange, body included")].map(render)
         lines += settings.map(render)
         lines.append("[targets.\(name).auth]")

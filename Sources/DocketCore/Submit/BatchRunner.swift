@@ -51,6 +51,8 @@ public struct BatchProgress: Sendable, Equatable {
     public var requests: Int
     public var counts: [Outcome: Int]
     public var elapsed: Double
+    /// How fast it may go right now: concurrency, rate limit, 429s.
+    public var pace: Pace?
 
     public var ordersPerSecond: Double { elapsed > 0 ? Double(settled) / elapsed : 0 }
     public var secondsLeft: Double? {
@@ -114,10 +116,10 @@ public enum BatchRunner {
                     if createOnly { try await writer.write(.sending(ids)) }
                 case .response(let record, let settled):
                     try await writer.write(.response(record, settled: settled))
-                    progress(await tracker.add(settled, request: true))
+                    progress(await tracker.add(settled, request: true, pace: await engine.pacer.pace))
                 case .outcomes(let settled):
                     try await writer.write(.outcomes(settled))
-                    progress(await tracker.add(settled, request: false))
+                    progress(await tracker.add(settled, request: false, pace: await engine.pacer.pace))
                 }
             } catch {
                 await tracker.fail("\(error)")
@@ -184,7 +186,8 @@ actor ProgressTracker {
 
     init(total: Int) { state = BatchProgress(total: total, settled: 0, requests: 0, counts: [:], elapsed: 0) }
 
-    func add(_ outcomes: [OrderOutcome], request: Bool) -> BatchProgress {
+    func add(_ outcomes: [OrderOutcome], request: Bool, pace: Pace) -> BatchProgress {
+        state.pace = pace
         state.settled += outcomes.count
         if request { state.requests += 1 }
         for o in outcomes { state.counts[o.outcome, default: 0] += 1 }

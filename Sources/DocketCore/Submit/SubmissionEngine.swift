@@ -54,6 +54,15 @@ public struct SubmissionSettings: Sendable {
     public var maxIsolationDepth: Int
     /// The first retry's delay; each next one doubles, with jitter.
     public var baseDelay: Double
+    /// `rate_limit`: requests per second, at most.
+    public var rateLimit: Double?
+
+    /// 429s in a row a request may meet, with no other request of the
+    /// batch answered meanwhile, before its orders end not_saved. They do
+    /// not use up `max_attempts`: a 429 says nothing was done, and the
+    /// pacer slows down for it; while other requests get through the
+    /// target is setting the pace, not refusing.
+    public var maxThrottled: Int { max(20, maxAttempts * 4) }
 
     public static let defaultConcurrency = 4
     public static let defaultTimeout: Double = 30
@@ -81,6 +90,7 @@ public struct SubmissionSettings: Sendable {
         maxAttempts = target.settings["max_attempts"].flatMap { Int($0) } ?? 5
         maxIsolationDepth = target.settings["max_isolation_depth"].flatMap { Int($0) } ?? 16
         baseDelay = 0.2
+        rateLimit = target.rateLimit
     }
 }
 
@@ -97,6 +107,8 @@ public struct SubmissionEngine: Sendable {
     let validator: OrderValidator
     let options: EncodeOptions
     let counter = Counter()
+    /// Sets the pace of this engine's requests (one engine per batch).
+    public let pacer: Pacer
     /// Send orders even when they fail local validation, to hear the
     /// target's own verdict.
     public var checkLocally = true
@@ -113,6 +125,7 @@ public struct SubmissionEngine: Sendable {
         self.validator = validator
         self.settings = settings
         options = target.encodeOptions
+        pacer = Pacer(concurrency: settings.concurrency, rateLimit: settings.rateLimit)
     }
 
     /// An engine for `target` with its own settings, credentials and rules.
@@ -276,7 +289,7 @@ public struct SubmissionEngine: Sendable {
             settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
         case .failed(let status, let message):
             let issue = OrderIssue(code: status == 0 ? "unreachable" : "http_\(status)", message: message)
-            if orders.count == 1 && (400..<500).contains(status) {
+            if orders.count == 1 && (400..<500).contains(status) && status != 429 {
                 settled = [OrderOutcome(externalId: orders[0].externalId, outcome: .rejected, errors: [issue])]
             } else {
                 settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
@@ -330,6 +343,10 @@ public struct SubmissionEngine: Sendable {
         let sequence = await counter.next()
         let ids = orders.map(\.externalId)
         var attempt = 0
+        /// Attempts that count against max_attempts (429s do not).
+        var counted = 0
+        var throttles = 0
+        var answeredAtThrottle = 0
         var reauthentications = 0
         /// Tokens the target refused for this request: a retry only goes
         /// with a newer one.
@@ -339,12 +356,13 @@ public struct SubmissionEngine: Sendable {
         var delivered = false
         while true {
             attempt += 1
+            counted += 1
             let auth: [(name: String, value: String)]
             do { auth = try await authenticator.headers() } catch {
                 // Nothing went out: a passing failure of the token endpoint
                 // is tried again like any other, a refusal ends it.
-                if case .unavailable = error, attempt < settings.maxAttempts {
-                    try? await Task.sleep(for: .milliseconds(Int(delay(attempt: attempt, retryAfter: nil) * 1000)))
+                if case .unavailable = error, counted < settings.maxAttempts {
+                    try? await Task.sleep(for: .milliseconds(Int(delay(attempt: counted, retryAfter: nil) * 1000)))
                     continue
                 }
                 return (.unauthorized(status: 0, message: error.message), nil, delivered)
@@ -362,9 +380,15 @@ public struct SubmissionEngine: Sendable {
                                        startedAt: started.ISO8601Format(),
                                        milliseconds: 0, orderIds: ids)
             let verdict: ResponseVerdict
+            // The pacer first: an order is journaled as going out only
+            // when it goes.
+            let ticket = await pacer.start()
+            var answer = Pacer.Answer.none
             await report(.sending(sequence: sequence, attempt: attempt, orderIds: ids))
             do {
                 var response = try await transport.send(request, timeout: settings.timeout)
+                answer = response.status == 429 ? .throttled(retryAfter: response.header("Retry-After").flatMap(parseRetryAfter))
+                    : .answered(ContinuousClock.now - clock)
                 neverSent = false
                 // Before anything reads it: an echo of our headers must not
                 // reach the store, an error message or the screen.
@@ -378,11 +402,22 @@ public struct SubmissionEngine: Sendable {
                 verdict = .retry(reason: error.message, retryAfter: nil)
             }
             record.milliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
+            await pacer.finish(ticket, answer)
             switch verdict {
             case .retry(let reason, let retryAfter):
-                guard attempt < settings.maxAttempts else {
+                if record.status == 429 {
+                    let answered = await pacer.answered
+                    throttles = answered > answeredAtThrottle ? 1 : throttles + 1
+                    answeredAtThrottle = answered
+                    if throttles < settings.maxThrottled { counted -= 1 }
+                }
+                guard counted < settings.maxAttempts else {
                     if neverSent {
                         return (.failed(status: 0, message: "could not reach the target after \(attempt) attempts: \(reason)"), record, false)
+                    }
+                    if !delivered && record.status == 429 {
+                        // Every answer was 429: the target did nothing with them.
+                        return (.failed(status: 429, message: "the target answered 429 Too Many Requests \(throttles) times in a row, and nothing else meanwhile; nothing was saved, send these again later: \(reason)"), record, false)
                     }
                     return (verdict, record, delivered)
                 }
@@ -391,7 +426,10 @@ public struct SubmissionEngine: Sendable {
                 if record.status != 429 && !(record.error != nil && neverSent) { delivered = true }
                 if delivered && stopWhenDelivered { return (verdict, record, true) }
                 await report(.response(record, settled: []))
-                try? await Task.sleep(for: .milliseconds(Int(delay(attempt: attempt, retryAfter: retryAfter) * 1000)))
+                // After a 429 with Retry-After the pacer holds every request
+                // until then, this one included.
+                let wait = record.status == 429 && retryAfter != nil ? 0 : delay(attempt: max(1, counted), retryAfter: retryAfter)
+                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
             case .unauthorized(let status, _) where status == 401 && reauthentications < Self.maxReauthentications:
                 guard await authenticator.usesTokens else { return (verdict, record, delivered) }
                 // A revoked or expired token: fetch a newer one and try again.
@@ -399,7 +437,7 @@ public struct SubmissionEngine: Sendable {
                 if let token = auth.first(where: { $0.name == "Authorization" })?.value { refused.insert(token) }
                 await report(.response(record, settled: []))
                 await authenticator.invalidate(auth)
-                attempt -= 1
+                counted -= 1
             default:
                 return (verdict, record, delivered)
             }
