@@ -262,11 +262,14 @@ extension PostgresOrderStore: DocketStore {
         return OrderOutcome(externalId: try r.text(0), outcome: Outcome(rawValue: try r.text(1)) ?? .unknown, remoteIds: remote, errors: errors)
     }
 
-    public func batch(_ id: String) throws -> BatchReport? {
+    public func batch(_ id: String, failedOnly: Bool, limit: Int?) throws -> BatchReport? {
         var a = SQLArgs()
         let batch = a.add(id)
         guard let row = try link.query("SELECT \(Self.batchColumns) FROM batches WHERE id = \(batch)", a).first else { return nil }
-        let outcomes = try link.query("SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = \(batch) ORDER BY position", a)
+        let outcomes = try link.query("""
+            SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = \(batch)
+            \(failedOnly ? "AND outcome NOT IN ('accepted', 'exists')" : "") ORDER BY position \(limit.map { "LIMIT \($0)" } ?? "")
+            """, a)
             .map(Self.outcome)
         return BatchReport(summary: try summary(row), outcomes: outcomes)
     }

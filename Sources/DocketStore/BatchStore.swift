@@ -253,12 +253,13 @@ extension SQLiteOrderStore: DocketStore {
         }
     }
 
-    public func batch(_ id: String) throws -> BatchReport? {
+    public func batch(_ id: String, failedOnly: Bool, limit: Int?) throws -> BatchReport? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.batchColumns) FROM batches WHERE id = ?", arguments: [id]) else { return nil }
             let summary = try Self.summary(row, db)
             let outcomes = try Row.fetchAll(db, sql: """
-                SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ? ORDER BY position
+                SELECT external_id, outcome, remote_ids, errors FROM batch_orders WHERE batch_id = ?
+                \(failedOnly ? "AND outcome NOT IN ('accepted', 'exists')" : "") ORDER BY position \(limit.map { "LIMIT \($0)" } ?? "")
                 """, arguments: [id]).map(Self.outcome)
             return BatchReport(summary: summary, outcomes: outcomes)
         }

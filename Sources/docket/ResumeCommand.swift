@@ -57,40 +57,44 @@ struct Resume: AsyncParsableCommand {
         let owner = BatchOwner.current()
         let before = try store.takeOver(batch: id, owner: owner, force: force)
         if let before, !json { print("Taking batch \(id) over from \(before.description).") }
-        guard let report = try store.batch(id) else { throw DocketError("there is no batch \(id) in the store", file: store.location) }
+        // The summary only: its outcomes so far are not needed here.
+        guard let report = try store.batch(id, failedOnly: true, limit: 0) else {
+            throw DocketError("there is no batch \(id) in the store", file: store.location)
+        }
         let target = try config.target(report.summary.target)
         let pending = try store.pendingOrders(batch: id)
-        var orders: [Order] = []
-        for p in pending {
-            if let stored = try store.order(externalId: p.externalId) { orders.append(stored.order) }
-        }
         let settings = try SubmissionSettings(target: target)
         return try await withTransport(settings) { transport in
-            try await finish(id, report, target, orders, pending, store, transport, owner: owner)
+            try await finish(id, report, target, pending, store, transport, owner: owner)
         }
     }
 
     func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig,
-                _ orders: [Order], _ pending: [(externalId: String, attempts: Int)], _ store: any DocketStore,
+                _ pending: [(externalId: String, attempts: Int)], _ store: any DocketStore,
                 _ transport: AsyncHTTPTransport, owner: BatchOwner) async throws -> Int32 {
         if let warning = try target.checkTransport() { printError(warning) }
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.possiblySent = Set(pending.filter { $0.attempts > 0 }.map(\.externalId))
         if !json {
-            print("Resuming \(id) to \(target.name): \(orders.count) of \(Plural.orders(report.summary.orderCount)) still to settle"
+            print("Resuming \(id) to \(target.name): \(pending.count) of \(Plural.orders(report.summary.orderCount)) still to settle"
                   + (engine.possiblySent.isEmpty ? "." : " (\(engine.possiblySent.count) were on their way when it stopped)."))
         }
         let bar = ProgressBar(enabled: !json)
-        let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, owner: owner) { bar.show($0) }
+        // The orders are read a page at a time as they go out.
+        var pages = StoredOrderPages(store: store, ids: pending.map(\.externalId))
+        let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, total: pending.count,
+                                                 pages: { try pages.next() }, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
-        guard let done = try store.batch(id) else { throw DocketError("the batch \(id) is missing from the store") }
+        guard let done = try store.batch(id, failedOnly: !json, limit: json ? nil : 201) else {
+            throw DocketError("the batch \(id) is missing from the store")
+        }
         if json {
             print(JSONWriter.string(done.json, pretty: true))
         } else {
             print(Submit.summaryLine(done))
-            printFailures(done.outcomes.filter { !$0.outcome.isTaken })
+            printFailures(done.outcomes, total: done.summary.counts.filter { !$0.key.isTaken }.values.reduce(0, +))
         }
-        return done.allTaken ? 0 : 2
+        return done.summary.counts.keys.allSatisfy(\.isTaken) ? 0 : 2
     }
 }

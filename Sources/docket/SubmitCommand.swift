@@ -62,21 +62,19 @@ struct Submit: AsyncParsableCommand {
         _ = try SubmissionEngine.url(for: target)
         let store = try common.openStore(config: config)
         let q = try selection.query(for: target, skipUnchanged: !includeUnchanged)
-        var orders: [Order] = []
-        var versions: [Int] = []
-        try store.forEachOrder(q) {
-            orders.append($0.order)
-            versions.append($0.version)
-        }
+        // Only each order's id and version: the orders themselves are read
+        // a page at a time as they go out, so any selection fits in memory.
+        var keys: [(externalId: String, version: Int)] = []
+        try store.forEachKey(q) { keys.append(($0, $1)) }
         if q.skipUnchangedRefusals {
             var all = q
             all.skipUnchangedRefusals = false
-            let unchanged = try store.count(all) - orders.count
+            let unchanged = try store.count(all) - keys.count
             if unchanged > 0 {
                 printError("\(Plural.orders(unchanged)) refused by \(target.name) and unchanged since left out: they would be refused again. --include-unchanged sends them too.")
             }
         }
-        if orders.isEmpty {
+        if keys.isEmpty {
             if json {
                 print(JSONWriter.string(Self.emptyReport(target), pretty: true))
             } else {
@@ -85,7 +83,7 @@ struct Submit: AsyncParsableCommand {
             return 0
         }
         return try await withTransport(settings) { transport in
-            try await send(orders, versions: versions, target, settings, store, transport, recheck: q)
+            try await send(keys, target, settings, store, transport, recheck: q)
         }
     }
 
@@ -97,52 +95,80 @@ struct Submit: AsyncParsableCommand {
         return .object(value)
     }
 
-    func send(_ orders: [Order], versions: [Int], _ target: TargetConfig, _ settings: SubmissionSettings,
+    func send(_ keys: [(externalId: String, version: Int)], _ target: TargetConfig, _ settings: SubmissionSettings,
               _ store: any DocketStore, _ transport: AsyncHTTPTransport, recheck: OrderQuery) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation
 
-        if dryRun {
-            let (skipped, requests) = engine.plan(orders)
-            let outcomes = skipped + requests.flatMap { $0.map { OrderOutcome(externalId: $0.externalId, outcome: .pending) } }
-            let report = Self.report(id: "dry-run", target: target, outcomes: outcomes)
-            if json {
-                print(JSONWriter.string(report.json, pretty: true))
-            } else {
-                print("Dry run for \(target.name) (\(target.dialect.displayName)): \(Plural.orders(orders.count)), "
-                      + "\(Plural.of(requests.count, "request")) of up to \(Plural.orders(settings.batchSize))"
-                      + (skipped.isEmpty ? "." : "; \(skipped.count) fail local validation and would be skipped."))
-                for (i, r) in requests.enumerated().prefix(20) {
-                    print("  request \(i + 1): \(Plural.orders(r.count)), \(SafeText.escape(r.first!.externalId)) … \(SafeText.escape(r.last!.externalId))")
-                }
-                if requests.count > 20 { print("  … and \(requests.count - 20) more requests") }
-                printFailures(skipped)
-            }
-            return skipped.isEmpty ? 0 : 2
-        }
+        if dryRun { return try dryRun(keys.map(\.externalId), engine, target, settings, store) }
 
         let batchId = BatchRunner.newBatchId()
         let owner = BatchOwner.current()
-        let (claim, claimed) = try BatchRunner.claim(journal: store, id: batchId, target: target, orders: orders, versions: versions,
-                                                     owner: owner, recheck: recheck)
+        let claim = try store.createBatch(id: batchId, target: target.name, dialect: target.dialect, orders: keys,
+                                          owner: owner, recheck: recheck)
         if let why = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values)) { printError(why) }
-        guard !claimed.isEmpty else {
+        guard !claim.claimed.isEmpty else {
             if json { print(JSONWriter.string(Self.emptyReport(target), pretty: true)) } else { print("Nothing sent.") }
             return 0
         }
         let bar = ProgressBar(enabled: !json)
-        let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, orders: claimed, owner: owner) { bar.show($0) }
+        var pages = StoredOrderPages(store: store, ids: claim.claimed)
+        let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, total: claim.claimed.count,
+                                                 pages: { try pages.next() }, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
-        guard let report = try store.batch(batchId) else { throw DocketError("the batch \(batchId) is missing from the store") }
+        // The JSON lists every outcome; the text only what did not make it.
+        let shown = 200
+        guard let report = try store.batch(batchId, failedOnly: !json, limit: json ? nil : shown + 1) else {
+            throw DocketError("the batch \(batchId) is missing from the store")
+        }
         if json {
             print(JSONWriter.string(report.json, pretty: true))
         } else {
             print(Self.summaryLine(report))
-            printFailures(report.outcomes.filter { !$0.outcome.isTaken })
+            let failed = report.summary.counts.filter { !$0.key.isTaken }.values.reduce(0, +)
+            printFailures(report.outcomes, total: failed)
             print("\nDetails, with every request and response: docket batch show \(batchId)")
         }
-        return report.allTaken ? 0 : 2
+        return report.summary.counts.keys.allSatisfy(\.isTaken) ? 0 : 2
+    }
+
+    /// What would go out, planned from the store a page at a time.
+    func dryRun(_ ids: [String], _ engine: SubmissionEngine, _ target: TargetConfig, _ settings: SubmissionSettings,
+                _ store: any DocketStore) throws -> Int32 {
+        var planner = engine.planner()
+        var pages = StoredOrderPages(store: store, ids: ids)
+        var requests = 0
+        var firstRequests: [(first: String, last: String, count: Int)] = []
+        var skipped: [OrderOutcome] = []
+        var pending: [OrderOutcome] = []
+        func take() {
+            while let r = planner.next() {
+                requests += 1
+                if firstRequests.count < 20 { firstRequests.append((r.first!.externalId, r.last!.externalId, r.count)) }
+                if json { pending += r.map { OrderOutcome(externalId: $0.externalId, outcome: .pending) } }
+            }
+            skipped += planner.takeSkipped()
+        }
+        while let page = try pages.next() {
+            for order in page { planner.add(order) }
+            take()
+        }
+        planner.finish()
+        take()
+        if json {
+            print(JSONWriter.string(Self.report(id: "dry-run", target: target, outcomes: skipped + pending).json, pretty: true))
+        } else {
+            print("Dry run for \(target.name) (\(target.dialect.displayName)): \(Plural.orders(ids.count)), "
+                  + "\(Plural.of(requests, "request")) of up to \(Plural.orders(settings.batchSize))"
+                  + (skipped.isEmpty ? "." : "; \(skipped.count) fail local validation and would be skipped."))
+            for (i, r) in firstRequests.enumerated() {
+                print("  request \(i + 1): \(Plural.orders(r.count)), \(SafeText.escape(r.first)) … \(SafeText.escape(r.last))")
+            }
+            if requests > 20 { print("  … and \(requests - 20) more requests") }
+            printFailures(skipped)
+        }
+        return skipped.isEmpty ? 0 : 2
     }
 
     static func report(id: String, target: TargetConfig, outcomes: [OrderOutcome]) -> BatchReport {
@@ -173,8 +199,10 @@ func withTransport<T>(_ settings: SubmissionSettings, _ body: (AsyncHTTPTranspor
     }
 }
 
-/// Lists orders that did not make it, with each error by canonical field.
-func printFailures(_ outcomes: [OrderOutcome]) {
+/// Lists orders that did not make it, with each error by canonical field;
+/// `total` is how many there are when `outcomes` holds only the first.
+func printFailures(_ outcomes: [OrderOutcome], total: Int? = nil) {
+    let total = total ?? outcomes.count
     for o in outcomes.prefix(200) {
         print("\n\(SafeText.escape(o.externalId))  \(o.outcome.rawValue)")
         for e in o.errors {
@@ -182,5 +210,5 @@ func printFailures(_ outcomes: [OrderOutcome]) {
             print("  \(place)\(SafeText.escape(e.message))\(e.code.isEmpty ? "" : " [\(SafeText.escape(e.code))]")")
         }
     }
-    if outcomes.count > 200 { print("\n… and \(outcomes.count - 200) more; --json lists them all") }
+    if total > 200 { print("\n… and \(total - 200) more; --json lists them all") }
 }

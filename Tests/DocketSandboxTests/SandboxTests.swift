@@ -40,6 +40,16 @@ struct Rig {
     }
 }
 
+/// A count shared with a report closure (the engine calls it from its tasks).
+final class Gauge: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    var count: Int {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
+
 func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
     var g = OrderGenerator(seed: seed, itemsPerOrder: 1...3)
     return (0..<n).map { g.order($0, prefix: prefix) }
@@ -164,6 +174,43 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         let result = try await rig.submit(.cropster, orders(120))
         #expect(result.values.allSatisfy { $0.outcome == .accepted })
         #expect(await rig.sandbox.state.requestCount == 3)
+        await rig.stop()
+    }
+
+    /// A batch reads its orders a page at a time as requests free up: the
+    /// first answer comes before most pages were read, every order is
+    /// settled once, and a page that cannot be read ends the run with the
+    /// error after what was out is answered.
+    @Test func ordersAreReadAPageAtATimeAsTheyGoOut() async throws {
+        let rig = try await Rig.start()
+        let engine = try rig.engine(.cropster) { $0.batchSize = 10; $0.concurrency = 2 }
+        let all = orders(400)
+        let reads = Gauge()
+        var next = 0
+        let firstAnswer = Gauge()
+        let settled = try await engine.run(pages: {
+            guard next < all.count else { return nil }
+            defer { next += 20 }
+            reads.count += 1
+            return Array(all[next..<min(next + 20, all.count)])
+        }) { event in
+            if case .response = event, firstAnswer.count == 0 { firstAnswer.count = reads.count }
+        }
+        #expect(settled == 400)
+        #expect(reads.count == 20)
+        #expect(firstAnswer.count <= 3, "the first answer came after \(firstAnswer.count) of 20 pages were read")
+        #expect(await rig.sandbox.state.orderIds(.cropster).count == 400)
+
+        struct Unreadable: Error {}
+        var pages = 0
+        await #expect(throws: Unreadable.self) {
+            try await engine.run(pages: {
+                pages += 1
+                if pages == 3 { throw Unreadable() }
+                return Array(orders(20, prefix: "U\(pages)-"))
+            }) { _ in }
+        }
+        #expect(await rig.sandbox.state.orderIds(.cropster).count == 440, "the two pages read before the error were sent")
         await rig.stop()
     }
 

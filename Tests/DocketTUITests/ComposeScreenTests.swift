@@ -24,7 +24,7 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         all.skipUnchangedRefusals = false
         let unchanged = ((try? store.count(all)) ?? 0) - ids.count
         return .success(ComposePlan(target: target, dialect: target == "omnia" ? .omnia : .cropster, query: query, orderCount: ids.count,
-                                    requests: requests, versions: [:], skipped: skipped, unchangedRefused: unchanged,
+                                    requests: requests, skipped: skipped, unchangedRefused: unchanged,
                                     firstRequest: "{\n  \"data\": []\n}"))
     }
 
@@ -151,28 +151,31 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         #expect(Render.draw(state).text.contains("Request 1 of 3"))
     }
 
-    @Test func aSelectionTooLargeToComposeSaysHowToNarrowIt() throws {
-        let s = try store(30)
-        let composer = RecordingComposer(store: s)
-        var runner = EffectRunner(store: s, composer: composer)
-        runner.composeLimit = 20
-        var state = AppState(width: 80, height: 24)
+    /// Any selection composes: the plan keeps each order's key, the first
+    /// requests and the first refusals, and counts the rest.
+    @Test func aLargeSelectionComposesWithItsCountsAndFirstRequests() throws {
+        let s = try store(6_000)
+        let config = DocketConfig(targets: ["cropster": TargetConfig(name: "cropster", dialect: .cropster, baseURL: "http://127.0.0.1:9/cropster",
+                                                                      batchSize: 50, auth: .bearer(token: Secret(.inline("t"), key: "token")))])
+        let composer = BatchComposer(config: config, store: s, transport: PlanningOnly())
+        let runner = EffectRunner(store: s, composer: composer)
+        var state = AppState(width: 100, height: 30)
         runner.start(&state)
         runner.apply(.key(.char("c")), to: &state)
+        let plan = try #require(state.plan)
+        #expect(plan.keys.count == 6_000)
+        #expect(plan.keys.allSatisfy { $0.version == 1 })
+        #expect(plan.orderCount == 6_000)
+        #expect(plan.requests.count == ComposePlan.shownRequests)
+        #expect(plan.requestCount * 50 >= plan.sendable && plan.requestCount == (plan.sendable + 49) / 50)
+        #expect(plan.skipped.count == plan.skippedCount, "fewer than \(ComposePlan.shownSkipped) refusals are all kept")
         let text = Render.draw(state).text
-        #expect(text.contains("This selection has more than 20 orders"))
-        #expect(text.contains("docket submit --target T"))
-        runner.apply(.key(.char("s")), to: &state)
-        runner.apply(.key(.char("y")), to: &state)
-        #expect(composer.sent.isEmpty)
-        // Narrowed below the limit, it plans.
-        runner.apply(.key(.escape), to: &state)
-        runner.apply(.key(.char("/")), to: &state)
-        for c in "ORD-000000" { runner.apply(.key(.char(c)), to: &state) }
-        runner.apply(.key(.enter), to: &state)
-        runner.apply(.key(.char("c")), to: &state)
-        #expect(state.composeError == nil)
-        #expect(Render.draw(state).text.contains("10 OPEN orders"))
+        #expect(text.contains("\(plan.sendable) orders to send in \(plan.requestCount) requests of up to 50 orders"))
+        #expect(!text.contains("more than"))
+        // ] walks the first requests; past them it says where the rest are.
+        for _ in 0..<ComposePlan.shownRequests { runner.apply(.key(.char("]")), to: &state) }
+        #expect(state.shownRequest?.index == ComposePlan.shownRequests - 1)
+        #expect(state.message?.contains("docket export --as cropster") == true)
     }
 
     @Test func composeTakesExactlyTheViewAndOpensOnItsTarget() throws {

@@ -178,7 +178,7 @@ import Testing
         state.screen = .compose
         state.targetCursor = 1
         _ = Reducer.reduce(&state, .planned(ComposePlan(target: "omnia", dialect: .omnia, query: OrderQuery(), orderCount: 120,
-                                                                 requests: [(0..<119).map { String(format: "DEMO-%07d", $0) }], versions: [:], skipped: [
+                                                                 requests: [(0..<119).map { String(format: "DEMO-%07d", $0) }], skipped: [
             OrderOutcome(externalId: "DEMO-0000041", outcome: .skipped,
                          errors: [OrderIssue(code: "format", message: "\"EURO\" must be an ISO 4217 currency code", field: "currency")]),
         ], firstRequest: "{\n  \"version\": \"3\",\n  \"orders\": [\n    {\n      \"orderId\": \"DEMO-0000000\"\n    }\n  ]\n}")))

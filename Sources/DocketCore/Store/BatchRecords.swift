@@ -49,10 +49,17 @@ public struct BatchReport: Sendable {
     public var allTaken: Bool { outcomes.allSatisfy { $0.outcome.isTaken } }
 }
 
+extension BatchHistory {
+    public func batch(_ id: String) throws -> BatchReport? { try batch(id, failedOnly: false, limit: nil) }
+}
+
 /// Reading the batch history: the console's Batches and Batch screens.
 public protocol BatchHistory: Sendable {
     func batches(limit: Int) throws -> [BatchSummary]
-    func batch(_ id: String) throws -> BatchReport?
+    /// The batch with its outcomes; `failedOnly` keeps those that did not
+    /// make it (not accepted or exists), at most `limit` of them, so the
+    /// end of a million-order send need not read a million outcomes.
+    func batch(_ id: String, failedOnly: Bool, limit: Int?) throws -> BatchReport?
     /// Every request of a batch, in the order sent; without their bodies
     /// (empty) when only the list is shown.
     func requests(batch: String, withBodies: Bool) throws -> [RequestRecord]

@@ -34,41 +34,59 @@ public final class BatchComposer: Composer, @unchecked Sendable {
         config.targets.values.sorted { $0.name < $1.name }.map { TargetChoice(name: $0.name, dialect: $0.dialect, validator: try? $0.validator) }
     }
 
+    /// Reads the selection once, a page at a time, checking and splitting
+    /// it as a send would; keeps each order's key, the first requests and
+    /// the first refusals.
     public func plan(target name: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
         catching {
             let target = try config.target(name)
             let engine = try SubmissionEngine.forTarget(target, transport: PlanningOnly())
-            var selection: [StoredOrder] = []
-            try store.forEachOrder(query) { selection.append($0) }
-            let (skipped, requests) = engine.plan(selection.map(\.order))
+            var planner = engine.planner()
+            var keys: [OrderKey] = []
+            var requests: [[String]] = []
+            var requestCount = 0
+            var largest = 0
+            var firstOrders: [Order] = []
+            var skipped: [OrderOutcome] = []
+            var skippedCount = 0
+            func take() {
+                while let r = planner.next() {
+                    requestCount += 1
+                    largest = max(largest, r.count)
+                    if requests.count < ComposePlan.shownRequests { requests.append(r.map(\.externalId)) }
+                    if firstOrders.isEmpty { firstOrders = r }
+                }
+                let s = planner.takeSkipped()
+                skippedCount += s.count
+                skipped += s.prefix(max(0, ComposePlan.shownSkipped - skipped.count))
+            }
+            try store.forEachOrder(query) {
+                keys.append(OrderKey($0.order.externalId, version: $0.version))
+                planner.add($0.order)
+                take()
+            }
+            planner.finish()
+            take()
             var unchanged = 0
             if query.skipUnchangedRefusals {
                 var all = query
                 all.skipUnchangedRefusals = false
-                unchanged = try store.count(all) - selection.count
+                unchanged = try store.count(all) - keys.count
             }
-            let first = try requests.first.map { JSONWriter.string(try target.dialect.codec.encodeRequest($0, options: target.encodeOptions), pretty: true) }
-            return ComposePlan(target: name, dialect: target.dialect, query: query, orderCount: selection.count,
-                               requests: requests.map { $0.map(\.externalId) },
-                               versions: Dictionary(selection.map { ($0.order.externalId, $0.version) }, uniquingKeysWith: { a, _ in a }),
-                               skipped: skipped, unchangedRefused: unchanged, firstRequest: first ?? "")
+            let first = firstOrders.isEmpty ? "" : JSONWriter.string(try target.dialect.codec.encodeRequest(firstOrders, options: target.encodeOptions), pretty: true)
+            return ComposePlan(target: name, dialect: target.dialect, query: query, orderCount: keys.count, requests: requests,
+                               requestCount: requestCount, largestRequest: largest, keys: keys,
+                               skipped: skipped, skippedCount: skippedCount, unchangedRefused: unchanged, firstRequest: first)
         }
-    }
-
-    /// The plan's orders by id, as stored now.
-    func orders(_ ids: [String]) throws -> [StoredOrder] {
-        var found: [String: StoredOrder] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            try store.forEachOrder(OrderQuery(ids: chunk)) { found[$0.order.externalId] = $0 }
-        }
-        return ids.compactMap { found[$0] }
     }
 
     public func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError> {
         catching {
             let target = try config.target(plan.target)
-            guard plan.requests.indices.contains(index) else { throw DocketError("the batch has \(plan.requests.count) requests") }
-            let orders = try orders(plan.requests[index]).map(\.order)
+            guard plan.requests.indices.contains(index) else {
+                throw DocketError(index < plan.requestCount ? "only the first \(plan.requests.count) requests are shown" : "the batch has \(plan.requestCount) requests")
+            }
+            let orders = try store.orders(ids: plan.requests[index]).map(\.order)
             return JSONWriter.string(try target.dialect.codec.encodeRequest(orders, options: target.encodeOptions), pretty: true)
         }
     }
@@ -90,17 +108,15 @@ public final class BatchComposer: Composer, @unchecked Sendable {
         catching {
             let target = try config.target(plan.target)
             _ = try SubmissionEngine.url(for: target)
-            let ids = plan.requests.flatMap { $0 } + plan.skipped.map(\.externalId)
             // Each order at the version planned: a newer one is not what the
             // screen showed, and the claim leaves it out.
-            let stored = try orders(ids)
             let id = BatchRunner.newBatchId()
             let owner = BatchOwner.current()
-            let (claim, orders) = try BatchRunner.claim(journal: store, id: id, target: target, orders: stored.map(\.order),
-                                                        versions: stored.map { plan.versions[$0.order.externalId] ?? $0.version },
-                                                        owner: owner, recheck: plan.query)
+            let claim = try store.createBatch(id: id, target: target.name, dialect: target.dialect,
+                                              orders: plan.keys.map { ($0.externalId, $0.version) }, owner: owner, recheck: plan.query)
             let leftOut = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values))
-            guard !orders.isEmpty else { return SendStarted(batch: nil, leftOut: leftOut) }
+            guard !claim.claimed.isEmpty else { return SendStarted(batch: nil, leftOut: leftOut) }
+            let claimed = claim.claimed
             let store = self.store
             let transport = self.transport
             adjust(1)
@@ -111,14 +127,16 @@ public final class BatchComposer: Composer, @unchecked Sendable {
                     // Only the journal can fail from here, after requests went
                     // out: their outcomes stand, and the batch is ended.
                     do {
-                        _ = try await BatchRunner.run(engine: engine, journal: store, id: id, orders: orders, owner: owner)
+                        var pages = StoredOrderPages(store: store, ids: claimed)
+                        _ = try await BatchRunner.run(engine: engine, journal: store, id: id, total: claimed.count,
+                                                      pages: { try pages.next() }, owner: owner)
                     } catch {
                         try? store.finishBatch(id)
                     }
                 } catch {
                     // Nothing was sent: the target's settings are not usable.
-                    try? store.record(batch: id, target: target.name, [.outcomes(orders.map {
-                        OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [OrderIssue(code: "error", message: "\(error)")])
+                    try? store.record(batch: id, target: target.name, [.outcomes(claimed.map {
+                        OrderOutcome(externalId: $0, outcome: .notSaved, errors: [OrderIssue(code: "error", message: "\(error)")])
                     })])
                     try? store.finishBatch(id)
                 }
@@ -148,8 +166,9 @@ public final class BatchComposer: Composer, @unchecked Sendable {
 }
 
 /// Planning never sends; anything that tries is told so.
-struct PlanningOnly: HTTPTransport {
-    func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {
+public struct PlanningOnly: HTTPTransport {
+    public init() {}
+    public func send(_ request: HTTPRequestData, timeout: Double) async throws(TransportError) -> HTTPResponseData {
         throw .unreachable("planning only")
     }
 }

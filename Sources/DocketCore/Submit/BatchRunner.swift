@@ -93,6 +93,18 @@ public enum BatchRunner {
     /// returned, so the caller can say the record is incomplete.
     public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, orders: [Order], owner: BatchOwner,
                            progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) async throws -> [String] {
+        var pages = [orders][...]
+        return try await run(engine: engine, journal: journal, id: id, total: orders.count, pages: { pages.popFirst() },
+                             owner: owner, progress: progress)
+    }
+
+    /// Sends the `total` orders `pages` reads a page at a time (nil at the
+    /// end), as `run` does, holding only the requests in flight. A page
+    /// that cannot be read ends the batch after what is out was answered;
+    /// its orders stay claimed for `resume`, and the error is thrown.
+    public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, total: Int,
+                           pages: () throws -> [Order]?, owner: BatchOwner,
+                           progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) async throws -> [String] {
         let target = engine.target.name
         let beating = Task.detached {
             var owner = owner
@@ -104,12 +116,12 @@ public enum BatchRunner {
             }
         }
         defer { beating.cancel() }
-        let tracker = ProgressTracker(total: orders.count)
+        let tracker = ProgressTracker(total: total)
         // Only create-only targets need to know what may have gone out: an
         // upsert is simply sent again.
         let createOnly = !engine.target.dialect.updatesOrders
         let writer = JournalWriter(journal: journal, batch: id, target: target)
-        _ = await engine.run(orders) { event in
+        try await engine.run(pages: pages) { event in
             do {
                 switch event {
                 case .sending(_, _, let ids):

@@ -17,44 +17,69 @@ public struct TargetChoice: Sendable {
     public static let dialects = Dialect.allCases.map { TargetChoice(name: $0.rawValue, dialect: $0) }
 }
 
+/// An order of a selection at the version read.
+public struct OrderKey: Sendable, Equatable {
+    public var externalId: String
+    public var version: Int
+
+    public init(_ externalId: String, version: Int) {
+        self.externalId = externalId
+        self.version = version
+    }
+}
+
 /// What a batch would be, read once from the store: the orders it takes
 /// (with the version read, so a send never carries an order someone changed
 /// since), how they split into requests, and what fails local validation.
-/// The preview, `[`/`]` and the send all work from this one value.
+/// The preview, `[`/`]` and the send all work from this one value. It holds
+/// each order's key, not the order, and only the first requests and
+/// refusals in full, so a selection of any size can be composed.
 public struct ComposePlan: Sendable, Equatable {
+    public static let shownRequests = 100
+    public static let shownSkipped = 1000
+
     public var target: String
     public var dialect: Dialect
     /// The selection it was read by; a send checks each order still
     /// matches it.
     public var query: OrderQuery
     public var orderCount: Int
-    /// External ids of each request, in order.
+    /// External ids of the first requests (up to `shownRequests`), in order.
     public var requests: [[String]]
-    /// The version of each order as read.
-    public var versions: [String: Int]
+    /// How many requests the batch makes, and the most orders one carries.
+    public var requestCount: Int
+    public var largestRequest: Int
+    /// Every order of the selection at the version read: what a send claims.
+    public var keys: [OrderKey]
+    /// The first orders that fail local validation (up to `shownSkipped`),
+    /// and how many do.
     public var skipped: [OrderOutcome]
+    public var skippedCount: Int
     /// Orders refused by this target and unchanged since, left out
     /// (`R` again takes them too).
     public var unchangedRefused: Int
     /// The first request's JSON, pretty, as it would be sent.
     public var firstRequest: String
 
-    public init(target: String, dialect: Dialect, query: OrderQuery, orderCount: Int, requests: [[String]], versions: [String: Int],
-                skipped: [OrderOutcome], unchangedRefused: Int = 0, firstRequest: String) {
+    public init(target: String, dialect: Dialect, query: OrderQuery, orderCount: Int, requests: [[String]],
+                requestCount: Int? = nil, largestRequest: Int? = nil, keys: [OrderKey] = [],
+                skipped: [OrderOutcome], skippedCount: Int? = nil, unchangedRefused: Int = 0, firstRequest: String) {
         self.target = target
         self.dialect = dialect
         self.query = query
         self.orderCount = orderCount
         self.requests = requests
-        self.versions = versions
+        self.requestCount = requestCount ?? requests.count
+        self.largestRequest = largestRequest ?? requests.map(\.count).max() ?? 0
+        self.keys = keys
         self.skipped = skipped
+        self.skippedCount = skippedCount ?? skipped.count
         self.unchangedRefused = unchangedRefused
         self.firstRequest = firstRequest
     }
 
-    public var requestSizes: [Int] { requests.map(\.count) }
     /// Orders that would go out.
-    public var sendable: Int { orderCount - skipped.count }
+    public var sendable: Int { orderCount - skippedCount }
 }
 
 /// What a send started: the new batch, and why orders of the plan were

@@ -166,64 +166,92 @@ public struct SubmissionEngine: Sendable {
 
     /// The local check and the requests the orders would go out in.
     public func plan(_ orders: [Order]) -> (skipped: [OrderOutcome], requests: [[Order]]) {
-        var selection = OrderValidator.Selection(validator: validator)
-        var skipped: [OrderOutcome] = []
-        var good: [Order] = []
-        for order in orders {
-            let issues = checkLocally ? selection.check(order) : []
-            if issues.isEmpty { good.append(order) } else {
-                skipped.append(OrderOutcome(externalId: order.externalId, outcome: .skipped, errors: issues))
-            }
-        }
-        // Mirakl's origin belongs to the request: one origin per request.
-        var groups: [[Order]] = [good]
-        if dialect == .mirakl {
-            var byOrigin: [Origin: [Order]] = [:]
-            var keys: [Origin] = []
-            for o in good {
-                let origin = o.origin ?? options.defaultOrigin ?? Origin()
-                if byOrigin[origin] == nil { keys.append(origin) }
-                byOrigin[origin, default: []].append(o)
-            }
-            groups = keys.map { byOrigin[$0]! }
-        }
+        var planner = planner()
         var requests: [[Order]] = []
-        for group in groups {
-            var i = 0
-            while i < group.count {
-                requests.append(Array(group[i..<min(i + settings.batchSize, group.count)]))
-                i += settings.batchSize
-            }
+        for order in orders {
+            planner.add(order)
+            while let r = planner.next() { requests.append(r) }
         }
-        return (skipped, requests)
+        planner.finish()
+        while let r = planner.next() { requests.append(r) }
+        return (planner.takeSkipped(), requests)
     }
+
+    /// A planner with this engine's rules and sizes.
+    public func planner() -> RequestPlanner { RequestPlanner(engine: self) }
 
     /// Runs the submission; `report` hears of every request and outcome as
     /// they happen. Returns every order's outcome.
     public func run(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
-        // What an earlier run may have created and cannot be sent again
-        // safely is settled as unknown, not sent.
-        let held = orders.filter { possiblySent.contains($0.externalId) && !canResend($0) }.map(mayExist)
-        let heldIds = Set(held.map(\.externalId))
-        if !held.isEmpty { await report(.outcomes(held)) }
-        let (skipped, requests) = plan(heldIds.isEmpty ? orders : orders.filter { !heldIds.contains($0.externalId) })
-        if !skipped.isEmpty { await report(.outcomes(skipped)) }
-        var results = held + skipped
-        await withTaskGroup(of: [OrderOutcome].self) { group in
-            var next = 0
-            func start() {
-                guard next < requests.count else { return }
-                let chunk = requests[next]
-                next += 1
-                group.addTask { await send(chunk, depth: 0, report: report) }
+        let collected = OutcomeCollector()
+        var pages = [orders][...]
+        _ = try? await run(pages: { pages.popFirst() }) { event in
+            switch event {
+            case .sending: break
+            case .response(_, let settled), .outcomes(let settled): await collected.add(settled)
             }
-            for _ in 0..<max(1, settings.concurrency) { start() }
-            while let done = await group.next() {
-                results += done
-                start()
+            await report(event)
+        }
+        return await collected.all
+    }
+
+    /// Runs the submission over orders read a page at a time (`pages`
+    /// returns nil at the end), checking and splitting them as requests
+    /// free up, so memory holds the requests in flight rather than the
+    /// batch. Outcomes go only to `report`. Returns how many orders it
+    /// settled; throws what `pages` throws, after the requests already
+    /// out have been answered.
+    @discardableResult
+    public func run(pages: () throws -> [Order]?, report: @escaping @Sendable (SubmissionEvent) async -> Void) async throws -> Int {
+        var planner = planner()
+        var settled = 0
+        var pageError: (any Error)?
+        var exhausted = false
+        /// The next request: orders are read and checked until one is full.
+        func nextRequest() async -> [Order]? {
+            while true {
+                if let r = planner.next() { return r }
+                if exhausted { return nil }
+                do {
+                    if let page = try pages() {
+                        // What an earlier run may have created and cannot
+                        // be sent again safely is settled as unknown, not sent.
+                        var held: [OrderOutcome] = []
+                        for order in page {
+                            if !possiblySent.isEmpty && possiblySent.contains(order.externalId) && !canResend(order) {
+                                held.append(mayExist(order))
+                            } else {
+                                planner.add(order)
+                            }
+                        }
+                        let skipped = planner.takeSkipped()
+                        if !held.isEmpty { settled += held.count; await report(.outcomes(held)) }
+                        if !skipped.isEmpty { settled += skipped.count; await report(.outcomes(skipped)) }
+                        continue
+                    }
+                } catch {
+                    pageError = error
+                }
+                exhausted = true
+                planner.finish()
             }
         }
-        return results
+        await withTaskGroup(of: Int.self) { group in
+            var running = 0
+            func start() async {
+                guard let chunk = await nextRequest() else { return }
+                running += 1
+                group.addTask { await send(chunk, depth: 0, report: report).count }
+            }
+            for _ in 0..<max(1, settings.concurrency) { await start() }
+            while running > 0, let done = await group.next() {
+                running -= 1
+                settled += done
+                await start()
+            }
+        }
+        if let pageError { throw pageError }
+        return settled
     }
 
     /// Whether sending this order again after an unanswered send is safe:
@@ -450,6 +478,11 @@ public struct SubmissionEngine: Sendable {
         let ceiling = min(10, settings.baseDelay * pow(2, Double(attempt - 1)))
         return Double.random(in: (ceiling / 2)...ceiling)
     }
+}
+
+actor OutcomeCollector {
+    var all: [OrderOutcome] = []
+    func add(_ o: [OrderOutcome]) { all += o }
 }
 
 actor Counter {

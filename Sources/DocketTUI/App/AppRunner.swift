@@ -9,9 +9,7 @@ public struct EffectRunner: Sendable {
     public let composer: (any Composer)?
     public static let defaultPageSize = 200
     public var pageSize = defaultPageSize
-    /// The most orders Compose takes: planning reads and checks every order
-    /// of the selection while the console waits, so a whole million-order
-    /// store is refused with a way to narrow it, not loaded.
+    /// The most orders a fix previews and saves at a time.
     public var composeLimit = 20_000
     /// The most failures the Errors view groups (newest first).
     public var failureLimit = 200_000
@@ -87,7 +85,6 @@ public struct EffectRunner: Sendable {
                 return .fixSaved(FixResult.save(preview, to: store))
             case .plan(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
-                try checkComposeSize(query)
                 return try .planned(composer.plan(target: target, query: query).get())
             case .showRequest(let index, let plan):
                 guard let composer else { return .failed("Sending is not available here.") }
@@ -101,16 +98,6 @@ public struct EffectRunner: Sendable {
             }
         } catch {
             return .failed("\(error)")
-        }
-    }
-
-    func checkComposeSize(_ query: OrderQuery) throws {
-        guard try store.count(query, atMost: composeLimit + 1) <= composeLimit else {
-            throw DocketError("""
-                This selection has more than \(composeLimit) orders, the most the console composes at a time. \
-                Narrow it (/ to search, :status, :outcome or :target to filter, m to mark orders), \
-                or send it with docket submit --target T.
-                """)
         }
     }
 

@@ -26,13 +26,15 @@ enum ComposeKeys {
             return []
         },
         KeyBinding([.char("]"), .char("["), .char("n"), .char("p")], "] [ n p", "the next or previous request", bar: "requests",
-                   when: { ($0.plan?.requestSizes.count ?? 0) > 1 }) { s, key in
-            guard let plan = s.plan, !plan.requestSizes.isEmpty else { return [] }
+                   when: { ($0.plan?.requests.count ?? 0) > 1 }) { s, key in
+            guard let plan = s.plan, !plan.requests.isEmpty else { return [] }
             let current = s.shownRequest?.index ?? 0
             let step = (key == .char("]") || key == .char("n")) ? 1 : -1
-            let next = min(max(0, current + step), plan.requestSizes.count - 1)
+            let next = min(max(0, current + step), plan.requests.count - 1)
             guard next != current else {
-                s.message = step > 0 ? "That is the last request." : "That is the first request."
+                s.message = step < 0 ? "That is the first request."
+                    : plan.requestCount > plan.requests.count ? "The first \(plan.requests.count) of \(plan.requestCount) requests can be shown here; docket export --as \(plan.target) writes them all."
+                    : "That is the last request."
                 return []
             }
             return [.showRequest(next, plan)]
@@ -40,7 +42,7 @@ enum ComposeKeys {
         KeyBinding([.char("v")], "v", "the request shown, whole, in the pager (/ finds, n again)", bar: "whole",
                    when: { $0.shownRequest != nil }) { s, _ in
             guard let shown = s.shownRequest, let plan = s.plan else { return [] }
-            Reducer.openPager(&s, PagerState(title: "Request \(shown.index + 1) of \(plan.requestSizes.count) to \(plan.target), as it will be sent",
+            Reducer.openPager(&s, PagerState(title: "Request \(shown.index + 1) of \(plan.requestCount) to \(plan.target), as it will be sent",
                                              lines: shown.lines.map { ($0, .normal) }, returnTo: .compose))
             return []
         },

@@ -46,13 +46,15 @@ enum ComposeView {
             : !s.orders.marked.isEmpty ? "\(n) of the \(Plural.orders(s.orders.marked.count)) marked \(are) OPEN, in the view, and not yet at \(plan.target):"
             : "\(n) OPEN \(n == 1 ? "order" : "orders") in the current view not yet at \(plan.target):"
         lines.append((what, .normal))
-        lines.append(("\(Plural.orders(sendable)) to send in \(Plural.of(plan.requestSizes.count, "request"))"
-                      + (plan.requestSizes.isEmpty ? "." : " of up to \(Plural.orders(plan.requestSizes.max()!))."), .normal))
+        lines.append(("\(Plural.orders(sendable)) to send in \(Plural.of(plan.requestCount, "request"))"
+                      + (plan.requestCount == 0 ? "." : " of up to \(Plural.orders(plan.largestRequest))."), .normal))
         if plan.unchangedRefused > 0 {
             lines.append(("\(Plural.orders(plan.unchangedRefused)) refused by \(plan.target) and unchanged since left out: R again sends them too.", .dim))
         }
-        if !plan.skipped.isEmpty {
-            lines.append(("\(plan.skipped.count) fail\(plan.skipped.count == 1 ? "s" : "") local validation and will be skipped:", .normal))
+        if plan.skippedCount > 0 {
+            let listed = min(plan.skipped.count, 200)
+            lines.append(("\(plan.skippedCount) fail\(plan.skippedCount == 1 ? "s" : "") local validation and will be skipped"
+                          + (listed < plan.skippedCount ? " (the first \(listed) below; docket validate lists them all):" : ":"), .normal))
         }
         for o in plan.skipped.prefix(200) {
             lines.append(("  \(o.externalId)", .outcomeRejected))
@@ -60,8 +62,9 @@ enum ComposeView {
         }
         if let index = s.shownRequest?.index {
             lines.append(("", .normal))
-            let count = plan.requestSizes.count
-            lines.append((count > 1 ? "Request \(index + 1) of \(count) (\(Plural.orders(plan.requestSizes[index]))), as it will be sent; ] and [ for the others:"
+            let count = plan.requestCount
+            let size = plan.requests.indices.contains(index) ? plan.requests[index].count : 0
+            lines.append((count > 1 ? "Request \(index + 1) of \(count) (\(Plural.orders(size))), as it will be sent; ] and [ for the others:"
                           : "The request, as it will be sent:", .header))
         }
         return lines
