@@ -81,9 +81,9 @@ struct Resume: AsyncParsableCommand {
         }
         let bar = ProgressBar(enabled: !json)
         // The orders are read a page at a time as they go out.
-        var pages = StoredOrderPages(store: store, ids: pending.map(\.externalId))
+        let pages = StoredOrderPages(store: store, ids: pending.map(\.externalId))
         let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, total: pending.count,
-                                                 pages: { try pages.next() }, owner: owner) { bar.show($0) }
+                                                 pages: { try await pages.next() }, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         guard let done = try store.batch(id, failedOnly: !json, limit: json ? nil : 201) else {

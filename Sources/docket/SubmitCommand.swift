@@ -100,7 +100,7 @@ struct Submit: AsyncParsableCommand {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation
 
-        if dryRun { return try dryRun(keys.map(\.externalId), engine, target, settings, store) }
+        if dryRun { return try await dryRun(keys.map(\.externalId), engine, target, settings, store) }
 
         let batchId = BatchRunner.newBatchId()
         let owner = BatchOwner.current()
@@ -112,9 +112,9 @@ struct Submit: AsyncParsableCommand {
             return 0
         }
         let bar = ProgressBar(enabled: !json)
-        var pages = StoredOrderPages(store: store, ids: claim.claimed)
+        let pages = StoredOrderPages(store: store, ids: claim.claimed)
         let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, total: claim.claimed.count,
-                                                 pages: { try pages.next() }, owner: owner) { bar.show($0) }
+                                                 pages: { try await pages.next() }, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         // The JSON lists every outcome; the text only what did not make it.
@@ -135,9 +135,9 @@ struct Submit: AsyncParsableCommand {
 
     /// What would go out, planned from the store a page at a time.
     func dryRun(_ ids: [String], _ engine: SubmissionEngine, _ target: TargetConfig, _ settings: SubmissionSettings,
-                _ store: any DocketStore) throws -> Int32 {
+                _ store: any DocketStore) async throws -> Int32 {
         var planner = engine.planner()
-        var pages = StoredOrderPages(store: store, ids: ids)
+        let pages = StoredOrderPages(store: store, ids: ids)
         var requests = 0
         var firstRequests: [(first: String, last: String, count: Int)] = []
         var skipped: [OrderOutcome] = []
@@ -150,7 +150,7 @@ struct Submit: AsyncParsableCommand {
             }
             skipped += planner.takeSkipped()
         }
-        while let page = try pages.next() {
+        while let page = try await pages.next() {
             for order in page { planner.add(order) }
             take()
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reading a large selection without holding it: the keys of what it
 /// matches, and the orders of a list of ids a page at a time.
 extension OrderStoring {
@@ -37,12 +39,21 @@ extension OrderStoring {
 }
 
 /// The orders of a list of ids, read from the store a page at a time: what
-/// a batch sends from, so it holds a page, not the batch.
-public struct StoredOrderPages {
+/// a batch sends from, so it holds a page, not the batch. The next page is
+/// read ahead on a thread of its own (SQLite calls block, and requests in
+/// flight need Swift's few concurrency threads) while this one goes out.
+public final class StoredOrderPages: @unchecked Sendable {
     let store: any OrderStoring
     let ids: [String]
     let size: Int
-    var at = 0
+    private let queue = DispatchQueue(label: "docket.pages")
+    private let lock = NSLock()
+    /// Guarded by `lock`: where the next read starts, the page read ahead
+    /// (or its error), and who waits for it.
+    private var at = 0
+    private var ahead: Result<[Order]?, any Error>?
+    private var reading = false
+    private var waiter: CheckedContinuation<Result<[Order]?, any Error>, Never>?
 
     public init(store: any OrderStoring, ids: [String], size: Int = 1000) {
         self.store = store
@@ -50,11 +61,46 @@ public struct StoredOrderPages {
         self.size = size
     }
 
-    public mutating func next() throws -> [Order]? {
-        guard at < ids.count else { return nil }
+    /// The next page, nil after the last.
+    public func next() async throws -> [Order]? {
+        let result: Result<[Order]?, any Error> = await withCheckedContinuation { c in
+            lock.lock()
+            if let ready = ahead {
+                ahead = nil
+                lock.unlock()
+                c.resume(returning: ready)
+            } else {
+                waiter = c
+                lock.unlock()
+            }
+            readAhead()
+        }
+        return try result.get()
+    }
+
+    /// Starts reading the next page unless one is being read or waits.
+    private func readAhead() {
+        lock.lock()
+        guard !reading, ahead == nil || waiter != nil else { lock.unlock(); return }
+        reading = true
+        let start = at
         let end = min(at + size, ids.count)
-        let page = try store.orders(ids: ids[at..<end]).map(\.order)
         at = end
-        return page
+        lock.unlock()
+        queue.async { [self] in
+            let result: Result<[Order]?, any Error> = start >= ids.count ? .success(nil)
+                : Result { try store.orders(ids: ids[start..<end]).map(\.order) }
+            lock.lock()
+            reading = false
+            if let w = waiter {
+                waiter = nil
+                lock.unlock()
+                w.resume(returning: result)
+                readAhead()
+            } else {
+                ahead = result
+                lock.unlock()
+            }
+        }
     }
 }

@@ -127,9 +127,9 @@ public final class BatchComposer: Composer, @unchecked Sendable {
                     // Only the journal can fail from here, after requests went
                     // out: their outcomes stand, and the batch is ended.
                     do {
-                        var pages = StoredOrderPages(store: store, ids: claimed)
+                        let pages = StoredOrderPages(store: store, ids: claimed)
                         _ = try await BatchRunner.run(engine: engine, journal: store, id: id, total: claimed.count,
-                                                      pages: { try pages.next() }, owner: owner)
+                                                      pages: { try await pages.next() }, owner: owner)
                     } catch {
                         try? store.finishBatch(id)
                     }

@@ -103,7 +103,7 @@ public enum BatchRunner {
     /// that cannot be read ends the batch after what is out was answered;
     /// its orders stay claimed for `resume`, and the error is thrown.
     public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, total: Int,
-                           pages: () throws -> [Order]?, owner: BatchOwner,
+                           pages: () async throws -> [Order]?, owner: BatchOwner,
                            progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) async throws -> [String] {
         let target = engine.target.name
         let beating = Task.detached {

@@ -202,7 +202,7 @@ public struct SubmissionEngine: Sendable {
     /// settled; throws what `pages` throws, after the requests already
     /// out have been answered.
     @discardableResult
-    public func run(pages: () throws -> [Order]?, report: @escaping @Sendable (SubmissionEvent) async -> Void) async throws -> Int {
+    public func run(pages: () async throws -> [Order]?, report: @escaping @Sendable (SubmissionEvent) async -> Void) async throws -> Int {
         var planner = planner()
         var settled = 0
         var pageError: (any Error)?
@@ -213,7 +213,7 @@ public struct SubmissionEngine: Sendable {
                 if let r = planner.next() { return r }
                 if exhausted { return nil }
                 do {
-                    if let page = try pages() {
+                    if let page = try await pages() {
                         // What an earlier run may have created and cannot
                         // be sent again safely is settled as unknown, not sent.
                         var held: [OrderOutcome] = []
