@@ -98,6 +98,20 @@ import Testing
 @Suite struct BatchWatchTests {
     /// A running batch is watched by reading what changed since the last
     /// look; what it shows is what a full load would.
+    /// A batch this console sends says how fast the target lets it go.
+    @Test func aBatchSentFromHereShowsItsPace() throws {
+        let s = try store(4)
+        try s.createBatch(id: "BP", target: "cropster", dialect: .cropster, externalIds: ["ORD-0000000", "ORD-0000001"])
+        let runner = EffectRunner(store: s)
+        var state = AppState(width: 120, height: 30)
+        runner.start(&state)
+        for k in [Key.char("b"), .enter] { runner.apply(.key(k), to: &state) }
+        #expect(!Render.draw(state).text.contains("at once"))
+        state.paces = ["BP": Pace(concurrency: 2, maxConcurrency: 4, rateLimit: 5, throttled: 3)]
+        let line = Render.draw(state).text.split(separator: "\n")[1]
+        #expect(line.contains("0% · 2 of 4 at once, ≤ 5 req/s, 3 × 429 · 2 orders"), "\(line)")
+    }
+
     @Test func aRunningBatchIsReadOnFromWhereItWasNotLoadedWhole() throws {
         let s = try store(40)
         let ids = (0..<40).map { String(format: "ORD-%07d", $0) }

@@ -11,6 +11,7 @@ public final class BatchComposer: Composer, @unchecked Sendable {
     let transport: any HTTPTransport
     private let lock = NSLock()
     private var running = 0
+    private var pacesByBatch: [String: Pace] = [:]
 
     public init(config: DocketConfig, store: any Store, transport: any HTTPTransport) {
         self.config = config
@@ -22,6 +23,18 @@ public final class BatchComposer: Composer, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return running
+    }
+
+    public var paces: [String: Pace] {
+        lock.lock()
+        defer { lock.unlock() }
+        return pacesByBatch
+    }
+
+    func setPace(_ batch: String, _ pace: Pace?) {
+        lock.lock()
+        pacesByBatch[batch] = pace
+        lock.unlock()
     }
 
     func adjust(_ delta: Int) {
@@ -121,15 +134,21 @@ public final class BatchComposer: Composer, @unchecked Sendable {
             let transport = self.transport
             adjust(1)
             Task.detached { [self] in
-                defer { adjust(-1) }
+                defer {
+                    adjust(-1)
+                    setPace(id, nil)
+                }
                 do {
                     let engine = try SubmissionEngine.forTarget(target, transport: transport)
+                    setPace(id, await engine.pacer.pace)
                     // Only the journal can fail from here, after requests went
                     // out: their outcomes stand, and the batch is ended.
                     do {
                         let pages = StoredOrderPages(store: store, ids: claimed)
                         _ = try await BatchRunner.run(engine: engine, journal: store, id: id, total: claimed.count,
-                                                      pages: { try await pages.next() }, owner: owner)
+                                                      pages: { try await pages.next() }, owner: owner) { [self] progress in
+                            if let pace = progress.pace { setPace(id, pace) }
+                        }
                     } catch {
                         try? store.finishBatch(id)
                     }

@@ -107,12 +107,16 @@ public protocol Composer: Sendable {
     func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError>
     /// Batches this process is still sending.
     var sending: Int { get }
+    /// How fast each batch this process is sending goes now, by batch id.
+    var paces: [String: Pace] { get }
     /// Starts looking up the batch's `unknown` orders at its target (those
     /// its API can be asked about); returns at once with what it does.
     func reconcile(batch: BatchSummary) -> Result<String, DocketError>
 }
 
 extension Composer {
+    public var paces: [String: Pace] { [:] }
+
     public func reconcile(batch: BatchSummary) -> Result<String, DocketError> {
         .failure(DocketError("Looking orders up is not available here."))
     }

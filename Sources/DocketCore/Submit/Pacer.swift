@@ -10,6 +10,13 @@ public struct Pace: Sendable, Equatable {
     /// 429 answers so far.
     public var throttled: Int
 
+    public init(concurrency: Int, maxConcurrency: Int, rateLimit: Double?, throttled: Int) {
+        self.concurrency = concurrency
+        self.maxConcurrency = maxConcurrency
+        self.rateLimit = rateLimit
+        self.throttled = throttled
+    }
+
     /// "4 at once", "2 of 4 at once (12 × 429)", "≤ 5 req/s".
     public var text: String {
         var parts = [concurrency < maxConcurrency ? "\(concurrency) of \(maxConcurrency) at once" : "\(concurrency) at once"]

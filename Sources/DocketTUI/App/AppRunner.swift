@@ -104,6 +104,7 @@ public struct EffectRunner: Sendable {
     /// Applies an action and runs every effect it causes, to quiescence.
     public func apply(_ action: Action, to state: inout AppState) {
         state.sending = composer?.sending ?? 0
+        state.paces = composer?.paces ?? [:]
         var queue = Reducer.reduce(&state, action)
         while !queue.isEmpty {
             let effect = queue.removeFirst()

@@ -60,6 +60,9 @@ public struct AppState: Sendable {
     public var shownRequest: (index: Int, lines: [String])?
     /// Set by the runner before each key: batches still being sent here.
     public var sending = 0
+    /// How fast each batch this process sends goes now (the Batch screen's
+    /// progress line says it).
+    public var paces: [String: Pace] = [:]
     /// `q` was pressed while sending; a second `q` quits.
     public var confirmQuit = false
     /// Compose was opened for one batch's failures ("retry what failed"):

@@ -37,6 +37,7 @@ public final class EventLoop {
         var state = initial
         state.targets = runner.composer?.targets ?? []
         state.sending = runner.composer?.sending ?? 0
+        state.paces = runner.composer?.paces ?? [:]
         state.readOnly = (runner.store as? any DocketStore)?.isReadOnly ?? false
         dispatch(Reducer.start(&state))
         var waiting: (kind: String, since: ContinuousClock.Instant)? = ("first", began)
@@ -52,6 +53,7 @@ public final class EventLoop {
             for action in inbox.take() {
                 pending -= 1
                 state.sending = runner.composer?.sending ?? 0
+                state.paces = runner.composer?.paces ?? [:]
                 dispatch(Reducer.reduce(&state, action))
                 changed = true
             }
@@ -68,6 +70,7 @@ public final class EventLoop {
                 let kind = Self.kind(of: key, in: state)
                 let asking = state.confirmSend
                 state.sending = runner.composer?.sending ?? 0
+                state.paces = runner.composer?.paces ?? [:]
                 dispatch(Reducer.reduce(&state, .key(key)))
                 backend.draw(Render.draw(state))
                 // Keys typed ahead of a question never answer it.
@@ -88,6 +91,7 @@ public final class EventLoop {
                 // comes less often, so keys stay quick.
                 let start = ContinuousClock.now
                 state.sending = sending
+                state.paces = runner.composer?.paces ?? [:]
                 dispatch(Reducer.reduce(&state, .tick))
                 backend.draw(Render.draw(state))
                 lastTick = ContinuousClock.now - start

@@ -31,6 +31,8 @@ enum BatchView {
             let filled = Int(fraction * 20)
             x += g.put("[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled) + "] ", x: x, y: y, role: .outcomeAccepted)
             x += g.put("\(Int(fraction * 100))% · ", x: x, y: y, role: .dim)
+            // Sent from this console: how fast the target lets it go.
+            if let pace = s.paces[b.id] { x += g.put("\(pace.text) · ", x: x, y: y, role: .dim) }
         }
         let state = b.finishedAt.map { "  finished \($0)" } ?? "  sending; it fills in as answers arrive"
         g.put("\(Plural.orders(b.orderCount)): \(countsText(b.counts))\(state)"
