@@ -87,6 +87,9 @@ let package = Package(
         // A crash handler that ends ncurses first: C, since a signal handler
         // must not run Swift.
         .target(name: "CCrashRestore", dependencies: ["CNCurses"]),
+        // mallopt(M_ARENA_MAX) for the docket binary: glibc's header is not
+        // in Swift's Glibc module.
+        .target(name: "CMallocArenas"),
         .target(
             name: "DocketTerminal",
             dependencies: ["CNCurses", "CCrashRestore", "DocketTUI"],
@@ -95,6 +98,7 @@ let package = Package(
             name: "docket",
             dependencies: [
                 "DocketCore", "DocketStore", "DocketPostgres", "DocketConfig", "DocketTUI", "DocketTerminal", "DocketHTTP", "DocketSandbox",
+                "CMallocArenas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -20,48 +20,65 @@ extension SQLiteOrderStore: DocketStore {
     /// million orders costs SQLite's time, not a statement per order.
     public func createBatch(id: String, target: String, dialect: Dialect, orders: [(externalId: String, version: Int)],
                             owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim {
-        let ids = JSONWriter.string(.array(orders.map { .string($0.externalId) }))
-        return try write { db in
+        try write { db in
             var claim = BatchClaim()
-            for row in try Row.fetchAll(db, sql: """
-                SELECT bo.external_id, bo.batch_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
-                WHERE b.finished_at IS NULL AND b.target = ? AND bo.external_id IN (SELECT value FROM json_each(?))
-                """, arguments: [target, ids]) {
-                claim.busy[row[0]] = row[1]
-            }
-            // Still there, at the version read, and (for a selection by
-            // filter) still selected by it. CROSS JOIN keeps the list
-            // outside: SQLite cannot index json_each.
-            let (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
-            var now: [String: Int] = [:]
-            now.reserveCapacity(orders.count)
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT orders.external_id, orders.version FROM json_each(?) j CROSS JOIN orders ON orders.external_id = j.value
-                WHERE \(filterSQL)
-                """, arguments: [ids] + args)
-            while let row = try rows.next() { now[row[0]] = row[1] }
-            var claimed: [(externalId: String, version: Int)] = []
-            claimed.reserveCapacity(orders.count)
-            for o in orders where claim.busy[o.externalId] == nil {
-                if now[o.externalId] == o.version { claimed.append(o) } else { claim.changed.append(o.externalId) }
-            }
-            claim.claimed = claimed.map(\.externalId)
-            guard !claimed.isEmpty else { return claim }
             let stamp = Self.now()
             try db.execute(sql: """
                 INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, target, dialect.rawValue, stamp, claimed.count, owner.host, owner.pid, owner.heartbeat])
-            // Each element a small [id, version] pair: json_extract on one
-            // element, never on the whole list per row.
-            let pairs = JSONWriter.string(.array(claimed.map { .array([.string($0.externalId), .number(String($0.version))]) }))
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
-                    SELECT ?, json_extract(value, '$[0]'), key, 'pending', ?, json_extract(value, '$[1]') FROM json_each(?)
-                """, arguments: [id, stamp, pairs])
+                VALUES (?, ?, ?, ?, 0, ?, ?, ?)
+                """, arguments: [id, target, dialect.rawValue, stamp, owner.host, owner.pid, owner.heartbeat])
+            let (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
+            // A slice at a time, in the one transaction: what each statement
+            // reads and builds stays small for a selection of any size.
+            var position = 0
+            for start in stride(from: 0, to: orders.count, by: Self.claimSlice) {
+                let slice = orders[start..<min(start + Self.claimSlice, orders.count)]
+                let ids = JSONWriter.string(.array(slice.map { .string($0.externalId) }))
+                var busy: [String: String] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT bo.external_id, bo.batch_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
+                    WHERE b.finished_at IS NULL AND b.target = ? AND b.id <> ? AND bo.external_id IN (SELECT value FROM json_each(?))
+                    """, arguments: [target, id, ids]) {
+                    busy[row[0]] = row[1]
+                }
+                // Still there, at the version read, and (for a selection by
+                // filter) still selected by it. CROSS JOIN keeps the list
+                // outside: SQLite cannot index json_each.
+                var now: [String: Int] = [:]
+                now.reserveCapacity(slice.count)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT orders.external_id, orders.version FROM json_each(?) j CROSS JOIN orders ON orders.external_id = j.value
+                    WHERE \(filterSQL)
+                    """, arguments: [ids] + args)
+                while let row = try rows.next() { now[row[0]] = row[1] }
+                var claimed: [(externalId: String, version: Int)] = []
+                claimed.reserveCapacity(slice.count)
+                for o in slice {
+                    if let other = busy[o.externalId] { claim.busy[o.externalId] = other }
+                    else if now[o.externalId] == o.version { claimed.append(o) } else { claim.changed.append(o.externalId) }
+                }
+                guard !claimed.isEmpty else { continue }
+                claim.claimed += claimed.map(\.externalId)
+                // Each element a small [id, version] pair: json_extract on one
+                // element, never on the whole list per row.
+                let pairs = JSONWriter.string(.array(claimed.map { .array([.string($0.externalId), .number(String($0.version))]) }))
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
+                        SELECT ?, json_extract(value, '$[0]'), ? + key, 'pending', ?, json_extract(value, '$[1]') FROM json_each(?)
+                    """, arguments: [id, position, stamp, pairs])
+                position += claimed.count
+            }
+            if claim.claimed.isEmpty {
+                try db.execute(sql: "DELETE FROM batches WHERE id = ?", arguments: [id])
+            } else {
+                try db.execute(sql: "UPDATE batches SET order_count = ? WHERE id = ?", arguments: [claim.claimed.count, id])
+            }
             return claim
         }
     }
+
+    /// Orders a claim checks and writes per statement.
+    static let claimSlice = 10_000
 
     /// A batch of these orders, as they are now, owned by this process:
     /// for tools and tests that journal a batch of their own.

@@ -160,6 +160,22 @@ extension SQLiteOrderStore {
         }
     }
 
+    public func forEachKey(_ q: OrderQuery, _ body: (_ externalId: String, _ version: Int) throws -> Void) throws {
+        var (whereSQL, args) = Self.filter(q)
+        whereSQL += " AND external_id > ?"
+        var last = ""
+        while true {
+            let rows = try read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT external_id, version FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT 10000
+                    """, arguments: args + [last])
+            }
+            for row in rows { try body(row["external_id"], row["version"]) }
+            guard let final = rows.last else { return }
+            last = final["external_id"]
+        }
+    }
+
     /// FTS5's own integrity check of the search index against the orders.
     public func searchIndexIsConsistent() throws -> Bool {
         do {

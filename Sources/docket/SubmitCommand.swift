@@ -83,7 +83,7 @@ struct Submit: AsyncParsableCommand {
             return 0
         }
         return try await withTransport(settings) { transport in
-            try await send(keys, target, settings, store, transport, recheck: q)
+            try await send(&keys, target, settings, store, transport, recheck: q)
         }
     }
 
@@ -95,7 +95,8 @@ struct Submit: AsyncParsableCommand {
         return .object(value)
     }
 
-    func send(_ keys: [(externalId: String, version: Int)], _ target: TargetConfig, _ settings: SubmissionSettings,
+    /// `keys` is emptied once claimed: the claim's own list is what is sent.
+    func send(_ keys: inout [(externalId: String, version: Int)], _ target: TargetConfig, _ settings: SubmissionSettings,
               _ store: any DocketStore, _ transport: AsyncHTTPTransport, recheck: OrderQuery) async throws -> Int32 {
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
         engine.checkLocally = !skipValidation
@@ -106,6 +107,7 @@ struct Submit: AsyncParsableCommand {
         let owner = BatchOwner.current()
         let claim = try store.createBatch(id: batchId, target: target.name, dialect: target.dialect, orders: keys,
                                           owner: owner, recheck: recheck)
+        keys = []
         if let why = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values)) { printError(why) }
         guard !claim.claimed.isEmpty else {
             if json { print(JSONWriter.string(Self.emptyReport(target), pretty: true)) } else { print("Nothing sent.") }

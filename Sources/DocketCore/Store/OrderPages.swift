@@ -4,7 +4,8 @@ import Foundation
 /// matches, and the orders of a list of ids a page at a time.
 extension OrderStoring {
     /// Each matching order's external id and version, in external id order,
-    /// read a page of summaries at a time (no order is decoded).
+    /// read a page of summaries at a time (no order is decoded). A store
+    /// that can select the two columns alone does better.
     public func forEachKey(_ query: OrderQuery, _ body: (_ externalId: String, _ version: Int) throws -> Void) throws {
         var q = query
         q.sort = .externalId

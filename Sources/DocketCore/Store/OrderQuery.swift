@@ -271,6 +271,9 @@ public protocol OrderStoring: Sendable {
     func save(_ order: Order, expectedVersion: Int, source: String) throws -> StoredOrder
     /// Every order matching `query`, in its order, a page at a time.
     func forEachOrder(_ query: OrderQuery, _ body: (StoredOrder) throws -> Void) throws
+    /// Each matching order's external id and version, in external id
+    /// order, without reading the orders themselves.
+    func forEachKey(_ query: OrderQuery, _ body: (_ externalId: String, _ version: Int) throws -> Void) throws
 }
 
 extension OrderStoring {
