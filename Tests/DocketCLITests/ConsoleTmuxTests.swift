@@ -38,7 +38,7 @@ struct Tmux {
     /// Waits until the screen shows `text` (the console draws asynchronously).
     /// Waits until every text is on screen at once: a capture can land while
     /// ncurses is still drawing, so one text is not proof of the rest.
-    func wait(for texts: String..., timeout: Double = 10) throws -> String {
+    func wait(for texts: String..., timeout: Double = 20) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {

@@ -127,16 +127,23 @@ public enum BatchRunner {
                 case .sending(_, _, let ids):
                     if createOnly { try await writer.write(.sending(ids)) }
                 case .response(let record, let settled):
-                    try await writer.write(.response(record, settled: settled))
+                    // Off the request path: the next request need not wait
+                    // for this answer's commit. Were the process to die
+                    // first, its orders read as pending and go again, as
+                    // for an answer lost on the wire; a `.sending` entry,
+                    // which must be in the store before anything goes,
+                    // is still awaited, and commits after this one.
+                    try await writer.post(.response(record, settled: settled))
                     progress(await tracker.add(settled, request: true, pace: await engine.pacer.pace))
                 case .outcomes(let settled):
-                    try await writer.write(.outcomes(settled))
+                    try await writer.post(.outcomes(settled))
                     progress(await tracker.add(settled, request: false, pace: await engine.pacer.pace))
                 }
             } catch {
                 await tracker.fail("\(error)")
             }
         }
+        for failure in await writer.flush() { await tracker.fail(failure) }
         try journal.finishBatch(id)
         return await tracker.failures
     }
@@ -153,8 +160,14 @@ final class JournalWriter: @unchecked Sendable {
     let target: String
     let queue = DispatchQueue(label: "docket.journal")
     private let lock = NSLock()
-    private var waiting: [(JournalEntry, CheckedContinuation<Void, any Error>)] = []
+    private var waiting: [(JournalEntry, CheckedContinuation<Void, any Error>?)] = []
     private var draining = false
+    /// Posted entries whose commit failed, and who waits for all to commit.
+    private var postFailures: [String] = []
+    private var flushing: [CheckedContinuation<[String], Never>] = []
+    /// Posted entries not yet committed: past this, posting waits, so a
+    /// slow disk holds back the sending instead of filling memory.
+    static let postLimit = 64
 
     init(journal: any BatchJournal, batch: String, target: String) {
         self.journal = journal
@@ -164,13 +177,42 @@ final class JournalWriter: @unchecked Sendable {
 
     func write(_ entry: JournalEntry) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            lock.lock()
-            waiting.append((entry, c))
-            let start = !draining
-            draining = true
-            lock.unlock()
-            if start { queue.async { self.drain() } }
+            enqueue(entry, c)
         }
+    }
+
+    /// Queues an entry without waiting for its commit (unless too many
+    /// wait already); a failure is reported by `flush`.
+    func post(_ entry: JournalEntry) async throws {
+        let full = lock.withLock { waiting.count >= Self.postLimit }
+        if full { return try await write(entry) }
+        enqueue(entry, nil)
+    }
+
+    /// Waits until every entry queued so far is committed; returns the
+    /// failures of posted ones.
+    func flush() async -> [String] {
+        await withCheckedContinuation { (c: CheckedContinuation<[String], Never>) in
+            lock.lock()
+            if !draining {
+                let failures = postFailures
+                postFailures = []
+                lock.unlock()
+                c.resume(returning: failures)
+            } else {
+                flushing.append(c)
+                lock.unlock()
+            }
+        }
+    }
+
+    private func enqueue(_ entry: JournalEntry, _ c: CheckedContinuation<Void, any Error>?) {
+        lock.lock()
+        waiting.append((entry, c))
+        let start = !draining
+        draining = true
+        lock.unlock()
+        if start { queue.async { self.drain() } }
     }
 
     private func drain() {
@@ -178,14 +220,28 @@ final class JournalWriter: @unchecked Sendable {
             lock.lock()
             let group = waiting
             waiting = []
-            if group.isEmpty { draining = false }
+            var flushed: [CheckedContinuation<[String], Never>] = []
+            var failures: [String] = []
+            if group.isEmpty {
+                draining = false
+                flushed = flushing
+                flushing = []
+                failures = postFailures
+                postFailures = []
+            }
             lock.unlock()
-            if group.isEmpty { return }
+            if group.isEmpty {
+                for c in flushed { c.resume(returning: failures) }
+                return
+            }
             do {
                 try journal.record(batch: batch, target: target, group.map(\.0))
-                for (_, c) in group { c.resume() }
+                for (_, c) in group { c?.resume() }
             } catch {
-                for (_, c) in group { c.resume(throwing: error) }
+                lock.lock()
+                if group.contains(where: { $0.1 == nil }) { postFailures.append("\(error)") }
+                lock.unlock()
+                for (_, c) in group { c?.resume(throwing: error) }
             }
         }
     }
