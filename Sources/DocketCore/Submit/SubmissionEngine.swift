@@ -401,18 +401,19 @@ public struct SubmissionEngine: Sendable {
             let request = HTTPRequestData(method: endpoint.method, url: endpoint.url,
                                           headers: [("Content-Type", "application/json"), ("Accept", "application/json")] + auth,
                                           body: body)
+            let verdict: ResponseVerdict
+            // The pacer first: an order is journaled as going out only
+            // when it goes, and the exchange is timed from then (a wait
+            // for a place is not the target being slow).
+            let ticket = await pacer.start()
+            var answer = Pacer.Answer.none
+            await report(.sending(sequence: sequence, attempt: attempt, orderIds: ids))
             let started = Date()
             let clock = ContinuousClock.now
             var record = RequestRecord(sequence: sequence, attempt: attempt, method: endpoint.method, url: endpoint.url,
                                        requestBody: body, status: nil, responseBody: [], error: nil,
                                        startedAt: started.ISO8601Format(),
                                        milliseconds: 0, orderIds: ids)
-            let verdict: ResponseVerdict
-            // The pacer first: an order is journaled as going out only
-            // when it goes.
-            let ticket = await pacer.start()
-            var answer = Pacer.Answer.none
-            await report(.sending(sequence: sequence, attempt: attempt, orderIds: ids))
             do {
                 var response = try await transport.send(request, timeout: settings.timeout)
                 answer = response.status == 429 ? .throttled(retryAfter: response.header("Retry-After").flatMap(parseRetryAfter))
