@@ -39,11 +39,7 @@ struct PaceBenchmark {
         target.rateLimit = rateLimit
         var generator = OrderGenerator(seed: 7, itemsPerOrder: 3...3, lean: true)
         let batch = (0..<orders).map { generator.order($0, prefix: "P-") }
-        let settings = try SubmissionSettings(target: target)
-        let transport = AsyncHTTPTransport(maxConnectionsPerHost: settings.concurrency)
-        let engine = SubmissionEngine(target: target, transport: transport,
-                                      authenticator: try Authenticator(auth: target.auth, transport: transport),
-                                      validator: try target.validator, settings: settings)
+        let (engine, transport) = try benchEngine(target)
         try await withTemporaryDirectoryAsync { dir in
             let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
             _ = try store.importOrders(batch)

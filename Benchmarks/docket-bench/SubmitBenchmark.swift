@@ -20,11 +20,8 @@ struct SubmitBenchmark {
         // wrk's body: the first 50 of the orders sent.
         var generator = OrderGenerator(seed: 7, itemsPerOrder: 3...3, lean: true)
         let first = (0..<50).map { generator.order($0, prefix: "S-") }
-        let settings = try SubmissionSettings(target: target)
-        let transport = AsyncHTTPTransport(maxConnectionsPerHost: settings.concurrency)
-        let engine = SubmissionEngine(target: target, transport: transport,
-                                      authenticator: try Authenticator(auth: target.auth, transport: transport),
-                                      validator: try target.validator, settings: settings)
+        let (engine, transport) = try benchEngine(target)
+        let settings = engine.settings
         try await withTemporaryDirectoryAsync { dir in
             var rates = [("submit", try await send(seed: 7, prefix: "S-", engine: engine, target: target,
                                                    store: try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path), name: "submit"))]
@@ -165,6 +162,17 @@ struct SubmitBenchmark {
               let perSecond = Double(line.split(separator: " ").last ?? "") else { return nil }
         return perSecond * 50
     }
+}
+
+/// An engine for `target` with its own HTTP client (shut it down after),
+/// as `docket submit` makes one.
+func benchEngine(_ target: TargetConfig) throws -> (SubmissionEngine, AsyncHTTPTransport) {
+    let settings = try SubmissionSettings(target: target)
+    let transport = AsyncHTTPTransport(maxConnectionsPerHost: settings.concurrency)
+    let engine = SubmissionEngine(target: target, transport: transport,
+                                  authenticator: try Authenticator(auth: target.auth, transport: transport),
+                                  validator: try target.validator, settings: settings)
+    return (engine, transport)
 }
 
 extension SubmissionEngine {

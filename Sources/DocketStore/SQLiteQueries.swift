@@ -145,32 +145,27 @@ extension SQLiteOrderStore {
     }
 
     public func forEachOrder(_ q: OrderQuery, _ body: (StoredOrder) throws -> Void) throws {
-        var (whereSQL, args) = Self.filter(q)
-        whereSQL += " AND external_id > ?"
-        var last = ""
-        while true {
-            let rows = try read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT \(Self.storedColumns), external_id FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT 1000
-                    """, arguments: args + [last])
-            }
-            for row in rows { try body(try Self.stored(row)) }
-            guard let final = rows.last else { return }
-            last = final["external_id"]
-        }
+        try forEachRow(q, columns: "\(Self.storedColumns), external_id", page: 1000) { try body(try Self.stored($0)) }
     }
 
     public func forEachKey(_ q: OrderQuery, _ body: (_ externalId: String, _ version: Int) throws -> Void) throws {
+        try forEachRow(q, columns: "external_id, version", page: 10_000) { try body($0["external_id"], $0["version"]) }
+    }
+
+    /// The rows of the orders `q` selects, in external id order, `page` at
+    /// a time by key (each page its own read, so writers are never held
+    /// up for long); `columns` must include external_id.
+    func forEachRow(_ q: OrderQuery, columns: String, page: Int, _ body: (Row) throws -> Void) throws {
         var (whereSQL, args) = Self.filter(q)
         whereSQL += " AND external_id > ?"
         var last = ""
         while true {
             let rows = try read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT external_id, version FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT 10000
+                    SELECT \(columns) FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT \(page)
                     """, arguments: args + [last])
             }
-            for row in rows { try body(row["external_id"], row["version"]) }
+            for row in rows { try body(row) }
             guard let final = rows.last else { return }
             last = final["external_id"]
         }
