@@ -1,7 +1,8 @@
-/// Splits orders into the requests they go out in, checking each order as
-/// it comes, so a batch of any size is planned while it is sent: the first
-/// request is ready after its own orders were checked, not after all of
-/// them, and no more orders are held than the requests being filled.
+/// Splits orders into the requests they go out in, checking each order only
+/// when a request needs it, so a batch of any size is planned while it is
+/// sent: the first request is ready after its own orders were checked, not
+/// after all of them (or all of a page), and no more orders are held than
+/// a page and the requests being filled.
 /// `SubmissionEngine.plan` and `run` both split through this, so a preview
 /// and the send make the same requests.
 public struct RequestPlanner: Sendable {
@@ -16,6 +17,10 @@ public struct RequestPlanner: Sendable {
     private var origins: [Origin] = []
     private var ready: [[Order]] = []
     private var readyStart = 0
+    /// Orders given but not yet checked, from `pendingStart` on.
+    private var pending: [Order] = []
+    private var pendingStart = 0
+    private var finished = false
     /// Orders that fail the local checks, since last taken.
     public private(set) var skipped: [OrderOutcome] = []
 
@@ -27,7 +32,12 @@ public struct RequestPlanner: Sendable {
         defaultOrigin = engine.options.defaultOrigin
     }
 
+    /// Takes an order; it is checked when a request needs it.
     public mutating func add(_ order: Order) {
+        pending.append(order)
+    }
+
+    private mutating func place(_ order: Order) {
         let issues = checkLocally ? selection.check(order) : []
         guard issues.isEmpty else {
             skipped.append(OrderOutcome(externalId: order.externalId, outcome: .skipped, errors: issues))
@@ -46,17 +56,30 @@ public struct RequestPlanner: Sendable {
         }
     }
 
-    /// No more orders: what is being filled goes as it is.
+    /// No more orders: once the last are checked, what is being filled goes
+    /// as it is.
     public mutating func finish() {
-        for origin in origins {
-            if let part = filling[origin], !part.isEmpty { ready.append(part) }
-        }
-        filling = [:]
-        origins = []
+        finished = true
     }
 
-    /// The next full request, if one is ready.
+    /// The next request, checking orders until one is full; nil when more
+    /// orders are needed (or, after `finish`, when there are none left).
     public mutating func next() -> [Order]? {
+        while readyStart == ready.count && pendingStart < pending.count {
+            place(pending[pendingStart])
+            pendingStart += 1
+        }
+        if pendingStart == pending.count && !pending.isEmpty {
+            pending.removeAll(keepingCapacity: true)
+            pendingStart = 0
+        }
+        if readyStart == ready.count && finished && pending.isEmpty {
+            for origin in origins {
+                if let part = filling[origin], !part.isEmpty { ready.append(part) }
+            }
+            filling = [:]
+            origins = []
+        }
         guard readyStart < ready.count else { return nil }
         let request = ready[readyStart]
         readyStart += 1

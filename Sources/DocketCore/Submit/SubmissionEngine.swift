@@ -168,10 +168,7 @@ public struct SubmissionEngine: Sendable {
     public func plan(_ orders: [Order]) -> (skipped: [OrderOutcome], requests: [[Order]]) {
         var planner = planner()
         var requests: [[Order]] = []
-        for order in orders {
-            planner.add(order)
-            while let r = planner.next() { requests.append(r) }
-        }
+        for order in orders { planner.add(order) }
         planner.finish()
         while let r = planner.next() { requests.append(r) }
         return (planner.takeSkipped(), requests)
@@ -210,7 +207,10 @@ public struct SubmissionEngine: Sendable {
         /// The next request: orders are read and checked until one is full.
         func nextRequest() async -> [Order]? {
             while true {
-                if let r = planner.next() { return r }
+                let request = planner.next()
+                let skipped = planner.takeSkipped()
+                if !skipped.isEmpty { settled += skipped.count; await report(.outcomes(skipped)) }
+                if let request { return request }
                 if exhausted { return nil }
                 do {
                     if let page = try await pages() {
@@ -224,9 +224,7 @@ public struct SubmissionEngine: Sendable {
                                 planner.add(order)
                             }
                         }
-                        let skipped = planner.takeSkipped()
                         if !held.isEmpty { settled += held.count; await report(.outcomes(held)) }
-                        if !skipped.isEmpty { settled += skipped.count; await report(.outcomes(skipped)) }
                         continue
                     }
                 } catch {
@@ -238,13 +236,20 @@ public struct SubmissionEngine: Sendable {
         }
         await withTaskGroup(of: Int.self) { group in
             var running = 0
+            // The next request is made ready while others are out, so an
+            // answer's place goes to it at once.
+            var upcoming: [Order]?
             func start() async {
-                guard let chunk = await nextRequest() else { return }
+                let chunk: [Order]?
+                if let ready = upcoming { chunk = ready; upcoming = nil } else { chunk = await nextRequest() }
+                guard let chunk else { return }
                 running += 1
                 group.addTask { await send(chunk, depth: 0, report: report).count }
             }
             for _ in 0..<max(1, settings.concurrency) { await start() }
-            while running > 0, let done = await group.next() {
+            while running > 0 {
+                if upcoming == nil { upcoming = await nextRequest() }
+                guard let done = await group.next() else { break }
                 running -= 1
                 settled += done
                 await start()
