@@ -145,29 +145,41 @@ extension SQLiteOrderStore {
     }
 
     public func forEachOrder(_ q: OrderQuery, _ body: (StoredOrder) throws -> Void) throws {
-        try forEachRow(q, columns: "\(Self.storedColumns), external_id", page: 1000) { try body(try Self.stored($0)) }
+        try forEachRow(q, columns: "\(Self.storedColumns), external_id", page: 1000, decode: Self.stored, body)
     }
 
     public func forEachKey(_ q: OrderQuery, _ body: (_ externalId: String, _ version: Int) throws -> Void) throws {
-        try forEachRow(q, columns: "external_id, version", page: 10_000) { try body($0["external_id"], $0["version"]) }
+        try forEachRow(q, columns: "external_id, version", page: 10_000, decode: { ($0["external_id"] as String, $0["version"] as Int) }) {
+            try body($0.0, $0.1)
+        }
     }
 
-    /// The rows of the orders `q` selects, in external id order, `page` at
-    /// a time by key (each page its own read, so writers are never held
-    /// up for long); `columns` must include external_id.
-    func forEachRow(_ q: OrderQuery, columns: String, page: Int, _ body: (Row) throws -> Void) throws {
+    /// The orders `q` selects, in external id order, `page` at a time by key
+    /// (each page its own read, so writers are never held up for long, and
+    /// `body` runs outside it); `columns` must include external_id. Rows
+    /// are read from the statement as it steps: GRDB finds a copied row's
+    /// columns by lowercasing every name on each read, a statement's from
+    /// a table it built once.
+    func forEachRow<T>(_ q: OrderQuery, columns: String, page: Int, decode: (Row) throws -> T, _ body: (T) throws -> Void) throws {
         var (whereSQL, args) = Self.filter(q)
         whereSQL += " AND external_id > ?"
         var last = ""
         while true {
-            let rows = try read { db in
-                try Row.fetchAll(db, sql: """
+            let (values, final) = try read { db in
+                let rows = try Row.fetchCursor(db, sql: """
                     SELECT \(columns) FROM orders WHERE \(whereSQL) ORDER BY external_id LIMIT \(page)
                     """, arguments: args + [last])
+                var values: [T] = []
+                var final: String?
+                while let row = try rows.next() {
+                    values.append(try decode(row))
+                    final = row["external_id"]
+                }
+                return (values, final)
             }
-            for row in rows { try body(row) }
-            guard let final = rows.last else { return }
-            last = final["external_id"]
+            for value in values { try body(value) }
+            guard let final else { return }
+            last = final
         }
     }
 
