@@ -50,7 +50,75 @@ final class ImpatientBackend: Backend {
     var finished: Bool { keys.isEmpty && framesBeforeRelease != nil }
 }
 
+/// A composer whose plans wait at a gate: a million-order selection takes
+/// seconds to plan.
+final class GatedComposer: Composer, @unchecked Sendable {
+    let inner: RecordingComposer
+    let gate = DispatchSemaphore(value: 0)
+    init(_ inner: RecordingComposer) { self.inner = inner }
+    var targets: [TargetChoice] { inner.targets }
+    var sending: Int { 0 }
+    func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
+        gate.wait()
+        gate.signal()
+        return inner.plan(target: target, query: query)
+    }
+    func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError> { inner.request(index, of: plan) }
+    func send(_ plan: ComposePlan) -> Result<SendStarted, DocketError> { inner.send(plan) }
+}
+
+/// Gives its keys, then waits (10 s at most) for a frame showing `awaited`
+/// before it opens the composer's gate.
+final class PlanGateBackend: Backend {
+    var keys: [Key]
+    var frames: [Grid] = []
+    let gate: DispatchSemaphore
+    let awaited: String
+    var seenBeforeRelease: Bool?
+    let deadline = Date().addingTimeInterval(10)
+    init(keys: [Key], gate: DispatchSemaphore, awaited: String) {
+        self.keys = keys
+        self.gate = gate
+        self.awaited = awaited
+    }
+    var size: (width: Int, height: Int) { (100, 20) }
+    func draw(_ grid: Grid) { frames.append(grid) }
+    func readKey(timeout: Int, idle: Bool) -> Key? {
+        // The first key once the table is on screen, then one a frame.
+        if !keys.isEmpty {
+            guard frames.last?.text.contains("ORD-0000000") == true || frames.count > 1 && keys.count < 3 else { return nil }
+            return keys.removeFirst()
+        }
+        if seenBeforeRelease == nil {
+            if frames.last?.text.contains(awaited) == true {
+                seenBeforeRelease = true
+                gate.signal()
+            } else if Date() > deadline {
+                seenBeforeRelease = false
+                gate.signal()
+            }
+        }
+        return nil
+    }
+    func dropTypedAhead() {}
+    var finished: Bool { keys.isEmpty && seenBeforeRelease != nil }
+}
+
 @Suite struct EventLoopTests {
+    /// Compose on a huge selection, left at once: the plan goes on apart,
+    /// and the jump to the end is drawn without waiting for it.
+    @Test func aLongPlanNeverHoldsUpThePages() throws {
+        let s = try DocketTUITests.store(300)
+        let composer = GatedComposer(RecordingComposer(store: s))
+        let backend = PlanGateBackend(keys: [.char("c"), .escape, .char("G")], gate: composer.gate, awaited: "ORD-0000299")
+        let loop = EventLoop(backend: backend, runner: EffectRunner(store: s, composer: composer))
+        let state = loop.run(AppState(width: 100, height: 20))
+        #expect(backend.seenBeforeRelease == true, "the last page waited for the plan")
+        // The plan came back after Compose was left: it is not taken.
+        #expect(state.screen == .orders)
+        #expect(state.plan == nil)
+    }
+
     @Test func aSlowStoreCallNeverDelaysAKey() throws {
         let store = GatedStore(try DocketTUITests.store(50))
         let backend = ImpatientBackend(keys: [.char("b")], store: store)

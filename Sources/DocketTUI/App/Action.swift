@@ -34,6 +34,9 @@ public enum Action: Sendable {
     /// Time passed with no key: screens that follow other processes reload.
     case tick
     case failed(String)
+    /// An effect asked for before a newer one of its kind made it moot; it
+    /// was not run.
+    case dropped
 }
 
 /// Work the reducer asks for; the runner does it and answers with an action.

@@ -11,6 +11,11 @@ public final class EventLoop {
     /// One effect at a time, in the order asked: a page loads after the
     /// query that asked for it.
     private let worker = DispatchQueue(label: "docket.console.effects")
+    /// Plans read and check a whole selection (seconds for a million
+    /// orders): they run apart, so pages and searches never wait behind
+    /// one, and a plan asked for before a newer one is dropped unrun.
+    private let planWorker = DispatchQueue(label: "docket.console.plans")
+    private let plans = PlanGeneration()
     private let inbox = Inbox()
     private var pending = 0
     /// `kind` and how long a key took until its frame, with every effect it
@@ -100,6 +105,7 @@ public final class EventLoop {
         }
         // Let running effects finish before the store goes away.
         worker.sync {}
+        planWorker.sync {}
         return state
     }
 
@@ -108,7 +114,13 @@ public final class EventLoop {
             pending += 1
             let runner = self.runner
             let inbox = self.inbox
-            worker.async { inbox.put(runner.run(effect)) }
+            if case .plan = effect {
+                let plans = self.plans
+                let generation = plans.next()
+                planWorker.async { inbox.put(plans.isLatest(generation) ? runner.run(effect) : .dropped) }
+            } else {
+                worker.async { inbox.put(runner.run(effect)) }
+            }
         }
     }
 
@@ -121,6 +133,14 @@ public final class EventLoop {
         default: return "other"
         }
     }
+}
+
+/// Counts the plans asked for, so one overtaken before it ran is dropped.
+final class PlanGeneration: @unchecked Sendable {
+    private let lock = NSLock()
+    private var latest = 0
+    func next() -> Int { lock.withLock { latest += 1; return latest } }
+    func isLatest(_ generation: Int) -> Bool { lock.withLock { latest == generation } }
 }
 
 /// Set by a store's change watch, taken by the loop.

@@ -128,6 +128,8 @@ public enum Reducer {
         case .fixPreviewed(let preview): FixKeys.previewed(&s, preview)
         case .fixSaved(let result): return FixKeys.saved(&s, result)
         case .planned(let plan):
+            // A plan for a target or screen since left is not this one.
+            guard s.screen == .compose, s.targets.indices.contains(s.targetCursor), s.targets[s.targetCursor].name == plan.target else { return [] }
             s.plan = plan
             s.composeError = nil
             s.planScroll = 0
@@ -148,6 +150,7 @@ public enum Reducer {
             s.message = message
             return []
         case .tick: return tick(&s)
+        case .dropped: return []
         case .failed(let message):
             s.orders.loading = false
             s.errors.loading = false
