@@ -86,15 +86,6 @@ struct Resume: AsyncParsableCommand {
                                                  pages: { try await pages.next() }, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
-        guard let done = try store.batch(id, failedOnly: !json, limit: json ? nil : 201) else {
-            throw DocketError("the batch \(id) is missing from the store")
-        }
-        if json {
-            print(JSONWriter.string(done.json, pretty: true))
-        } else {
-            print(Submit.summaryLine(done))
-            printFailures(done.outcomes, total: done.summary.counts.filter { !$0.key.isTaken }.values.reduce(0, +))
-        }
-        return done.summary.counts.keys.allSatisfy(\.isTaken) ? 0 : 2
+        return try Submit.printFinished(id, store: store, json: json)
     }
 }

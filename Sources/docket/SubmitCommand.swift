@@ -119,18 +119,24 @@ struct Submit: AsyncParsableCommand {
                                                  pages: { try await pages.next() }, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
-        // The JSON lists every outcome; the text only what did not make it.
-        let shown = 200
-        guard let report = try store.batch(batchId, failedOnly: !json, limit: json ? nil : shown + 1) else {
-            throw DocketError("the batch \(batchId) is missing from the store")
+        return try Self.printFinished(batchId, store: store, json: json) {
+            print("\nDetails, with every request and response: docket batch show \(batchId)")
+        }
+    }
+
+    /// A finished batch as submit and resume end: the JSON lists every
+    /// outcome, the text the summary and only what did not make it (read
+    /// from the store no further than it prints). Exit 0 when all were taken.
+    static func printFinished(_ id: String, store: any DocketStore, json: Bool, after: () -> Void = {}) throws -> Int32 {
+        guard let report = try store.batch(id, failedOnly: !json, limit: json ? nil : shownFailures + 1) else {
+            throw DocketError("the batch \(id) is missing from the store")
         }
         if json {
             print(JSONWriter.string(report.json, pretty: true))
         } else {
-            print(Self.summaryLine(report))
-            let failed = report.summary.counts.filter { !$0.key.isTaken }.values.reduce(0, +)
-            printFailures(report.outcomes, total: failed)
-            print("\nDetails, with every request and response: docket batch show \(batchId)")
+            print(summaryLine(report))
+            printFailures(report.outcomes, total: report.summary.counts.filter { !$0.key.isTaken }.values.reduce(0, +))
+            after()
         }
         return report.summary.counts.keys.allSatisfy(\.isTaken) ? 0 : 2
     }
@@ -140,34 +146,26 @@ struct Submit: AsyncParsableCommand {
                 _ store: any DocketStore) async throws -> Int32 {
         var planner = engine.planner()
         let pages = StoredOrderPages(store: store, ids: ids)
-        var requests = 0
-        var firstRequests: [(first: String, last: String, count: Int)] = []
-        var skipped: [OrderOutcome] = []
-        var pending: [OrderOutcome] = []
-        func take() {
-            while let r = planner.next() {
-                requests += 1
-                if firstRequests.count < 20 { firstRequests.append((r.first!.externalId, r.last!.externalId, r.count)) }
-                if json { pending += r.map { OrderOutcome(externalId: $0.externalId, outcome: .pending) } }
-            }
-            skipped += planner.takeSkipped()
-        }
+        // The JSON lists every order; the text the first 20 requests.
+        var tally = PlanTally(keepRequests: json ? .max : 20, keepSkipped: .max)
         while let page = try await pages.next() {
             for order in page { planner.add(order) }
-            take()
+            tally.take(from: &planner)
         }
         planner.finish()
-        take()
+        tally.take(from: &planner)
+        let skipped = tally.skipped
         if json {
+            let pending = tally.requests.joined().map { OrderOutcome(externalId: $0, outcome: .pending) }
             print(JSONWriter.string(Self.report(id: "dry-run", target: target, outcomes: skipped + pending).json, pretty: true))
         } else {
             print("Dry run for \(target.name) (\(target.dialect.displayName)): \(Plural.orders(ids.count)), "
-                  + "\(Plural.of(requests, "request")) of up to \(Plural.orders(settings.batchSize))"
+                  + "\(Plural.of(tally.requestCount, "request")) of up to \(Plural.orders(settings.batchSize))"
                   + (skipped.isEmpty ? "." : "; \(skipped.count) fail local validation and would be skipped."))
-            for (i, r) in firstRequests.enumerated() {
-                print("  request \(i + 1): \(Plural.orders(r.count)), \(SafeText.escape(r.first)) … \(SafeText.escape(r.last))")
+            for (i, r) in tally.requests.enumerated() {
+                print("  request \(i + 1): \(Plural.orders(r.count)), \(SafeText.escape(r.first!)) … \(SafeText.escape(r.last!))")
             }
-            if requests > 20 { print("  … and \(requests - 20) more requests") }
+            if tally.requestCount > 20 { print("  … and \(tally.requestCount - 20) more requests") }
             printFailures(skipped)
         }
         return skipped.isEmpty ? 0 : 2
@@ -201,16 +199,19 @@ func withTransport<T>(_ settings: SubmissionSettings, _ body: (AsyncHTTPTranspor
     }
 }
 
+/// How many failed orders the text output lists.
+let shownFailures = 200
+
 /// Lists orders that did not make it, with each error by canonical field;
 /// `total` is how many there are when `outcomes` holds only the first.
 func printFailures(_ outcomes: [OrderOutcome], total: Int? = nil) {
     let total = total ?? outcomes.count
-    for o in outcomes.prefix(200) {
+    for o in outcomes.prefix(shownFailures) {
         print("\n\(SafeText.escape(o.externalId))  \(o.outcome.rawValue)")
         for e in o.errors {
             let place = e.field.map { SafeText.escape($0) + "  " } ?? ""
             print("  \(place)\(SafeText.escape(e.message))\(e.code.isEmpty ? "" : " [\(SafeText.escape(e.code))]")")
         }
     }
-    if total > 200 { print("\n… and \(total - 200) more; --json lists them all") }
+    if total > shownFailures { print("\n… and \(total - shownFailures) more; --json lists them all") }
 }

@@ -55,41 +55,26 @@ public final class BatchComposer: Composer, @unchecked Sendable {
             let target = try config.target(name)
             let engine = try SubmissionEngine.forTarget(target, transport: PlanningOnly())
             var planner = engine.planner()
+            var tally = PlanTally(keepRequests: ComposePlan.shownRequests, keepSkipped: ComposePlan.shownSkipped)
             var keys: [OrderKey] = []
-            var requests: [[String]] = []
-            var requestCount = 0
-            var largest = 0
-            var firstOrders: [Order] = []
-            var skipped: [OrderOutcome] = []
-            var skippedCount = 0
-            func take() {
-                while let r = planner.next() {
-                    requestCount += 1
-                    largest = max(largest, r.count)
-                    if requests.count < ComposePlan.shownRequests { requests.append(r.map(\.externalId)) }
-                    if firstOrders.isEmpty { firstOrders = r }
-                }
-                let s = planner.takeSkipped()
-                skippedCount += s.count
-                skipped += s.prefix(max(0, ComposePlan.shownSkipped - skipped.count))
-            }
             try store.forEachOrder(query) {
                 keys.append(OrderKey($0.order.externalId, version: $0.version))
                 planner.add($0.order)
-                take()
+                tally.take(from: &planner)
             }
             planner.finish()
-            take()
+            tally.take(from: &planner)
             var unchanged = 0
             if query.skipUnchangedRefusals {
                 var all = query
                 all.skipUnchangedRefusals = false
                 unchanged = try store.count(all) - keys.count
             }
-            let first = firstOrders.isEmpty ? "" : JSONWriter.string(try target.dialect.codec.encodeRequest(firstOrders, options: target.encodeOptions), pretty: true)
-            return ComposePlan(target: name, dialect: target.dialect, query: query, orderCount: keys.count, requests: requests,
-                               requestCount: requestCount, largestRequest: largest, keys: keys,
-                               skipped: skipped, skippedCount: skippedCount, unchangedRefused: unchanged, firstRequest: first)
+            let first = tally.firstOrders.isEmpty ? ""
+                : JSONWriter.string(try target.dialect.codec.encodeRequest(tally.firstOrders, options: target.encodeOptions), pretty: true)
+            return ComposePlan(target: name, dialect: target.dialect, query: query, orderCount: keys.count, requests: tally.requests,
+                               requestCount: tally.requestCount, largestRequest: tally.largestRequest, keys: keys,
+                               skipped: tally.skipped, skippedCount: tally.skippedCount, unchangedRefused: unchanged, firstRequest: first)
         }
     }
 

@@ -96,3 +96,37 @@ public struct RequestPlanner: Sendable {
         return skipped
     }
 }
+
+/// What a selection would go out as, tallied while it is planned: how many
+/// requests and refusals, and the first of each in full, so a preview of
+/// any size holds only what it shows (Compose, `submit --dry-run`).
+public struct PlanTally: Sendable {
+    let keepRequests: Int
+    let keepSkipped: Int
+    public private(set) var requestCount = 0
+    public private(set) var largestRequest = 0
+    /// External ids of the first `keepRequests` requests.
+    public private(set) var requests: [[String]] = []
+    /// The first request's orders, to show it as it would be sent.
+    public private(set) var firstOrders: [Order] = []
+    public private(set) var skipped: [OrderOutcome] = []
+    public private(set) var skippedCount = 0
+
+    public init(keepRequests: Int, keepSkipped: Int) {
+        self.keepRequests = keepRequests
+        self.keepSkipped = keepSkipped
+    }
+
+    /// Counts every request and refusal the planner has ready.
+    public mutating func take(from planner: inout RequestPlanner) {
+        while let r = planner.next() {
+            requestCount += 1
+            largestRequest = max(largestRequest, r.count)
+            if requests.count < keepRequests { requests.append(r.map(\.externalId)) }
+            if firstOrders.isEmpty { firstOrders = r }
+        }
+        let s = planner.takeSkipped()
+        skippedCount += s.count
+        skipped += s.prefix(max(0, keepSkipped - skipped.count))
+    }
+}

@@ -101,10 +101,16 @@ public struct EffectRunner: Sendable {
         }
     }
 
-    /// Applies an action and runs every effect it causes, to quiescence.
-    public func apply(_ action: Action, to state: inout AppState) {
+    /// What the composer knows that the screens show: batches being sent
+    /// from here, and their pace.
+    func sync(_ state: inout AppState) {
         state.sending = composer?.sending ?? 0
         state.paces = composer?.paces ?? [:]
+    }
+
+    /// Applies an action and runs every effect it causes, to quiescence.
+    public func apply(_ action: Action, to state: inout AppState) {
+        sync(&state)
         var queue = Reducer.reduce(&state, action)
         while !queue.isEmpty {
             let effect = queue.removeFirst()

@@ -41,8 +41,7 @@ public final class EventLoop {
         let began = ContinuousClock.now
         var state = initial
         state.targets = runner.composer?.targets ?? []
-        state.sending = runner.composer?.sending ?? 0
-        state.paces = runner.composer?.paces ?? [:]
+        runner.sync(&state)
         state.readOnly = (runner.store as? any DocketStore)?.isReadOnly ?? false
         dispatch(Reducer.start(&state))
         var waiting: (kind: String, since: ContinuousClock.Instant)? = ("first", began)
@@ -57,8 +56,7 @@ public final class EventLoop {
             var changed = false
             for action in inbox.take() {
                 pending -= 1
-                state.sending = runner.composer?.sending ?? 0
-                state.paces = runner.composer?.paces ?? [:]
+                runner.sync(&state)
                 dispatch(Reducer.reduce(&state, action))
                 changed = true
             }
@@ -74,8 +72,7 @@ public final class EventLoop {
                 let start = ContinuousClock.now
                 let kind = Self.kind(of: key, in: state)
                 let asking = state.confirmSend
-                state.sending = runner.composer?.sending ?? 0
-                state.paces = runner.composer?.paces ?? [:]
+                runner.sync(&state)
                 dispatch(Reducer.reduce(&state, .key(key)))
                 backend.draw(Render.draw(state))
                 // Keys typed ahead of a question never answer it.
@@ -95,8 +92,7 @@ public final class EventLoop {
                 // slow reload (a filter no index serves, on a million orders)
                 // comes less often, so keys stay quick.
                 let start = ContinuousClock.now
-                state.sending = sending
-                state.paces = runner.composer?.paces ?? [:]
+                runner.sync(&state)
                 dispatch(Reducer.reduce(&state, .tick))
                 backend.draw(Render.draw(state))
                 lastTick = ContinuousClock.now - start
