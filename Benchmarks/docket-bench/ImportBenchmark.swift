@@ -14,14 +14,15 @@ struct ImportBenchmark {
     }
 
     func run(in dir: URL) throws {
-        let file = dir.appendingPathComponent("orders.jsonl").path
-        let csv = dir.appendingPathComponent("orders.csv").path
+        let file = dir.appendingPathComponent("orders-\(orders).jsonl").path
+        let csv = dir.appendingPathComponent("orders-\(orders).csv").path
         try writeFiles(jsonl: file, csv: csv)
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         report("import.file_size", Double(size) / 1_048_576, "MiB")
 
         let baseRSS = currentResidentMB()
         let storePath = dir.appendingPathComponent("docket.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
         let store = try SQLiteOrderStore(path: storePath)
         let (summary, elapsed) = try timedImport(file, into: store)
         guard summary.added == orders else { throw DocketError("imported \(summary.added) of \(orders) orders") }
@@ -31,6 +32,7 @@ struct ImportBenchmark {
 
         if let sqlite3 = which("sqlite3") {
             let db = dir.appendingPathComponent("baseline.sqlite").path
+            try? FileManager.default.removeItem(atPath: db)
             let schema = "CREATE TABLE orders(external_id TEXT PRIMARY KEY, status TEXT, order_date TEXT, customer TEXT, email TEXT, country TEXT, currency TEXT, total TEXT, item_count INTEGER, skus TEXT);"
             let baseline = try seconds {
                 let p = Process()
@@ -46,6 +48,7 @@ struct ImportBenchmark {
             // Docket stored (same bytes, indexes, search index, WAL, one
             // transaction) into a new store, with no parsing at all.
             let floorPath = dir.appendingPathComponent("floor.sqlite").path
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: floorPath + suffix) }
             _ = try SQLiteOrderStore(path: floorPath)
             let columns = "external_id, status, version, imported_from, order_date, customer, email, country, currency, total, item_count, skus, last_outcome, last_target, last_batch, created_at, updated_at, body"
             let floor = try seconds {
@@ -90,6 +93,8 @@ struct ImportBenchmark {
     /// Writes the orders as JSON Lines and the same orders as flat CSV rows,
     /// a chunk at a time so the benchmark itself holds little in memory.
     func writeFiles(jsonl: String, csv: String) throws {
+        // A kept folder (DOCKET_BENCH_KEEP) reuses the files of a run before.
+        if FileManager.default.fileExists(atPath: jsonl) && FileManager.default.fileExists(atPath: csv) { return }
         _ = FileManager.default.createFile(atPath: jsonl, contents: nil)
         _ = FileManager.default.createFile(atPath: csv, contents: nil)
         let j = FileHandle(forWritingAtPath: jsonl)!, c = FileHandle(forWritingAtPath: csv)!

@@ -12,8 +12,8 @@ struct ImportPhasesBenchmark {
     }
 
     func run(in dir: URL) throws {
-        let file = dir.appendingPathComponent("orders.jsonl").path
-        try ImportBenchmark(orders: orders).writeFiles(jsonl: file, csv: dir.appendingPathComponent("o.csv").path)
+        let file = dir.appendingPathComponent("orders-\(orders).jsonl").path
+        try ImportBenchmark(orders: orders).writeFiles(jsonl: file, csv: dir.appendingPathComponent("orders-\(orders).csv").path)
         var n = 0
         report("phases.scan", try seconds {
             var s = try JSONObjectStream(path: file)
@@ -30,7 +30,8 @@ struct ImportPhasesBenchmark {
         report("phases.encode", try seconds {
             try OrderFileReader().read(path: file, format: .docket) { o, _ in n += JSONWriter.data(CanonicalCodec.encode(o)).count }
         }, "s")
-        let dbPath = dir.appendingPathComponent("docket.sqlite").path
+        let dbPath = dir.appendingPathComponent("phases.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
         let store = try SQLiteOrderStore(path: dbPath)
         if let sql = ProcessInfo.processInfo.environment["PHASE_SQL"] {
             let p = Process()

@@ -30,6 +30,12 @@ func currentResidentMB() -> Double { procStatusMB("VmRSS") }
 
 /// Runs `body` with a new folder that is removed afterwards.
 func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    // DOCKET_BENCH_KEEP=DIR: work in DIR and leave its files, to look at them after.
+    if let keep = ProcessInfo.processInfo.environment["DOCKET_BENCH_KEEP"] {
+        let dir = URL(fileURLWithPath: keep)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return try body(dir)
+    }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
