@@ -104,6 +104,24 @@ import Testing
     }
 }
 
+@Test func formatsTwentyThousandAmountsAsFoundationDoes() {
+    // A fixed walk over significands, scales and signs, so a mistake in
+    // writing digits, the point or the zeros shows whatever the value.
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 11 }
+    var mismatches: [String] = []
+    for _ in 0..<20_000 {
+        let digits = Int(next() % 18) + 1
+        var significand: UInt64 = 1
+        for _ in 0..<digits { significand = significand &* 10 }
+        let value = next() % significand
+        let exponent = Int(next() % 26) - 20
+        let d = Decimal(sign: next() % 2 == 0 ? .plus : .minus, exponent: exponent, significand: Decimal(value))
+        if DecimalText.format(d) != d.description { mismatches.append("\(d.description) as \(DecimalText.format(d))") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+}
+
 @Test func decimalFastPathIsInUse() {
     #expect(DecimalText.layoutVerified)
 }

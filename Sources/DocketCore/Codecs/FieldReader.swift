@@ -16,28 +16,70 @@ final class UnknownFields {
 struct FieldReader {
     let object: JSONObject
     let unknown: UnknownFields
-    /// Absolute JSON path of this object, for errors.
-    let path: String
-    /// Path relative to the order, the key for unknown fields.
-    let relPath: String
-    private var used: [Bool]
+    /// Where this object sits, spelled out only when an error or an unknown
+    /// member needs it: building two path strings for every nested object
+    /// of every order was a tenth of reading a file.
+    private let place: Place
+    /// Which members were read, one bit each (`overflow` past 64 members).
+    private var used: UInt64 = 0
+    private var overflow: [Bool] = []
     /// Where the last member was found: codecs read members in the order
     /// they are usually written, so the next one is most often right after.
     private var hint = 0
 
+    /// A parent's paths and this object's key (and index in a list).
+    private struct Place {
+        var path: String
+        var relPath: String
+        var key: String? = nil
+        var index: Int? = nil
+
+        var resolvedPath: String {
+            guard let key else { return path }
+            return index.map { "\(path).\(key)[\($0)]" } ?? path + "." + key
+        }
+
+        var resolvedRelPath: String {
+            guard let key else { return relPath }
+            let base = FieldReader.rel(relPath, key)
+            return index.map { "\(base)[\($0)]" } ?? base
+        }
+    }
+
     init(_ value: JSONValue, path: String, relPath: String, unknown: UnknownFields) throws(DocketError) {
+        try self.init(value, place: Place(path: path, relPath: relPath), unknown: unknown)
+    }
+
+    private init(_ value: JSONValue, place: Place, unknown: UnknownFields) throws(DocketError) {
+        self.place = place
         guard case .object(let o) = value else {
-            throw DocketError("expected an object here but found \(value.kindName)", jsonPath: path)
+            throw DocketError("expected an object here but found \(value.kindName)", jsonPath: place.resolvedPath)
         }
         object = o
         self.unknown = unknown
-        self.path = path
-        self.relPath = relPath
-        used = Array(repeating: false, count: o.count)
+        if o.count > 64 { overflow = Array(repeating: false, count: o.count) }
     }
 
+    /// Absolute JSON path of this object, for errors.
+    var path: String { place.resolvedPath }
+    /// Path relative to the order, the key for unknown fields.
+    var relPath: String { place.resolvedRelPath }
+
     func childPath(_ key: String) -> String { path + "." + key }
-    func childRel(_ key: String) -> String { relPath.isEmpty ? key : relPath + "." + key }
+    func childRel(_ key: String) -> String { Self.rel(relPath, key) }
+
+    static func rel(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
+
+    private func child(_ key: String, index: Int? = nil) -> Place {
+        place.key == nil ? Place(path: place.path, relPath: place.relPath, key: key, index: index)
+            : Place(path: path, relPath: relPath, key: key, index: index)
+    }
+
+    private func isUsed(_ i: Int) -> Bool { i < 64 ? used & (1 << UInt64(i)) != 0 : overflow[i] }
+
+    private mutating func markUsed(_ i: Int) {
+        if i < 64 { used |= 1 << UInt64(i) } else { overflow[i] = true }
+    }
 
     /// The member's value, marked used, or nil when absent or null.
     mutating func take(_ key: String) -> JSONValue? {
@@ -53,7 +95,7 @@ struct FieldReader {
             if members[i].key.utf8.count == length && members[i].key == key {
                 hint = i + 1
                 if case .null = members[i].value { return nil }
-                used[i] = true
+                markUsed(i)
                 return members[i].value
             }
             k += 1
@@ -120,7 +162,7 @@ struct FieldReader {
     /// A nested object, read by `body`, its unknown members collected.
     mutating func object<T>(_ key: String, _ body: (inout FieldReader) throws(DocketError) -> T) throws(DocketError) -> T? {
         guard let v = take(key) else { return nil }
-        var child = try FieldReader(v, path: childPath(key), relPath: childRel(key), unknown: unknown)
+        var child = try FieldReader(v, place: child(key), unknown: unknown)
         let result = try body(&child)
         child.finish()
         return result
@@ -132,7 +174,7 @@ struct FieldReader {
         var out: [T] = []
         out.reserveCapacity(list.count)
         for (i, v) in list.enumerated() {
-            var child = try FieldReader(v, path: "\(childPath(key))[\(i)]", relPath: "\(childRel(key))[\(i)]", unknown: unknown)
+            var child = try FieldReader(v, place: child(key, index: i), unknown: unknown)
             out.append(try body(&child, i))
             child.finish()
         }
@@ -142,7 +184,7 @@ struct FieldReader {
     /// Files the members nobody used under this object's relative path.
     func finish() {
         var rest: [JSONObject.Member] = []
-        for (i, m) in object.members.enumerated() where !used[i] { rest.append(m) }
+        for (i, m) in object.members.enumerated() where !isUsed(i) { rest.append(m) }
         if !rest.isEmpty { unknown.byPath[relPath] = JSONObject(rest) }
     }
 }
@@ -195,7 +237,7 @@ public enum DecimalText {
     }
 
     static let layoutVerified: Bool = {
-        let samples = ["14.11", "-2.5", "123456789012345678", "0", "1e3", "-0.000123", "4.95", "99999.99"]
+        let samples = ["14.11", "-2.5", "123456789012345678", "0", "1e3", "-0.000123", "4.95", "99999.99", "0.5", "-7", "120.50", "3000"]
         for s in samples {
             guard let d = Decimal(string: s, locale: posix), fastFormat(d) == d.description else { return false }
         }
@@ -211,18 +253,30 @@ public enum DecimalText {
         }
         guard parts.length <= 4 else { return nil }
         if parts.value == 0 { return "0" }
-        var digits = String(parts.value)
-        if parts.exponent > 0 {
-            digits += String(repeating: "0", count: parts.exponent)
-        } else if parts.exponent < 0 {
-            let scale = -parts.exponent
-            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-            // Foundation's text has no trailing fraction zeros.
-            while digits.hasSuffix("0") { digits.removeLast() }
-            if digits.hasSuffix(".") { digits.removeLast() }
+        // Written straight into the string's bytes: building it with
+        // inserts and suffix checks cost more than all else in encoding
+        // an amount.
+        var value = parts.value, exponent = parts.exponent
+        while exponent < 0 && value % 10 == 0 { value /= 10; exponent += 1 }
+        var count = 0
+        var rest = value
+        while rest > 0 { count += 1; rest /= 10 }
+        let scale = max(0, -exponent)
+        let whole = max(count - scale, 1)
+        let capacity = (parts.negative ? 1 : 0) + whole + max(0, exponent) + (scale > 0 ? 1 + scale : 0)
+        return String(unsafeUninitializedCapacity: capacity) { out in
+            var i = capacity
+            var v = value
+            for _ in 0..<max(0, exponent) { i -= 1; out[i] = 0x30 }
+            for written in 0..<max(count, scale + 1) {
+                if scale > 0 && written == scale { i -= 1; out[i] = 0x2E }
+                i -= 1
+                out[i] = 0x30 + UInt8(v % 10)
+                v /= 10
+            }
+            if parts.negative { i -= 1; out[i] = 0x2D }
+            return capacity
         }
-        return parts.negative ? "-" + digits : digits
     }
 }
 

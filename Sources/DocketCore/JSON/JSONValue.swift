@@ -34,7 +34,13 @@ public struct JSONObject: Sendable, Sequence {
     public var keys: [String] { members.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
-        get { members.first(where: { $0.key == key })?.value }
+        get {
+            // Lengths first: most lookups are for members that are absent,
+            // and comparing counts spares nearly every string comparison.
+            let length = key.utf8.count
+            for m in members where m.key.utf8.count == length && m.key == key { return m.value }
+            return nil
+        }
         set {
             if let i = members.firstIndex(where: { $0.key == key }) {
                 if let newValue { members[i].value = newValue } else { members.remove(at: i) }

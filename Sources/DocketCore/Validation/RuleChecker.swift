@@ -44,13 +44,12 @@ struct RuleChecker {
     /// The member's value, or nil (reporting it when required) if it is
     /// missing, null or blank text.
     mutating func value(_ o: JSONObject?, _ key: String, at base: String, required: Bool) -> JSONValue? {
-        let path = Self.join(base, key)
         guard let v = o?[key], !v.isNull else {
-            if required { add(path, "required", "is required") }
+            if required { add(Self.join(base, key), "required", "is required") }
             return nil
         }
         if case .string(let s) = v, Self.isBlank(s) {
-            if required { add(path, "required", "is required but empty") }
+            if required { add(Self.join(base, key), "required", "is required but empty") }
             return required ? nil : v
         }
         return v
@@ -66,19 +65,18 @@ struct RuleChecker {
     @discardableResult
     mutating func text(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false,
                        oneOf allowed: [String]? = nil, format: TextFormat? = nil) -> String? {
-        let path = Self.join(base, key)
         guard let v = value(o, key, at: base, required: required) else { return nil }
         guard case .string(let s) = v else {
-            add(path, "type", "must be text, not \(v.kindName)")
+            add(Self.join(base, key), "type", "must be text, not \(v.kindName)")
             return nil
         }
         if s.isEmpty { return s }
         if let allowed, !allowed.contains(s) {
             let list = allowed.count <= 4 ? allowed.joined(separator: " or ") : "one of " + allowed.joined(separator: ", ")
-            add(path, "enum", "\"\(s)\" is not allowed; use \(list)")
+            add(Self.join(base, key), "enum", "\"\(s)\" is not allowed; use \(list)")
         }
         if let format, !Self.matches(s, format) {
-            add(path, "format", Self.describe(format, s))
+            add(Self.join(base, key), "format", Self.describe(format, s))
         }
         return s
     }
@@ -113,8 +111,18 @@ struct RuleChecker {
         case .alpha2: return ISOCodes.alpha2.contains(s)
         case .alpha3: return ISOCodes.alpha3.contains(s)
         case .email:
-            let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(" ")
+            // One @ with something before it, a dot after it, no spaces.
+            var at: Int? = nil, dotAfterAt = false, i = 0
+            for b in s.utf8 {
+                switch b {
+                case UInt8(ascii: "@"): if at != nil { return false }; at = i
+                case UInt8(ascii: "."): if at != nil { dotAfterAt = true }
+                case UInt8(ascii: " "): return false
+                default: break
+                }
+                i += 1
+            }
+            return (at ?? 0) > 0 && dotAfterAt
         case .digits: return s.allSatisfy(\.isASCII) && s.allSatisfy(\.isNumber)
         }
     }
@@ -124,8 +132,8 @@ struct RuleChecker {
     @discardableResult
     mutating func number(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false,
                          _ rule: NumberRule = .any) -> Decimal? {
-        let path = Self.join(base, key)
         guard let v = value(o, key, at: base, required: required) else { return nil }
+        var path: String { Self.join(base, key) }
         guard case .number(let n) = v, let d = DecimalText.parse(n) else {
             add(path, "type", "must be a number, not \(v.kindName)")
             return nil
