@@ -78,28 +78,51 @@ public final class SQLiteOrderStore: OrderStoring {
             // and logging pages (13 s against 9.5 s to write the same rows).
             try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-            // GRDB migrates in a deferred transaction, so two processes
-            // creating a new store at once can collide; the loser retries
-            // and finds the winner's schema in place.
-            // An older Docket leaves a newer store alone rather than guess.
-            if try pool.read({ try Schema.migrator.hasBeenSuperseded($0) }) {
-                throw DocketError("the store was made by a newer Docket than this one; use that Docket, or a newer one", file: path)
+        // Two processes opening a store that does not exist yet (two
+        // imports started together) collide while one of them creates it:
+        // SQLite answers "busy" at once, without waiting, while the other
+        // switches the new file to WAL mode. The loser opens it again. Only
+        // a "busy" that came at once is such a collision; one after the
+        // busy timeout is a store really in use, and says so. One start in
+        // ten failed so before.
+        var attempt = 0
+        while true {
+            let started = Date()
+            do {
+                pool = try Self.open(path, config)
+                break
+            } catch let error as DatabaseError where attempt < 20 && [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+                        && Date().timeIntervalSince(started) < 2 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
+            } catch let error as DatabaseError {
+                throw DocketError(Self.explain(error), file: path)
             }
-            var attempt = 0
-            while true {
-                do {
-                    try Schema.migrator.migrate(pool)
-                    break
-                } catch let error as DatabaseError where attempt < 20 {
-                    _ = error
-                    attempt += 1
-                    Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
-                }
+        }
+    }
+
+    /// Opens the store and brings its schema up to date, or refuses one a
+    /// newer Docket made rather than guess.
+    private static func open(_ path: String, _ config: Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: config)
+        if try pool.read({ try Schema.migrator.hasBeenSuperseded($0) }) {
+            throw DocketError("the store was made by a newer Docket than this one; use that Docket, or a newer one", file: path)
+        }
+        // GRDB reads which migrations are applied before it takes the write
+        // lock for each, so the second of two processes creating a store
+        // finds a table the first just made. It then finds the schema
+        // complete, or goes on from where the first got to.
+        var attempt = 0
+        while true {
+            do {
+                try Schema.migrator.migrate(pool)
+                return pool
+            } catch let error as DatabaseError where attempt < 20 {
+                if try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) { return pool }
+                _ = error
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
             }
-        } catch let error as DatabaseError {
-            throw DocketError(Self.explain(error), file: path)
         }
     }
 
