@@ -16,45 +16,69 @@ extension PostgresOrderStore: DocketStore {
                             owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim {
         try link.transaction {
             var claim = BatchClaim()
-            var args = SQLArgs()
-            let ids = args.add(orders.map(\.externalId))
-            // Lock the candidates, then ask who holds them.
-            try link.query("SELECT 1 FROM orders WHERE external_id = ANY(\(ids)) ORDER BY external_id FOR UPDATE", args)
-            var busyArgs = SQLArgs()
-            let busyIds = busyArgs.add(orders.map(\.externalId))
-            for row in try link.query("""
-                SELECT bo.external_id, bo.batch_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
-                WHERE b.finished_at IS NULL AND b.target = \(busyArgs.add(target)) AND bo.external_id = ANY(\(busyIds))
-                """, busyArgs) {
-                claim.busy[try row.text(0)] = try row.text(1)
-            }
-            var nowArgs = SQLArgs()
-            let nowIds = nowArgs.add(orders.map(\.externalId))
-            let filter = recheck.map { PostgresFilter.whereClause($0, &nowArgs) } ?? "true"
-            var now: [String: Int] = [:]
-            for row in try link.query("SELECT external_id, version FROM orders WHERE external_id = ANY(\(nowIds)) AND \(filter)", nowArgs) {
-                now[try row.text(0)] = try row.int(1)
-            }
-            var claimed: [(externalId: String, version: Int)] = []
-            for o in orders where claim.busy[o.externalId] == nil {
-                if now[o.externalId] == o.version { claimed.append(o) } else { claim.changed.append(o.externalId) }
-            }
-            claim.claimed = claimed.map(\.externalId)
-            guard !claimed.isEmpty else { return claim }
             let stamp = Self.now()
             var b = SQLArgs()
             try link.query("""
                 INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
-                VALUES (\(b.add(id)), \(b.add(target)), \(b.add(dialect.rawValue)), \(b.add(stamp)), \(b.add(claimed.count)),
+                VALUES (\(b.add(id)), \(b.add(target)), \(b.add(dialect.rawValue)), \(b.add(stamp)), 0,
                         \(b.add(owner.host)), \(b.add(Int(owner.pid))), \(b.add(owner.heartbeat)))
                 """, b)
-            var o = SQLArgs()
-            try link.query("""
-                INSERT INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
-                SELECT \(o.add(id)), e, (p - 1)::int, 'pending', \(o.add(stamp)), v::int
-                FROM unnest(\(o.add(claimed.map(\.externalId)))::text[], \(o.add(claimed.map { String($0.version) }))::text[]) WITH ORDINALITY AS u(e, v, p)
-                ON CONFLICT DO NOTHING
-                """, o)
+            // Lock the candidates a slice at a time, in byte order across
+            // all slices, so that two processes claiming overlapping orders
+            // take their locks in the same order and do not deadlock.
+            let byBytes = orders.map(\.externalId).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for start in stride(from: 0, to: byBytes.count, by: BatchClaim.slice) {
+                var args = SQLArgs()
+                let ids = args.add(Array(byBytes[start..<min(start + BatchClaim.slice, byBytes.count)]))
+                try link.query("""
+                    SELECT count(*) FROM (SELECT 1 FROM orders WHERE external_id = ANY(\(ids)) ORDER BY external_id COLLATE "C" FOR UPDATE) locked
+                    """, args)
+            }
+            // Then ask who holds them and whether they are as read, and
+            // write the claim, a slice at a time in the order given.
+            var position = 0
+            for start in stride(from: 0, to: orders.count, by: BatchClaim.slice) {
+                let slice = orders[start..<min(start + BatchClaim.slice, orders.count)]
+                let names = slice.map(\.externalId)
+                var busy: [String: String] = [:]
+                var busyArgs = SQLArgs()
+                let busyIds = busyArgs.add(names)
+                for row in try link.query("""
+                    SELECT bo.external_id, bo.batch_id FROM batches b JOIN batch_orders bo ON bo.batch_id = b.id
+                    WHERE b.finished_at IS NULL AND b.target = \(busyArgs.add(target)) AND b.id <> \(busyArgs.add(id))
+                    AND bo.external_id = ANY(\(busyIds))
+                    """, busyArgs) {
+                    busy[try row.text(0)] = try row.text(1)
+                }
+                var nowArgs = SQLArgs()
+                let nowIds = nowArgs.add(names)
+                let filter = recheck.map { PostgresFilter.whereClause($0, &nowArgs) } ?? "true"
+                var now: [String: Int] = [:]
+                for row in try link.query("SELECT external_id, version FROM orders WHERE external_id = ANY(\(nowIds)) AND \(filter)", nowArgs) {
+                    now[try row.text(0)] = try row.int(1)
+                }
+                var claimed: [(externalId: String, version: Int)] = []
+                for o in slice {
+                    if let other = busy[o.externalId] { claim.busy[o.externalId] = other }
+                    else if now[o.externalId] == o.version { claimed.append(o) } else { claim.changed.append(o.externalId) }
+                }
+                guard !claimed.isEmpty else { continue }
+                claim.claimed += claimed.map(\.externalId)
+                var o = SQLArgs()
+                try link.query("""
+                    INSERT INTO batch_orders (batch_id, external_id, position, outcome, updated_at, version)
+                    SELECT \(o.add(id)), e, \(o.add(position)) + (p - 1)::int, 'pending', \(o.add(stamp)), v::int
+                    FROM unnest(\(o.add(claimed.map(\.externalId)))::text[], \(o.add(claimed.map { String($0.version) }))::text[]) WITH ORDINALITY AS u(e, v, p)
+                    ON CONFLICT DO NOTHING
+                    """, o)
+                position += claimed.count
+            }
+            var done = SQLArgs()
+            if claim.claimed.isEmpty {
+                try link.query("DELETE FROM batches WHERE id = \(done.add(id))", done)
+            } else {
+                try link.query("UPDATE batches SET order_count = \(done.add(claim.claimed.count)) WHERE id = \(done.add(id))", done)
+            }
             return claim
         }
     }

@@ -31,8 +31,8 @@ extension SQLiteOrderStore: DocketStore {
             // A slice at a time, in the one transaction: what each statement
             // reads and builds stays small for a selection of any size.
             var position = 0
-            for start in stride(from: 0, to: orders.count, by: Self.claimSlice) {
-                let slice = orders[start..<min(start + Self.claimSlice, orders.count)]
+            for start in stride(from: 0, to: orders.count, by: BatchClaim.slice) {
+                let slice = orders[start..<min(start + BatchClaim.slice, orders.count)]
                 let ids = JSONWriter.string(.array(slice.map { .string($0.externalId) }))
                 var busy: [String: String] = [:]
                 for row in try Row.fetchAll(db, sql: """
@@ -76,9 +76,6 @@ extension SQLiteOrderStore: DocketStore {
             return claim
         }
     }
-
-    /// Orders a claim checks and writes per statement.
-    static let claimSlice = 10_000
 
     /// A batch of these orders, as they are now, owned by this process:
     /// for tools and tests that journal a batch of their own.

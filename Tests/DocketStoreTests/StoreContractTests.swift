@@ -192,6 +192,32 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try store.owner(of: "BA") == nil, "a finished batch has no owner")
     }
 
+    /// A claim larger than one slice (the stores check and write 10,000
+    /// orders per statement): busy and changed orders are told apart in
+    /// every slice, and positions run on across slices in the order given.
+    @Test(arguments: StoreKind.allCases)
+    func aClaimLargerThanASliceKeepsItsOrder(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make() else { return }
+        defer { drop() }
+        let count = BatchClaim.slice * 2 + 500
+        var g = OrderGenerator(seed: 5, itemsPerOrder: 1...1, lean: true)
+        _ = try store.importOrders((0..<count).map { g.order($0, prefix: "L-") })
+        let ids = (0..<count).map { String(format: "L-%07d", $0) }
+        let owner = BatchOwner.current()
+        let held = Array(ids[(BatchClaim.slice + 10)..<(BatchClaim.slice + 20)])
+        _ = try store.createBatch(id: "HOLD", target: "omnia", dialect: .omnia, orders: held.map { ($0, 1) }, owner: owner, recheck: nil)
+        let stale: Set = [ids[3], ids[BatchClaim.slice], ids[count - 1]]
+        // Given in reverse, so that the order given is not the ids' own.
+        let keys = ids.reversed().map { ($0, stale.contains($0) ? 2 : 1) }
+        let claim = try store.createBatch(id: "BIG", target: "omnia", dialect: .omnia, orders: keys, owner: owner, recheck: nil)
+        let expected = ids.reversed().filter { !stale.contains($0) && !held.contains($0) }
+        #expect(claim.claimed == expected)
+        #expect(Set(claim.changed) == stale)
+        #expect(Set(claim.busy.keys) == Set(held) && claim.busy.values.allSatisfy { $0 == "HOLD" })
+        #expect(try store.pendingOrders(batch: "BIG").map(\.externalId) == expected)
+        #expect(try store.batch("BIG", failedOnly: true, limit: 0)?.summary.orderCount == expected.count)
+    }
+
     /// A whole store copied to the other kind and back: every table's rows,
     /// batches, the journal and the history come through, and the copy
     /// searches and pages as the original.

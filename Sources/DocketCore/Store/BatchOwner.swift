@@ -63,6 +63,10 @@ public struct BatchClaim: Sendable, Equatable {
     /// sent or edited them), since the selection was read.
     public var changed: [String] = []
 
+    /// Orders a claim checks and writes per statement, in both stores: what
+    /// one statement reads and builds stays small for a batch of any size.
+    public static let slice = 10_000
+
     public init(claimed: [String] = [], busy: [String: String] = [:], changed: [String] = []) {
         self.claimed = claimed
         self.busy = busy
