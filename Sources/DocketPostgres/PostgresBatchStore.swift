@@ -245,10 +245,11 @@ extension PostgresOrderStore: DocketStore {
         return counts
     }
 
-    public func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)] {
+    public func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int, version: Int?)] {
         var a = SQLArgs()
-        return try link.query("SELECT external_id, attempts FROM batch_orders WHERE batch_id = \(a.add(batch)) AND outcome = 'pending' ORDER BY position", a)
-            .map { (try $0.text(0), try $0.int(1)) }
+        return try link.query("""
+            SELECT external_id, attempts, version FROM batch_orders WHERE batch_id = \(a.add(batch)) AND outcome = 'pending' ORDER BY position
+            """, a).map { (try $0.text(0), try $0.int(1), try $0.optionalInt(2)) }
     }
 
     public func unfinishedBatches() throws -> [(summary: BatchSummary, owner: BatchOwner?)] {

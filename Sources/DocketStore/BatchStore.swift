@@ -152,11 +152,11 @@ extension SQLiteOrderStore: DocketStore {
         for id in ids { try stmt.execute(arguments: [batch, id]) }
     }
 
-    /// Orders of a batch still without an outcome, with how often they went out.
-    public func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)] {
+    public func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int, version: Int?)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT external_id, attempts FROM batch_orders WHERE batch_id = ? AND outcome = 'pending' ORDER BY position",
-                             arguments: [batch]).map { ($0[0], $0[1]) }
+            try Row.fetchAll(db, sql: """
+                SELECT external_id, attempts, version FROM batch_orders WHERE batch_id = ? AND outcome = 'pending' ORDER BY position
+                """, arguments: [batch]).map { ($0[0], $0[1], $0[2]) }
         }
     }
 

@@ -70,7 +70,7 @@ struct Resume: AsyncParsableCommand {
     }
 
     func finish(_ id: String, _ report: BatchReport, _ target: TargetConfig,
-                _ pending: [(externalId: String, attempts: Int)], _ store: any DocketStore,
+                _ pending: [(externalId: String, attempts: Int, version: Int?)], _ store: any DocketStore,
                 _ transport: AsyncHTTPTransport, owner: BatchOwner) async throws -> Int32 {
         if let warning = try target.checkTransport() { printError(warning) }
         var engine = try SubmissionEngine.forTarget(target, transport: transport)
@@ -81,9 +81,9 @@ struct Resume: AsyncParsableCommand {
         }
         let bar = ProgressBar(enabled: !json)
         // The orders are read a page at a time as they go out.
-        let pages = StoredOrderPages(store: store, ids: pending.map(\.externalId))
+        let pages = StoredOrderPages(store: store, ids: pending.map(\.externalId), versions: pending.map(\.version))
         let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, total: pending.count,
-                                                 pages: { try await pages.next() }, owner: owner) { bar.show($0) }
+                                                 pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         return try Submit.printFinished(id, store: store, json: json)

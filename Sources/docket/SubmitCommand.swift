@@ -107,6 +107,7 @@ struct Submit: AsyncParsableCommand {
         let owner = BatchOwner.current()
         let claim = try store.createBatch(id: batchId, target: target.name, dialect: target.dialect, orders: keys,
                                           owner: owner, recheck: recheck)
+        let versions = claim.versions(from: keys)
         keys = []
         if let why = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values)) { printError(why) }
         guard !claim.claimed.isEmpty else {
@@ -114,9 +115,9 @@ struct Submit: AsyncParsableCommand {
             return 0
         }
         let bar = ProgressBar(enabled: !json)
-        let pages = StoredOrderPages(store: store, ids: claim.claimed)
+        let pages = StoredOrderPages(store: store, ids: claim.claimed, versions: versions)
         let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, total: claim.claimed.count,
-                                                 pages: { try await pages.next() }, owner: owner) { bar.show($0) }
+                                                 pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         return try Self.printFinished(batchId, store: store, json: json) {

@@ -67,6 +67,22 @@ public struct BatchClaim: Sendable, Equatable {
     /// one statement reads and builds stays small for a batch of any size.
     public static let slice = 10_000
 
+    /// The version each claimed order was claimed at, in `claimed`'s order,
+    /// from the keys the claim was made with (claimed follows their order).
+    public func versions(from keys: some Sequence<(externalId: String, version: Int)>) -> [Int?] {
+        var result: [Int?] = []
+        result.reserveCapacity(claimed.count)
+        var next = keys.makeIterator()
+        for id in claimed {
+            var version: Int?
+            while let key = next.next() {
+                if key.externalId == id { version = key.version; break }
+            }
+            result.append(version)
+        }
+        return result
+    }
+
     public init(claimed: [String] = [], busy: [String: String] = [:], changed: [String] = []) {
         self.claimed = claimed
         self.busy = busy

@@ -43,9 +43,16 @@ extension OrderStoring {
 /// a batch sends from, so it holds a page, not the batch. The next page is
 /// read ahead on a thread of its own (SQLite calls block, and requests in
 /// flight need Swift's few concurrency threads) while this one goes out.
+///
+/// An order edited or deleted after the batch claimed it is not sent: its
+/// outcome would be recorded against the version claimed while another
+/// went out, so it would read as "changed since accepted" and go again.
+/// It ends `skipped`, saying why, and is sent by the next batch.
 public final class StoredOrderPages: @unchecked Sendable {
     let store: any OrderStoring
     let ids: [String]
+    /// The version each id was claimed at, when known (nil: not checked).
+    let versions: [Int?]?
     let size: Int
     private let queue = DispatchQueue(label: "docket.pages")
     private let lock = NSLock()
@@ -55,11 +62,56 @@ public final class StoredOrderPages: @unchecked Sendable {
     private var ahead: Result<[Order]?, any Error>?
     private var reading = false
     private var waiter: CheckedContinuation<Result<[Order]?, any Error>, Never>?
+    /// Guarded by `lock`: orders found changed or gone, not yet taken.
+    private var leftOut: [OrderOutcome] = []
 
-    public init(store: any OrderStoring, ids: [String], size: Int = 1000) {
+    public init(store: any OrderStoring, ids: [String], versions: [Int?]? = nil, size: Int = 1000) {
+        precondition(versions == nil || versions?.count == ids.count, "a version for each id")
         self.store = store
         self.ids = ids
+        self.versions = versions
         self.size = size
+    }
+
+    /// The orders left out of the pages read so far, once each.
+    public func takeLeftOut() -> [OrderOutcome] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = leftOut
+        leftOut = []
+        return taken
+    }
+
+    /// The page's orders still as claimed; the others go to `leftOut`.
+    private func read(_ range: Range<Int>) throws -> [Order] {
+        let found = try store.orders(ids: ids[range])
+        if found.count == range.count && versions == nil { return found.map(\.order) }
+        var byId: [String: StoredOrder] = [:]
+        byId.reserveCapacity(found.count)
+        for o in found { byId[o.order.externalId] = o }
+        var page: [Order] = []
+        page.reserveCapacity(found.count)
+        var out: [OrderOutcome] = []
+        for i in range {
+            guard let stored = byId[ids[i]] else {
+                out.append(OrderOutcome(externalId: ids[i], outcome: .skipped, errors: [OrderIssue(
+                    code: "gone", message: "deleted after this batch took it; not sent")]))
+                continue
+            }
+            if let claimed = versions?[i], claimed != stored.version {
+                out.append(OrderOutcome(externalId: ids[i], outcome: .skipped, errors: [OrderIssue(
+                    code: "changed", message: "changed after this batch took it (version \(claimed), now \(stored.version)); "
+                        + "not sent, so that no outcome is recorded for a version that did not go: send it again")]))
+                continue
+            }
+            page.append(stored.order)
+        }
+        if !out.isEmpty {
+            lock.lock()
+            leftOut += out
+            lock.unlock()
+        }
+        return page
     }
 
     /// The next page, nil after the last.
@@ -90,7 +142,7 @@ public final class StoredOrderPages: @unchecked Sendable {
         lock.unlock()
         queue.async { [self] in
             let result: Result<[Order]?, any Error> = start >= ids.count ? .success(nil)
-                : Result { try store.orders(ids: ids[start..<end]).map(\.order) }
+                : Result { try read(start..<end) }
             lock.lock()
             reading = false
             if let w = waiter {

@@ -115,6 +115,7 @@ public final class BatchComposer: Composer, @unchecked Sendable {
             let leftOut = claim.explanation(target: target.name, owners: try store.owners(claim.busy.values))
             guard !claim.claimed.isEmpty else { return SendStarted(batch: nil, leftOut: leftOut) }
             let claimed = claim.claimed
+            let versions = claim.versions(from: plan.keys.lazy.map { ($0.externalId, $0.version) })
             let store = self.store
             let transport = self.transport
             adjust(1)
@@ -129,9 +130,10 @@ public final class BatchComposer: Composer, @unchecked Sendable {
                     // Only the journal can fail from here, after requests went
                     // out: their outcomes stand, and the batch is ended.
                     do {
-                        let pages = StoredOrderPages(store: store, ids: claimed)
+                        let pages = StoredOrderPages(store: store, ids: claimed, versions: versions)
                         _ = try await BatchRunner.run(engine: engine, journal: store, id: id, total: claimed.count,
-                                                      pages: { try await pages.next() }, owner: owner) { [self] progress in
+                                                      pages: { try await pages.next() }, leftOut: pages.takeLeftOut,
+                                                      owner: owner) { [self] progress in
                             if let pace = progress.pace { setPace(id, pace) }
                         }
                     } catch {

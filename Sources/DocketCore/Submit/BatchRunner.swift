@@ -23,7 +23,9 @@ public protocol BatchJournal: Sendable {
     func owner(of batch: String) throws -> BatchOwner?
     /// Ends the batch and lets its claims go.
     func finishBatch(_ id: String) throws
-    func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int)]
+    /// Orders of a batch still without an outcome, with how often they went
+    /// out and the version claimed (nil for batches from before versions).
+    func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int, version: Int?)]
     /// Several entries in one transaction, in order.
     func record(batch: String, target: String, _ entries: [JournalEntry]) throws
 }
@@ -102,8 +104,12 @@ public enum BatchRunner {
     /// end), as `run` does, holding only the requests in flight. A page
     /// that cannot be read ends the batch after what is out was answered;
     /// its orders stay claimed for `resume`, and the error is thrown.
+    ///
+    /// `leftOut` gives, after each page, the orders the page left out
+    /// (changed or gone since the claim): recorded with their outcome, as
+    /// if settled.
     public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, total: Int,
-                           pages: () async throws -> [Order]?, owner: BatchOwner,
+                           pages: () async throws -> [Order]?, leftOut: () -> [OrderOutcome] = { [] }, owner: BatchOwner,
                            progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) async throws -> [String] {
         let target = engine.target.name
         let beating = Task.detached {
@@ -121,7 +127,16 @@ public enum BatchRunner {
         // upsert is simply sent again.
         let createOnly = !engine.target.dialect.updatesOrders
         let writer = JournalWriter(journal: journal, batch: id, target: target)
-        try await engine.run(pages: pages) { event in
+        func page() async throws -> [Order]? {
+            let page = try await pages()
+            let out = leftOut()
+            if !out.isEmpty {
+                try await writer.post(.outcomes(out))
+                progress(await tracker.add(out, request: false, pace: await engine.pacer.pace))
+            }
+            return page
+        }
+        try await engine.run(pages: page) { event in
             do {
                 switch event {
                 case .sending(_, _, let ids):

@@ -10,7 +10,8 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
     /// An all-or-nothing request failed because of other orders, or the
     /// request could not be made; nothing of this order was saved.
     case notSaved = "not_saved"
-    /// Failed local validation, never sent.
+    /// Never sent: it failed local validation, or it was edited or deleted
+    /// after the batch claimed it (its errors say which).
     case skipped
     /// Sent, but no definitive answer came back after every retry.
     case unknown
