@@ -81,7 +81,11 @@ struct Resume: AsyncParsableCommand {
         }
         let bar = ProgressBar(enabled: !json)
         // The orders are read a page at a time as they go out.
-        let pages = StoredOrderPages(store: store, ids: pending.map(\.externalId), versions: pending.map(\.version))
+        // An order that may have gone out before the stop is not "never
+        // sent" even if edited since: the engine's own care for possibly
+        // sent orders decides, so its version is not checked here.
+        let pages = StoredOrderPages(store: store, ids: pending.map(\.externalId),
+                                     versions: pending.map { $0.attempts > 0 ? nil : $0.version })
         let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, total: pending.count,
                                                  pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: owner) { bar.show($0) }
         bar.finish()
