@@ -178,6 +178,26 @@ final class RecordingComposer: Composer, @unchecked Sendable {
         #expect(state.message?.contains("docket export --as cropster") == true)
     }
 
+    /// A plan stops once nobody waits for it (Compose was left, or a newer
+    /// plan was asked for): it reads no further, and the console drops it.
+    @Test func aPlanNobodyWaitsForStopsReading() throws {
+        let s = try store(6_000)
+        let config = DocketConfig(targets: ["cropster": TargetConfig(name: "cropster", dialect: .cropster, baseURL: "http://127.0.0.1:9/cropster",
+                                                                      batchSize: 50, auth: .bearer(token: Secret(.inline("t"), key: "token")))])
+        let composer = BatchComposer(config: config, store: s, transport: PlanningOnly())
+        let query = OrderQuery(statuses: [.open])
+        var asked = 0
+        #expect(composer.plan(target: "cropster", query: query, while: { asked += 1; return asked < 3 }) == nil)
+        #expect(asked == 3, "asked every 1,000 orders until told no: 2,000 of 6,000 read")
+        let whole = try #require(composer.plan(target: "cropster", query: query, while: { true }))
+        #expect(try whole.get().orderCount == 6_000)
+        let runner = EffectRunner(store: s, composer: composer)
+        guard case .dropped = runner.run(.plan(target: "cropster", query: query), stillWanted: { false }) else {
+            Issue.record("a plan nobody waits for comes back as dropped")
+            return
+        }
+    }
+
     @Test func composeTakesExactlyTheViewAndOpensOnItsTarget() throws {
         let s = try store(6)
         try s.createBatch(id: "B1", target: "cropster", dialect: .cropster, externalIds: ["ORD-0000000", "ORD-0000001", "ORD-0000002"])

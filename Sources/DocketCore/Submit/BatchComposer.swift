@@ -51,13 +51,23 @@ public final class BatchComposer: Composer, @unchecked Sendable {
     /// it as a send would; keeps each order's key, the first requests and
     /// the first refusals.
     public func plan(target name: String, query: OrderQuery) -> Result<ComposePlan, DocketError> {
-        catching {
+        plan(target: name, query: query, while: { true })!
+    }
+
+    public func plan(target name: String, query: OrderQuery, while stillWanted: @escaping () -> Bool) -> Result<ComposePlan, DocketError>? {
+        struct NoLongerWanted: Error {}
+        var abandoned = false
+        let result = catching {
             let target = try config.target(name)
             let engine = try SubmissionEngine.forTarget(target, transport: PlanningOnly())
             var planner = engine.planner()
             var tally = PlanTally(keepRequests: ComposePlan.shownRequests, keepSkipped: ComposePlan.shownSkipped)
             var keys: [OrderKey] = []
             try store.forEachOrder(query) {
+                if keys.count % 1000 == 0, !stillWanted() {
+                    abandoned = true
+                    throw NoLongerWanted()
+                }
                 keys.append(OrderKey($0.order.externalId, version: $0.version))
                 planner.add($0.order)
                 tally.take(from: &planner)
@@ -76,6 +86,7 @@ public final class BatchComposer: Composer, @unchecked Sendable {
                                requestCount: tally.requestCount, largestRequest: tally.largestRequest, keys: keys,
                                skipped: tally.skipped, skippedCount: tally.skippedCount, unchangedRefused: unchanged, firstRequest: first)
         }
+        return abandoned ? nil : result
     }
 
     public func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError> {

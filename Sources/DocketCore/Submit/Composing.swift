@@ -100,6 +100,10 @@ public struct SendStarted: Sendable, Equatable {
 public protocol Composer: Sendable {
     var targets: [TargetChoice] { get }
     func plan(target: String, query: OrderQuery) -> Result<ComposePlan, DocketError>
+    /// The same, given up (nil) once `stillWanted` says so: a plan of a
+    /// million orders takes seconds, and one for a screen left since is
+    /// work nobody will see.
+    func plan(target: String, query: OrderQuery, while stillWanted: @escaping () -> Bool) -> Result<ComposePlan, DocketError>?
     /// Request `index` (from 0) of the plan, as it would be sent, pretty.
     func request(_ index: Int, of plan: ComposePlan) -> Result<String, DocketError>
     /// Claims the plan's orders and starts sending those it could claim;
@@ -116,6 +120,10 @@ public protocol Composer: Sendable {
 
 extension Composer {
     public var paces: [String: Pace] { [:] }
+
+    public func plan(target: String, query: OrderQuery, while stillWanted: @escaping () -> Bool) -> Result<ComposePlan, DocketError>? {
+        stillWanted() ? plan(target: target, query: query) : nil
+    }
 
     public func reconcile(batch: BatchSummary) -> Result<String, DocketError> {
         .failure(DocketError("Looking orders up is not available here."))

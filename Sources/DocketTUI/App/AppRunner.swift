@@ -20,7 +20,8 @@ public struct EffectRunner: Sendable {
         self.composer = composer
     }
 
-    public func run(_ effect: Effect) -> Action {
+    /// `stillWanted` lets a long plan stop once nobody waits for it.
+    public func run(_ effect: Effect, stillWanted: @escaping () -> Bool = { true }) -> Action {
         do {
             switch effect {
             case .loadFirst(let q, let known):
@@ -85,7 +86,8 @@ public struct EffectRunner: Sendable {
                 return .fixSaved(FixResult.save(preview, to: store))
             case .plan(let target, let query):
                 guard let composer else { return .failed("Sending is not available here.") }
-                return try .planned(composer.plan(target: target, query: query).get())
+                guard let plan = composer.plan(target: target, query: query, while: stillWanted) else { return .dropped }
+                return try .planned(plan.get())
             case .showRequest(let index, let plan):
                 guard let composer else { return .failed("Sending is not available here.") }
                 return try .requestShown(index, composer.request(index, of: plan).get())

@@ -53,6 +53,8 @@ public final class EventLoop {
         defer { watch?.stop() }
         backend.draw(Render.draw(state))
         while !state.quit && !stop() {
+            // A plan runs for Compose only: once it is left, the plan stops.
+            if state.screen != .compose { plans.abandon() }
             var changed = false
             for action in inbox.take() {
                 pending -= 1
@@ -113,7 +115,9 @@ public final class EventLoop {
             if case .plan = effect {
                 let plans = self.plans
                 let generation = plans.next()
-                planWorker.async { inbox.put(plans.isLatest(generation) ? runner.run(effect) : .dropped) }
+                planWorker.async {
+                    inbox.put(plans.isLatest(generation) ? runner.run(effect, stillWanted: { plans.isLatest(generation) }) : .dropped)
+                }
             } else {
                 worker.async { inbox.put(runner.run(effect)) }
             }
@@ -137,6 +141,8 @@ final class PlanGeneration: @unchecked Sendable {
     private var latest = 0
     func next() -> Int { lock.withLock { latest += 1; return latest } }
     func isLatest(_ generation: Int) -> Bool { lock.withLock { latest == generation } }
+    /// No plan asked for so far is wanted any more.
+    func abandon() { _ = next() }
 }
 
 /// Set by a store's change watch, taken by the loop.
