@@ -95,7 +95,7 @@ public final class StoredOrderPages: @unchecked Sendable {
         for i in range {
             guard let stored = byId[ids[i]] else {
                 out.append(OrderOutcome(externalId: ids[i], outcome: .skipped, errors: [OrderIssue(
-                    code: "gone", message: "deleted after this batch took it; not sent")]))
+                    code: "gone", message: "no longer in the store when its turn came; not sent")]))
                 continue
             }
             if let claimed = versions?[i], claimed != stored.version {
