@@ -85,19 +85,14 @@ public final class SQLiteOrderStore: OrderStoring {
         // a "busy" that came at once is such a collision; one after the
         // busy timeout is a store really in use, and says so. One start in
         // ten failed so before.
-        var attempt = 0
-        while true {
-            let started = Date()
-            do {
-                pool = try Self.open(path, config)
-                break
-            } catch let error as DatabaseError where attempt < 20 && [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
-                        && Date().timeIntervalSince(started) < 2 {
-                attempt += 1
-                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
-            } catch let error as DatabaseError {
-                throw DocketError(Self.explain(error), file: path)
+        var started = Date()
+        do {
+            pool = try Self.retrying({ [.SQLITE_BUSY, .SQLITE_LOCKED].contains($0.resultCode) && Date().timeIntervalSince(started) < 2 }) {
+                started = Date()
+                return try Self.open(path, config)
             }
+        } catch let error as DatabaseError {
+            throw DocketError(Self.explain(error), file: path)
         }
     }
 
@@ -112,14 +107,25 @@ public final class SQLiteOrderStore: OrderStoring {
         // lock for each, so the second of two processes creating a store
         // finds a table the first just made. It then finds the schema
         // complete, or goes on from where the first got to.
+        return try retrying({ _ in true }) {
+            do {
+                try Schema.migrator.migrate(pool)
+            } catch let error as DatabaseError {
+                guard try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) else { throw error }
+            }
+            return pool
+        }
+    }
+
+    /// `body` again, up to 20 times and pausing a little longer each time,
+    /// while its failure is one `collided` takes for another process's
+    /// doing; any other failure is thrown.
+    private static func retrying<T>(_ collided: (DatabaseError) -> Bool, _ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                try Schema.migrator.migrate(pool)
-                return pool
-            } catch let error as DatabaseError where attempt < 20 {
-                if try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) { return pool }
-                _ = error
+                return try body()
+            } catch let error as DatabaseError where attempt < 20 && collided(error) {
                 attempt += 1
                 Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
             }

@@ -12,11 +12,8 @@ import Testing
 @Suite struct ClaimedVersionTests {
     @Test func anOrderEditedAfterTheClaimIsNotSentAndSaysWhy() async throws {
         let rig = try await Rig.start()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-claimed-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
         let batch = orders(30, prefix: "CV-")
-        _ = try store.importOrders(batch)
+        let store = try temporaryStore(batch)
         let target = rig.targets[.cropster]!
         let keys = batch.map { (externalId: $0.externalId, version: 1) }
         let claim = try store.createBatch(id: "B-CV", target: target.name, dialect: .cropster, orders: keys,

@@ -5,15 +5,19 @@ import DocketStore
 import Foundation
 import Testing
 
+/// A store in a file of its own holding `orders`, for tests that journal
+/// batches sent to the sandbox.
+func temporaryStore(_ orders: [Order]) throws -> SQLiteOrderStore {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-sandbox-test-\(UUID().uuidString)")
+    let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
+    _ = try store.importOrders(orders)
+    return store
+}
+
 /// `unknown` orders settled by asking the target, over real HTTP to the
 /// sandbox, recorded in a real store.
 @Suite(.serialized) struct ReconcileTests {
-    func store(_ orders: [Order]) throws -> SQLiteOrderStore {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-reconcile-\(UUID().uuidString)")
-        let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
-        _ = try store.importOrders(orders)
-        return store
-    }
+    func store(_ orders: [Order]) throws -> SQLiteOrderStore { try temporaryStore(orders) }
 
     /// A finished batch in which every order went unanswered.
     func unanswered(_ store: SQLiteOrderStore, _ batch: String, _ target: TargetConfig, _ ids: [String], held: Bool = false) throws {
