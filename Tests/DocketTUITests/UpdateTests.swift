@@ -105,6 +105,23 @@ import Testing
         #expect(onScreen("\"ok\": true"))
     }
 
+    /// `r` pressed while a large request is still loading is not lost: the
+    /// pager goes to the response when it arrives.
+    @Test func rPressedWhileTheRequestLoadsJumpsWhenItArrives() {
+        var s = state(.batch)
+        let summary = BatchSummary(id: "B1", target: "omnia", dialect: .omnia, createdAt: "t", finishedAt: "t", orderCount: 1, counts: [.accepted: 1])
+        let record = RequestRecord(sequence: 2, attempt: 1, method: "PUT", url: "http://x/y", requestBody: Array((#"{"orders":["# + String(repeating: "1,", count: 300) + "1]}").utf8),
+                                   status: 200, responseBody: Array(#"{"ok":true}"#.utf8), error: nil, startedAt: "t", milliseconds: 1, orderIds: ["A"])
+        _ = Reducer.reduce(&s, .batchLoaded(BatchReport(summary: summary, outcomes: [OrderOutcome(externalId: "A", outcome: .accepted)]), [record]))
+        _ = Reducer.reduce(&s, .key(.tab))
+        _ = Reducer.reduce(&s, .key(.enter))
+        #expect(s.screen == .pager && s.pager.loading)
+        _ = Reducer.reduce(&s, .key(.char("r")))
+        _ = Reducer.reduce(&s, .exchangeLoaded(record))
+        #expect(s.pager.scroll > 0)
+        #expect(Render.draw(s).text.split(separator: "\n").dropLast().contains { $0.contains("Response: HTTP 200") })
+    }
+
     @Test func aSendSelectsTheNewBatchOnTheBatchesScreen() {
         var s = state(.batches)
         let old = BatchSummary(id: "B1", target: "omnia", dialect: .omnia, createdAt: "1", finishedAt: "1", orderCount: 1, counts: [:])

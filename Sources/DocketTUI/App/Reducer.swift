@@ -114,7 +114,9 @@ public enum Reducer {
                 s.screen = s.pager.returnTo
                 return []
             }
+            let pending = s.pager.pendingJump
             s.pager = PagerKeys.exchange(record, returnTo: s.pager.returnTo).wrapped(width: s.width)
+            if let pending, s.pager.places[pending] != nil { PagerKeys.jump(&s, to: pending) }
         case .failuresLoaded(let groups): ErrorsKeys.loaded(&s, groups)
         case .historyLoaded(let id, let changes):
             guard s.screen == .order else { return [] }

@@ -8,6 +8,18 @@ enum PagerKeys {
         s.pager.scroll = min(max(0, line), s.pager.maxScroll(visible: visible(s)))
     }
 
+    /// A place is there, or the text is still coming and may bring it.
+    static func canJump(_ s: AppState, to place: Character) -> Bool { s.pager.places[place] != nil || s.pager.loading }
+
+    /// To the place now, or as soon as the text is here.
+    static func jump(_ s: inout AppState, to place: Character) {
+        guard let line = s.pager.places[place] else {
+            s.pager.pendingJump = place
+            return
+        }
+        scroll(&s, to: line)
+    }
+
     static let table = KeyTable("Pager (a request and response, a whole message)", [
         KeyBinding(Key.moves, "↑↓ j k", "scroll a line", bar: "scroll") { s, key in
             scroll(&s, to: s.pager.scroll + (key == .down || key == .char("j") ? 1 : -1))
@@ -21,12 +33,12 @@ enum PagerKeys {
             scroll(&s, to: key == .home || key == .char("g") ? 0 : Int.max / 2)
             return []
         },
-        KeyBinding([.char("r")], "r", "jump to the response", bar: "response", when: { $0.pager.places["r"] != nil }) { s, _ in
-            scroll(&s, to: s.pager.places["r"] ?? 0)
+        KeyBinding([.char("r")], "r", "jump to the response", bar: "response", when: { canJump($0, to: "r") }) { s, _ in
+            jump(&s, to: "r")
             return []
         },
-        KeyBinding([.char("b")], "b", "jump to the request body", bar: "body", when: { $0.pager.places["b"] != nil }) { s, _ in
-            scroll(&s, to: s.pager.places["b"] ?? 0)
+        KeyBinding([.char("b")], "b", "jump to the request body", bar: "body", when: { canJump($0, to: "b") }) { s, _ in
+            jump(&s, to: "b")
             return []
         },
         KeyBinding([.char("n"), .char("N")], "n N", "the next or previous line with what / found", bar: "next",

@@ -12,6 +12,9 @@ public struct PagerState: Sendable {
     /// What `/` last looked for; `n` and `N` go on from the top line.
     public var needle: String?
     public var loading = false
+    /// A place key pressed while the text was still coming: where to go
+    /// once it is here (a request of thousands of orders takes a moment).
+    public var pendingJump: Character?
     /// Where Esc goes back to.
     public var returnTo: AppState.Screen = .orders
 
