@@ -26,12 +26,16 @@ public struct SandboxRequest: Sendable {
     public var path: String
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// When its head reached the server: `latency` counts from here, so
+    /// waiting for the body or for the sandbox's other requests is inside it.
+    public var arrived: ContinuousClock.Instant
 
-    public init(method: String, path: String, headers: [(String, String)], body: [UInt8]) {
+    public init(method: String, path: String, headers: [(String, String)], body: [UInt8], arrived: ContinuousClock.Instant = .now) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.arrived = arrived
     }
 
     /// The query of a path, decoded (`?order=5&limit=2`).

@@ -12,18 +12,33 @@ public enum SandboxAction: Sendable {
 
 extension SandboxState {
     /// Routes a request to its API, applying faults to order endpoints.
-    public func handle(_ r: SandboxRequest) async -> SandboxAction {
+    /// `latency` is the time from a request's arrival to its answer, the
+    /// way a target that takes 50 ms per request behaves: the work is done
+    /// within it, not added to it, so a sender's bound is exactly
+    /// concurrency × orders per request / latency.
+    public nonisolated func handle(_ r: SandboxRequest) async -> SandboxAction {
+        let (action, latency) = await route(r)
+        // Out of the actor, so waking does not wait for another request's work.
+        if latency > 0 {
+            try? await Task.sleep(until: r.arrived + .nanoseconds(Int64(latency * 1e9)), tolerance: .zero, clock: .continuous)
+        }
+        return action
+    }
+
+    /// The answer, and the latency it is given: faults apply to order
+    /// endpoints only.
+    private func route(_ r: SandboxRequest) -> (SandboxAction, Double) {
         let path = r.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? r.path
         let parts = path.split(separator: "/").map(String.init)
-        if r.method == "GET" && path == "/openapi.json" { return .reply(SandboxReply(status: 200, body: OpenAPIDocument.json)) }
+        if r.method == "GET" && path == "/openapi.json" { return (.reply(SandboxReply(status: 200, body: OpenAPIDocument.json)), 0) }
         // Not a vendor endpoint: what each emulated target holds, for rehearsals.
         if r.method == "GET", parts.count == 3, parts[0] == "_sandbox", parts[1] == "orders", let d = Dialect(rawValue: parts[2]) {
-            return .reply(SandboxReply(status: 200, body: ["dialect": .string(d.rawValue), "orders": .array(orderIds(d).map { .string($0) })]))
+            return (.reply(SandboxReply(status: 200, body: ["dialect": .string(d.rawValue), "orders": .array(orderIds(d).map { .string($0) })])), 0)
         }
         if r.method == "POST" && path == "/cropster/oauth2/token" {
-            return .reply(token(r, client: options.cropsterClient, requiredScope: options.cropsterScope))
+            return (.reply(token(r, client: options.cropsterClient, requiredScope: options.cropsterScope)), 0)
         }
-        if r.method == "POST" && path == "/mirakl/oauth/token" { return .reply(token(r, client: options.miraklClient, mirakl: true)) }
+        if r.method == "POST" && path == "/mirakl/oauth/token" { return (.reply(token(r, client: options.miraklClient, mirakl: true)), 0) }
         let handler: (() -> SandboxReply)?
         let api: Dialect
         switch (r.method, parts) {
@@ -41,26 +56,25 @@ extension SandboxState {
         default: handler = nil; api = .cropster
         }
         guard let handler else {
-            return .reply(SandboxReply(status: 404, body: ["message": .string("No \(r.method) \(path) here; see /openapi.json")]))
+            return (.reply(SandboxReply(status: 404, body: ["message": .string("No \(r.method) \(path) here; see /openapi.json")])), 0)
         }
         requestCount += 1
         let f = options.faults
-        if f.latency > 0 { try? await Task.sleep(for: .milliseconds(Int(f.latency * 1000)), tolerance: .zero) }
         if roll(f.rateLimited) {
-            return .reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(f.retryAfter))]))
+            return (.reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(f.retryAfter))])), options.faults.latency)
         }
         if let wait = overRate(api) {
-            return .reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(format: "%.3f", wait))]))
+            return (.reply(SandboxReply(status: 429, body: Self.tooManyRequests(api), headers: [("Retry-After", String(format: "%.3f", wait))])), options.faults.latency)
         }
-        if roll(f.serverErrors) { return .reply(SandboxReply(status: 503, body: ["message": "Service temporarily unavailable"])) }
+        if roll(f.serverErrors) { return (.reply(SandboxReply(status: 503, body: ["message": "Service temporarily unavailable"])), options.faults.latency) }
         if roll(f.echoHeaders) {
             let echoed = r.headers.map { "\($0.0): \($0.1)" }.joined(separator: "\n")
-            return .reply(SandboxReply(status: 400, body: ["message": .string("Bad request. We received these headers:\n" + echoed)]))
+            return (.reply(SandboxReply(status: 400, body: ["message": .string("Bad request. We received these headers:\n" + echoed)])), options.faults.latency)
         }
         let reply = handler()
-        if reply.saved && roll(f.drop) { return .drop }
-        if roll(f.malformed) { return .malformed(status: reply.status == 204 ? 200 : reply.status) }
-        return .reply(reply)
+        if reply.saved && roll(f.drop) { return (.drop, options.faults.latency) }
+        if roll(f.malformed) { return (.malformed(status: reply.status == 204 ? 200 : reply.status), options.faults.latency) }
+        return (.reply(reply), options.faults.latency)
     }
 
     /// `rate=`: nil when the API takes this request, else the seconds until

@@ -42,10 +42,11 @@ public enum SandboxServer {
     }
 
     static func respond(_ request: Request, _ state: SandboxState) async throws -> Response {
+        let arrived = ContinuousClock.now
         let body = try await request.body.collect(upTo: 64 << 20)
         let sandboxRequest = SandboxRequest(method: request.method.rawValue, path: request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path,
                                             headers: request.headers.map { ($0.name.rawName, $0.value) },
-                                            body: Array(buffer: body))
+                                            body: Array(buffer: body), arrived: arrived)
         switch await state.handle(sandboxRequest) {
         case .reply(let reply):
             var headers = HTTPFields()

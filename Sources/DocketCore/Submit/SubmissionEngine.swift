@@ -238,17 +238,26 @@ public struct SubmissionEngine: Sendable {
             var running = 0
             // The next request is made ready while others are out, so an
             // answer's place goes to it at once.
-            var upcoming: [Order]?
+            // Its body is encoded then too.
+            var upcoming: PreparedRequest?
+            func prepare() async -> PreparedRequest? {
+                guard let orders = await nextRequest() else { return nil }
+                return PreparedRequest(orders: orders, body: try? target.requestBody(orders))
+            }
             func start() async {
-                let chunk: [Order]?
-                if let ready = upcoming { chunk = ready; upcoming = nil } else { chunk = await nextRequest() }
+                let chunk: PreparedRequest?
+                if let ready = upcoming { chunk = ready; upcoming = nil } else { chunk = await prepare() }
                 guard let chunk else { return }
                 running += 1
-                group.addTask { await send(chunk, depth: 0, report: report).count }
+                group.addTask { await send(chunk.orders, body: chunk.body, depth: 0, report: report).count }
             }
             for _ in 0..<max(1, settings.concurrency) { await start() }
             while running > 0 {
-                if upcoming == nil { upcoming = await nextRequest() }
+                if upcoming == nil {
+                    // The request just started goes out first.
+                    await Task.yield()
+                    upcoming = await prepare()
+                }
                 guard let done = await group.next() else { break }
                 running -= 1
                 settled += done
@@ -277,13 +286,13 @@ public struct SubmissionEngine: Sendable {
 
     /// `resent`: these orders went out before, unanswered, so an "already
     /// exists" for them is that send's success.
-    func send(_ orders: [Order], depth: Int, resent: Bool = false,
+    func send(_ orders: [Order], body: [UInt8]? = nil, depth: Int, resent: Bool = false,
               report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
         guard !orders.isEmpty else { return [] }
         // An order that cannot safely go twice stops at its first
         // unanswered send.
         let careful = orders.contains { !canResend($0) }
-        let (verdict, record, delivered) = await exchange(orders, stopWhenDelivered: careful, report: report)
+        let (verdict, record, delivered) = await exchange(orders, body: body, stopWhenDelivered: careful, report: report)
         var settled: [OrderOutcome] = []
         var again: [[Order]] = []
         switch verdict {
@@ -363,12 +372,12 @@ public struct SubmissionEngine: Sendable {
 
     /// One request, with its retries and re-authentications.
     /// `stopWhenDelivered`: no retry once the request may have arrived.
-    func exchange(_ orders: [Order], stopWhenDelivered: Bool = false,
+    func exchange(_ orders: [Order], body prepared: [UInt8]? = nil, stopWhenDelivered: Bool = false,
                   report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> (ResponseVerdict, RequestRecord?, Bool) {
         let body: [UInt8]
         let endpoint: (method: String, url: String)
         do {
-            body = try target.requestBody(orders)
+            if let prepared { body = prepared } else { body = try target.requestBody(orders) }
             endpoint = try Self.url(for: target)
         } catch {
             return (.failed(status: 0, message: error.message), nil, false)
@@ -486,6 +495,13 @@ public struct SubmissionEngine: Sendable {
     }
 }
 
+/// A request's orders and its body, encoded while other requests are out
+/// (nil if encoding failed: the exchange encodes again and says why).
+struct PreparedRequest: Sendable {
+    var orders: [Order]
+    var body: [UInt8]?
+}
+
 actor OutcomeCollector {
     var all: [OrderOutcome] = []
     func add(_ o: [OrderOutcome]) { all += o }
@@ -498,3 +514,4 @@ actor Counter {
         return value
     }
 }
+
