@@ -122,7 +122,7 @@ final class PostgresLink: @unchecked Sendable {
             do {
                 return try raw(sql, args)
             } catch where depth == 0 && Self.isConnectionLoss(error) {
-                connection = nil
+                discard()
                 do {
                     return try raw(sql, args)
                 } catch {
@@ -155,7 +155,7 @@ final class PostgresLink: @unchecked Sendable {
             do {
                 return try pending.result.wait().rows.map { $0.makeRandomAccess() }
             } catch {
-                if Self.isConnectionLoss(error) { connection = nil }
+                if Self.isConnectionLoss(error) { discard() }
                 if Self.isConflict(error) { throw Conflict(error: error) }
                 throw DocketError(Self.explain(error))
             }
@@ -168,7 +168,7 @@ final class PostgresLink: @unchecked Sendable {
             let result = try c.query(PostgresQuery(unsafeSQL: sql, binds: args.binds), logger: logger).wait()
             return result.rows.map { $0.makeRandomAccess() }
         } catch {
-            if Self.isConnectionLoss(error) { connection = nil }
+            if Self.isConnectionLoss(error) { discard() }
             throw error
         }
     }
@@ -196,7 +196,7 @@ final class PostgresLink: @unchecked Sendable {
                 } catch let lost as ConnectionLost {
                     guard retry, !reconnected else { throw DocketError(Self.explain(lost.error)) }
                     reconnected = true
-                    connection = nil
+                    discard()
                 } catch let conflict as Conflict {
                     conflicts += 1
                     guard retry, conflicts < Self.conflictAttempts else {
@@ -257,6 +257,16 @@ final class PostgresLink: @unchecked Sendable {
             try? connection?.close().wait()
             connection = nil
         }
+    }
+
+    /// Lets a lost connection go. Its channel may not know yet that it is
+    /// gone, and postgres-nio requires a connection to be closed before it
+    /// is freed: it is closed here and kept until that completes. Nothing
+    /// waits for it, since a half-dead channel can take long to close.
+    private func discard() {
+        guard let lost = connection else { return }
+        connection = nil
+        lost.close().whenComplete { _ in withExtendedLifetime(lost) {} }
     }
 
     deinit { try? connection?.close().wait() }
