@@ -138,6 +138,16 @@ struct RuleChecker {
             add(path, "type", "must be a number, not \(v.kindName)")
             return nil
         }
+        if rule != .any, let whole = Self.smallWhole(n) {
+            // Most numbers are small whole ones (quantities, ids): their
+            // text answers the rule without Decimal's slower arithmetic.
+            switch rule {
+            case .nonNegative where whole < 0: add(path, "range", "must be 0 or more, not \(n)")
+            case .positiveInteger where whole <= 0: add(path, "range", "must be a whole number above 0, not \(n)")
+            default: break
+            }
+            return d
+        }
         switch rule {
         case .any: break
         case .nonNegative where d < 0: add(path, "range", "must be 0 or more, not \(n)")
@@ -153,6 +163,20 @@ struct RuleChecker {
     /// The largest whole number the targets' integer fields are safe to
     /// take (a 32-bit integer, the narrowest their documents allow).
     static let largestInteger = Decimal(Int32.max)
+
+    /// The value of a JSON number written as at most nine digits, with
+    /// no fraction or exponent (so well within the targets' 32-bit range).
+    static func smallWhole(_ text: String) -> Int? {
+        var value = 0, digits = 0, negative = false
+        for c in text.utf8 {
+            if c == UInt8(ascii: "-") && digits == 0 && !negative { negative = true; continue }
+            guard c >= 0x30 && c <= 0x39, digits < 9 else { return nil }
+            value = value * 10 + Int(c - 0x30)
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
+        return negative ? -value : value
+    }
 
     static func isWhole(_ d: Decimal) -> Bool {
         var value = d, rounded = Decimal()
@@ -225,7 +249,11 @@ public struct VendorIssue: Sendable, Equatable {
 /// days and times), without a regular expression.
 enum ISO8601 {
     static func isValid(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        if let valid = s.utf8.withContiguousStorageIfAvailable(isValid(bytes:)) { return valid }
+        return Array(s.utf8).withUnsafeBufferPointer(isValid(bytes:))
+    }
+
+    static func isValid(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
         func digits(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
             var v = 0
@@ -237,9 +265,7 @@ enum ISO8601 {
         }
         guard let year = digits(0, 4), b.count >= 10, b[4] == 0x2D, let month = digits(5, 2), b[7] == 0x2D,
               let day = digits(8, 2), (1...12).contains(month) else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...days).contains(day) else { return false }
+        guard (1...daysIn(month: month, year: year)).contains(day) else { return false }
         if b.count == 10 { return true }
         guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "), let hour = digits(11, 2), b.count > 13, b[13] == 0x3A,
               let minute = digits(14, 2), hour < 24, minute < 60 else { return false }
@@ -261,5 +287,13 @@ enum ISO8601 {
         if i < b.count, b[i] == 0x3A { i += 1 }
         guard let zm = digits(i, 2), zm < 60 else { return false }
         return i + 2 == b.count
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }
