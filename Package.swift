@@ -108,30 +108,35 @@ let package = Package(
             dependencies: ["DocketCore", "DocketStore", "DocketPostgres", "DocketHTTP", "DocketSandbox", "DocketTUI"],
             path: "Benchmarks/docket-bench",
             swiftSettings: strict),
+        // Test helpers every test target shares.
+        .target(
+            name: "DocketTestSupport",
+            path: "Tests/DocketTestSupport",
+            swiftSettings: strict),
         .testTarget(
             name: "DocketCoreTests",
-            dependencies: ["DocketCore", "DocketConfig"],
+            dependencies: ["DocketTestSupport", "DocketCore", "DocketConfig"],
             swiftSettings: strict),
         .testTarget(
             name: "DocketStoreTests",
-            dependencies: ["DocketCore", "DocketStore", "DocketPostgres", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DocketTestSupport", "DocketCore", "DocketStore", "DocketPostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "DocketTUITests",
-            dependencies: ["DocketCore", "DocketStore", "DocketTUI"],
+            dependencies: ["DocketTestSupport", "DocketCore", "DocketStore", "DocketTUI"],
             exclude: ["Snapshots"],
             swiftSettings: strict),
         .testTarget(
             name: "DocketSandboxTests",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox",
+                "DocketTestSupport", "DocketCore", "DocketStore", "DocketHTTP", "DocketSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "DocketCLITests",
-            dependencies: ["DocketCore", "DocketStore", "DocketPostgres"],
+            dependencies: ["DocketTestSupport", "DocketCore", "DocketStore", "DocketPostgres"],
             swiftSettings: strict),
     ]
 )

@@ -1,6 +1,7 @@
 import DocketPostgres
 import Foundation
 import Testing
+import DocketTestSupport
 
 /// Runs the real `docket` binary that `swift build` made, as a user would.
 struct DocketBinary {
@@ -26,7 +27,7 @@ struct DocketBinary {
 
     /// `store`: a URL to use instead of a new SQLite file in the folder.
     init(store: String? = nil) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-cli-\(UUID().uuidString)")
+        folder = Scratch.folder("cli")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var env = ProcessInfo.processInfo.environment
         env["DOCKET_STORE"] = store ?? folder.appendingPathComponent("store.sqlite").path

@@ -3,6 +3,7 @@ import DocketCore
 import DocketTUI
 import Foundation
 import Testing
+import DocketTestSupport
 
 @Suite struct ThemeTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func aUsersOwnThemeComesFirst() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-themes-\(UUID().uuidString)")
+        let dir = Scratch.folder("themes")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try "[roles]\nheader = { fg = 208, underline = true }\n".write(to: dir.appendingPathComponent("light.toml"), atomically: true, encoding: .utf8)
         let theme = try ThemeLoader.load("light", userFolders: [dir.path])

@@ -4,11 +4,12 @@ import DocketSandbox
 import DocketStore
 import Foundation
 import Testing
+import DocketTestSupport
 
 /// A store in a file of its own holding `orders`, for tests that journal
 /// batches sent to the sandbox.
 func temporaryStore(_ orders: [Order]) throws -> SQLiteOrderStore {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-sandbox-test-\(UUID().uuidString)")
+    let dir = Scratch.folder("sandbox")
     let store = try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
     _ = try store.importOrders(orders)
     return store

@@ -4,6 +4,7 @@ import DocketCore
 import Foundation
 import GRDB
 import Testing
+import DocketTestSupport
 
 /// A store written before bodies were compressed opens in this Docket with
 /// every body readable as it was, and a body pruned then still says so;
@@ -12,7 +13,7 @@ struct BodyMigrationTests {
     static let body = #"{"orders":[{"id":"C-1","total":"12.50"}]}"#
 
     @Test func anOlderSQLiteStoreKeepsItsBodies() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-migrate-\(UUID().uuidString)")
+        let dir = Scratch.folder("migrate")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("old.sqlite").path

@@ -3,6 +3,7 @@ import DocketPostgres
 import DocketStore
 import Foundation
 import Testing
+import DocketTestSupport
 
 /// The store contract, run against both stores: SQLite in a temporary file,
 /// and PostgreSQL in a fresh database on the server `DOCKET_TEST_POSTGRES_URL`
@@ -26,7 +27,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqlite where inMemory:
             return (try SQLiteOrderStore.inMemory(), {})
         case .sqlite:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-contract-\(UUID().uuidString)")
+            let dir = Scratch.folder("contract")
             let store = try SQLiteOrderStore(path: dir.appendingPathComponent("s.sqlite").path)
             return (store, { try? FileManager.default.removeItem(at: dir) })
         case .postgres:
@@ -417,7 +418,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         guard let (store, drop) = try StoreKind.postgres.make(), let pg = store as? PostgresOrderStore else { return }
         defer { drop() }
         _ = try pg.importOrders(orders(3))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-deadlock-\(UUID().uuidString)")
+        let dir = Scratch.folder("deadlock")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let locked = dir.appendingPathComponent("locked").path

@@ -2,9 +2,10 @@ import DocketCore
 import DocketStore
 import Foundation
 import Testing
+import DocketTestSupport
 
 func temporaryStore() throws -> SQLiteOrderStore {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-store-\(UUID().uuidString)")
+    let dir = Scratch.folder("store")
     return try SQLiteOrderStore(path: dir.appendingPathComponent("docket.sqlite").path)
 }
 
@@ -201,7 +202,7 @@ func generated(_ n: Int, seed: UInt64 = 1, prefix: String = "ORD-") -> [Order] {
     }
 
     @Test func aFileThatIsNotAStoreIsNamed() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-store-\(UUID().uuidString)").path
+        let path = Scratch.folder("not-a-store").appendingPathComponent("file").path
         try Data("hello, this is text".utf8).write(to: URL(fileURLWithPath: path))
         #expect {
             try SQLiteOrderStore(path: path)

@@ -3,9 +3,10 @@ import DocketStore
 import Foundation
 import Testing
 @testable import DocketTUI
+import DocketTestSupport
 
 func store(_ n: Int, prefix: String = "ORD-") throws -> SQLiteOrderStore {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-tui-\(UUID().uuidString)")
+    let dir = Scratch.folder("tui")
     let s = try SQLiteOrderStore(path: dir.appendingPathComponent("s.sqlite").path)
     var g = OrderGenerator(seed: 4)
     _ = try s.importOrders((0..<n).map { g.order($0, prefix: prefix) })
