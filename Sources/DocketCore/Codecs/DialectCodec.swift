@@ -92,25 +92,33 @@ extension Dialect {
 /// One order being encoded: whether its unknown fields belong here, and
 /// whether to fill fields from their equivalents.
 struct EncodingOrder {
-    let order: Order
+    // Not the order itself: copying an order (dozens of fields) for each
+    // one encoded cost more than the checks. The codecs take the order as
+    // its own argument; this holds what they ask of it besides.
+    let items: [OrderItem]
+    let unknownFields: [String: JSONObject]
     let keepUnknown: Bool
     let fill: Bool
 
     init(_ order: Order, dialect: Dialect, options: EncodeOptions) {
-        self.order = order
+        items = order.items
+        unknownFields = order.unknownFields
         keepUnknown = order.importedFrom == dialect
         fill = options.mode == .complete || order.importedFrom != dialect
     }
 
-    func unknown(_ rel: String) -> JSONObject? {
-        keepUnknown ? order.unknownFields[rel] : nil
+    func unknown(_ rel: @autoclosure () -> String) -> JSONObject? {
+        keepUnknown ? unknownFields[rel()] : nil
     }
 
     /// The item lines; an order with none writes no list when faithful (a
     /// body that had none goes back without one).
     func lines(_ body: (Int, OrderItem) -> FieldWriter) -> [FieldWriter]? {
-        if order.items.isEmpty && !fill { return nil }
-        return order.items.enumerated().map { body($0.offset, $0.element) }
+        if items.isEmpty && !fill { return nil }
+        var out: [FieldWriter] = []
+        out.reserveCapacity(items.count)
+        for i in items.indices { out.append(body(i, items[i])) }
+        return out
     }
 
     /// `value` itself, or when filling, the first equivalent that is there.

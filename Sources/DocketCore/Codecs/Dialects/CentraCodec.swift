@@ -102,8 +102,7 @@ public struct CentraCodec: DialectCodec {
     /// One address as Centra takes it. When filling, the invoice address
     /// (`withContact`) also carries the email, names and country Centra
     /// requires, from wherever else the order has them.
-    func writeAddress(_ a: Address, _ e: EncodingOrder, rel: String, withContact: Bool) -> FieldWriter {
-        let o = e.order
+    func writeAddress(_ a: Address, _ o: Order, _ e: EncodingOrder, rel: String, withContact: Bool) -> FieldWriter {
         var w = FieldWriter()
         let contact = withContact && e.fill
         w.set("email", contact ? e.pick(a.email, [o.customer?.email, o.billingAddress?.email, o.shippingAddress?.email, o.shipping?.email]) : a.email)
@@ -126,7 +125,7 @@ public struct CentraCodec: DialectCodec {
         var members: [JSONObject.Member] = []
         for (key, order) in zip(Self.keys(for: orders, options: options), orders) {
             let e = EncodingOrder(order, dialect: .centra, options: options)
-            members.append(.init(key, encode(e, options: options).value))
+            members.append(.init(key, encode(order, e, options: options).value))
         }
         return .object(JSONObject(members))
     }
@@ -163,8 +162,7 @@ public struct CentraCodec: DialectCodec {
     /// Centra takes money with two decimals.
     static func money(_ d: Decimal?) -> Decimal? { d.map { DecimalText.rounded($0, places: 2) } }
 
-    func encode(_ e: EncodingOrder, options: EncodeOptions) -> FieldWriter {
-        let o = e.order
+    func encode(_ o: Order, _ e: EncodingOrder, options: EncodeOptions) -> FieldWriter {
         var w = FieldWriter()
         // Faithful bodies keep the number they came with; submissions send
         // the one the target's order_number setting picks.
@@ -176,10 +174,10 @@ public struct CentraCodec: DialectCodec {
         let single = o.centra?.singleAddress == true && (!e.fill || o.billingAddress == o.shippingAddress)
         if single || (e.fill && (o.billingAddress == nil || o.billingAddress == o.shippingAddress)),
            let a = o.billingAddress ?? o.shippingAddress {
-            w.set("address", writeAddress(a, e, rel: "address", withContact: true))
+            w.set("address", writeAddress(a, o, e, rel: "address", withContact: true))
         } else {
-            if let a = o.billingAddress { w.set("invoiceAddress", writeAddress(a, e, rel: "invoiceAddress", withContact: true)) }
-            if let a = o.shippingAddress { w.set("deliveryAddress", writeAddress(a, e, rel: "deliveryAddress", withContact: false)) }
+            if let a = o.billingAddress { w.set("invoiceAddress", writeAddress(a, o, e, rel: "invoiceAddress", withContact: true)) }
+            if let a = o.shippingAddress { w.set("deliveryAddress", writeAddress(a, o, e, rel: "deliveryAddress", withContact: false)) }
         }
         let c = o.centra
         let d = options.centra

@@ -27,8 +27,8 @@ public struct CropsterCodec: DialectCodec {
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
         var body = FieldWriter()
-        body.set("data", orders.map { encode(EncodingOrder($0, dialect: .cropster, options: options)) })
-        body.merge(orders.first.flatMap { EncodingOrder($0, dialect: .cropster, options: options).unknown(requestUnknownKey) })
+        body.set("data", orders.map { encode($0, EncodingOrder($0, dialect: .cropster, options: options)) })
+        body.merge(orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .cropster, options: options).unknown(requestUnknownKey))
         return body.value
     }
 
@@ -37,8 +37,7 @@ public struct CropsterCodec: DialectCodec {
         return [.converted("orderDate", "orderDate \(date) goes to Cropster as \(utc) (UTC, whole seconds)")]
     }
 
-    func encode(_ e: EncodingOrder) -> FieldWriter {
-        let o = e.order
+    func encode(_ o: Order, _ e: EncodingOrder) -> FieldWriter {
         var w = FieldWriter()
         w.set("externalId", o.externalId)
         // Cropster takes only UTC whole seconds; a date with an offset or

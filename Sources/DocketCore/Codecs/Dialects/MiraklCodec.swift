@@ -122,8 +122,8 @@ public struct MiraklCodec: DialectCodec {
             throw DocketError("these orders come from \(origins.count) different Mirakl origins (channel_id, channel_store_id); one request carries one origin, so send or export them separately")
         }
         var body = FieldWriter()
-        body.set("orders", orders.map { encode(EncodingOrder($0, dialect: .mirakl, options: options)) })
-        let first = orders.first.map { EncodingOrder($0, dialect: .mirakl, options: options) }
+        body.set("orders", orders.map { encode($0, EncodingOrder($0, dialect: .mirakl, options: options)) })
+        let first = orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .mirakl, options: options)
         if let origin = orders.first?.origin ?? options.defaultOrigin {
             var o = FieldWriter()
             o.set("channel_id", origin.channelId)
@@ -135,8 +135,7 @@ public struct MiraklCodec: DialectCodec {
         return body.value
     }
 
-    func encode(_ e: EncodingOrder) -> FieldWriter {
-        let o = e.order
+    func encode(_ o: Order, _ e: EncodingOrder) -> FieldWriter {
         var w = FieldWriter()
         if let a = o.billingAddress {
             var info = FieldWriter()

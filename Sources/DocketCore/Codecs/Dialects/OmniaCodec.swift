@@ -26,16 +26,15 @@ public struct OmniaCodec: DialectCodec {
     }
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
-        let first = orders.first.map { EncodingOrder($0, dialect: .omnia, options: options) }
+        let first = orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .omnia, options: options)
         var body = FieldWriter()
         if first?.unknown(requestUnknownKey)?["version"] == nil { body.set("version", "3") }
-        body.set("orders", orders.map { encode(EncodingOrder($0, dialect: .omnia, options: options)) })
+        body.set("orders", orders.map { encode($0, EncodingOrder($0, dialect: .omnia, options: options)) })
         body.merge(first?.unknown(requestUnknownKey))
         return body.value
     }
 
-    func encode(_ e: EncodingOrder) -> FieldWriter {
-        let o = e.order
+    func encode(_ o: Order, _ e: EncodingOrder) -> FieldWriter {
         var w = FieldWriter()
         w.set("orderId", o.externalId)
         w.set("shippingCosts", e.fill ? o.shippingDue : o.shippingCost)
