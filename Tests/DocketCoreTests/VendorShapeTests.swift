@@ -27,6 +27,39 @@ import Testing
         #expect(product["sku"] != nil)
     }
 
+    /// Centra's body is keyed by order: a key that repeats in one request
+    /// gets a suffix rather than overwriting the order before it.
+    @Test func centraKeysStayApartInOneRequest() throws {
+        var a = Order(externalId: "C-1", items: [OrderItem()])
+        a.currency = "EUR"
+        let b = a
+        var c = a
+        c.externalId = "C-2"
+        let body = try #require(try CentraCodec().encodeRequest([a, b, c], options: EncodeOptions(mode: .complete)).objectValue)
+        #expect(body.members.map(\.key) == ["C-1", "C-1#2", "C-2"])
+        let one = try #require(try CentraCodec().encodeRequest([c], options: EncodeOptions(mode: .complete)).objectValue)
+        #expect(one.members.map(\.key) == ["C-2"])
+    }
+
+    /// One Mirakl request carries one origin.
+    @Test func miraklOrdersFromTwoOriginsDoNotShareARequest() throws {
+        var a = Order(externalId: "M-1", items: [OrderItem()])
+        a.origin = Origin(channelId: "web", channelStoreId: "store-1")
+        var b = a
+        b.externalId = "M-2"
+        let same = try #require(try MiraklCodec().encodeRequest([a, b], options: EncodeOptions(mode: .complete)).objectValue)
+        #expect(same["origin"]?.objectValue?["channel_id"] == "web")
+        b.origin = Origin(channelId: "web", channelStoreId: "store-2")
+        let error = try #require(throws: DocketError.self) { try MiraklCodec().encodeRequest([a, b], options: EncodeOptions(mode: .complete)) }
+        #expect(error.message.contains("2 different Mirakl origins"))
+        // An order without one takes the target's default.
+        var defaults = EncodeOptions(mode: .complete)
+        defaults.defaultOrigin = a.origin
+        b.origin = nil
+        let filled = try #require(try MiraklCodec().encodeRequest([b], options: defaults).objectValue)
+        #expect(filled["origin"]?.objectValue?["channel_store_id"] == "store-1")
+    }
+
     @Test func centraMoneyGoesWithTwoDecimalsAndSaysSo() throws {
         var order = try CentraCodec().decodeRequest(try Fixtures.json("centra-seed.json"))[0]
         order.items[0].unitPrice = Decimal(string: "30.0125")

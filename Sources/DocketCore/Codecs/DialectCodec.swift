@@ -100,7 +100,7 @@ struct EncodingOrder {
     let keepUnknown: Bool
     let fill: Bool
 
-    init(_ order: Order, dialect: Dialect, options: EncodeOptions) {
+    init(_ order: borrowing Order, dialect: Dialect, options: EncodeOptions) {
         items = order.items
         unknownFields = order.unknownFields
         keepUnknown = order.importedFrom == dialect
@@ -113,7 +113,7 @@ struct EncodingOrder {
 
     /// The item lines; an order with none writes no list when faithful (a
     /// body that had none goes back without one).
-    func lines(_ body: (Int, OrderItem) -> FieldWriter) -> [FieldWriter]? {
+    func lines(_ body: (Int, borrowing OrderItem) -> FieldWriter) -> [FieldWriter]? {
         if items.isEmpty && !fill { return nil }
         var out: [FieldWriter] = []
         out.reserveCapacity(items.count)

@@ -123,9 +123,11 @@ public struct CentraCodec: DialectCodec {
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
         var members: [JSONObject.Member] = []
-        for (key, order) in zip(Self.keys(for: orders, options: options), orders) {
-            let e = EncodingOrder(order, dialect: .centra, options: options)
-            members.append(.init(key, encode(order, e, options: options).value))
+        let keys = Self.keys(for: orders, options: options)
+        members.reserveCapacity(orders.count)
+        for i in orders.indices {
+            let e = EncodingOrder(orders[i], dialect: .centra, options: options)
+            members.append(.init(keys[i], encode(orders[i], e, options: options).value))
         }
         return .object(JSONObject(members))
     }
@@ -148,10 +150,14 @@ public struct CentraCodec: DialectCodec {
     /// to one order: faithful bodies keep their own names, submissions use
     /// the external id, and a clash (orders from two files) gets a suffix.
     public static func keys(for orders: [Order], options: EncodeOptions) -> [String] {
+        func base(_ order: borrowing Order) -> String {
+            let fill = options.mode == .complete || order.importedFrom != .centra
+            return (fill ? nil : order.centra?.key) ?? order.externalId
+        }
+        if orders.count == 1 { return [base(orders[0])] }
         var used: Set<String> = []
         return orders.map { order in
-            let fill = options.mode == .complete || order.importedFrom != .centra
-            let base = (fill ? nil : order.centra?.key) ?? order.externalId
+            let base = base(order)
             var key = base
             var n = 2
             while !used.insert(key).inserted { key = "\(base)#\(n)"; n += 1 }

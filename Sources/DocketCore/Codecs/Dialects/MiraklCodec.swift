@@ -117,14 +117,15 @@ public struct MiraklCodec: DialectCodec {
     }
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
-        let origins = Set(orders.map { $0.origin ?? options.defaultOrigin })
-        guard origins.count <= 1 else {
+        let origin = (orders.isEmpty ? nil : orders[0].origin) ?? options.defaultOrigin
+        if orders.contains(where: { ($0.origin ?? options.defaultOrigin) != origin }) {
+            let origins = Set(orders.map { $0.origin ?? options.defaultOrigin })
             throw DocketError("these orders come from \(origins.count) different Mirakl origins (channel_id, channel_store_id); one request carries one origin, so send or export them separately")
         }
         var body = FieldWriter()
         body.set("orders", orders.map { encode($0, EncodingOrder($0, dialect: .mirakl, options: options)) })
         let first = orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .mirakl, options: options)
-        if let origin = orders.first?.origin ?? options.defaultOrigin {
+        if let origin {
             var o = FieldWriter()
             o.set("channel_id", origin.channelId)
             o.set("channel_store_id", origin.channelStoreId)
