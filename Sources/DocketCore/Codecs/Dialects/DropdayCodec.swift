@@ -81,9 +81,8 @@ public struct DropdayCodec: DialectCodec {
         return bodies.count == 1 ? bodies[0] : .array(bodies)
     }
 
-    public func encodeOrder(_ order: Order, options: EncodeOptions) -> JSONValue {
-        let e = EncodingOrder(order, dialect: .dropday, options: options)
-        let o = order
+    public func encodeOrder(_ o: Order, options: EncodeOptions) -> JSONValue {
+        let e = EncodingOrder(o, dialect: .dropday, options: options)
         var w = FieldWriter()
         w.set("external_id", o.externalId)
         w.set("source", e.pick(o.source, [o.origin?.channelStoreId]))
