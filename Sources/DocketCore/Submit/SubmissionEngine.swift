@@ -236,9 +236,8 @@ public struct SubmissionEngine: Sendable {
         }
         await withTaskGroup(of: Int.self) { group in
             var running = 0
-            // The next request is made ready while others are out, so an
-            // answer's place goes to it at once.
-            // Its body is encoded then too.
+            // The next request is made ready, its body encoded, while
+            // others are out, so an answer's place goes to it at once.
             var upcoming: PreparedRequest?
             func prepare() async -> PreparedRequest? {
                 guard let orders = await nextRequest() else { return nil }
@@ -514,4 +513,3 @@ actor Counter {
         return value
     }
 }
-
