@@ -68,16 +68,21 @@ struct SubmitBenchmark {
             // As docket submit does: claim the orders (checked against
             // the default selection), then send them.
             var claimed: [String] = []
+            var versions: [Int?] = []
             let query = OrderQuery.sendable(to: target.name, canUpdate: true)
             claimSeconds = try seconds {
                 var keys: [(externalId: String, version: Int)] = []
                 try store.forEachKey(query) { keys.append(($0, $1)) }
-                claimed = try store.createBatch(id: "bench", target: target.name, dialect: target.dialect, orders: keys,
-                                                owner: owner, recheck: query).claimed
+                let claim = try store.createBatch(id: "bench", target: target.name, dialect: target.dialect, orders: keys,
+                                                  owner: owner, recheck: query)
+                claimed = claim.claimed
+                versions = claim.versions(from: keys)
             }
-            let pages = StoredOrderPages(store: store, ids: claimed)
+            // Each order is checked against the version claimed, as
+            // `docket submit` checks it.
+            let pages = StoredOrderPages(store: store, ids: claimed, versions: versions)
             _ = try await BatchRunner.run(engine: engine, journal: store, id: "bench", total: claimed.count,
-                                          pages: { try await pages.next() }, owner: owner)
+                                          pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: owner)
             let counts = try store.batch("bench", failedOnly: true, limit: 0)?.summary.counts ?? [:]
             taken = counts.filter { $0.key.isTaken }.values.reduce(0, +)
         }
