@@ -15,8 +15,9 @@ struct Sandbox: AsyncParsableCommand {
             Omnia knows the contract \(SandboxConfig.contract) and those a state file lists; \
             others get 404.
 
-            --faults takes name=value pairs: latency=50ms (each order request is answered 50 ms \
-            after it arrives, its work done within that time), 5xx=0.3, 429=0.1 (a fraction of \
+            --faults takes name=value pairs: latency=50ms (each order request is answered no \
+            sooner than 50 ms after it arrives; its work is done within that time, not added \
+            to it), 5xx=0.3, 429=0.1 (a fraction of \
             requests, at random), retry_after=1, rate=60 (a real rate limit: each API takes 60 \
             requests a second and answers 429 beyond, with Retry-After), drop=0.15 (cut the connection after saving), malformed=0.05, token_ttl=1, \
             anonymous=1 (Cropster refusals name no order), echo=1 (refusals echo the request's \
