@@ -81,13 +81,20 @@ import Testing
         #expect(s.screen == .errors && s.fix == nil)
     }
 
-    @Test func enterOnARequestAsksForItsBodiesAndRJumpsToTheResponse() {
+    /// A batch screen on its request list, whose one request is longer
+    /// than a screen.
+    func batchWithOneLargeRequest() -> (AppState, RequestRecord) {
         var s = state(.batch)
         let summary = BatchSummary(id: "B1", target: "omnia", dialect: .omnia, createdAt: "t", finishedAt: "t", orderCount: 1, counts: [.accepted: 1])
         let record = RequestRecord(sequence: 2, attempt: 1, method: "PUT", url: "http://x/y", requestBody: Array((#"{"orders":["# + String(repeating: "1,", count: 300) + "1]}").utf8),
                                    status: 200, responseBody: Array(#"{"ok":true}"#.utf8), error: nil, startedAt: "t", milliseconds: 1, orderIds: ["A"])
         _ = Reducer.reduce(&s, .batchLoaded(BatchReport(summary: summary, outcomes: [OrderOutcome(externalId: "A", outcome: .accepted)]), [record]))
         _ = Reducer.reduce(&s, .key(.tab))
+        return (s, record)
+    }
+
+    @Test func enterOnARequestAsksForItsBodiesAndRJumpsToTheResponse() {
+        var (s, record) = batchWithOneLargeRequest()
         #expect(Reducer.reduce(&s, .key(.enter)) == [.loadExchange(batch: "B1", sequence: 2, attempt: 1)])
         _ = Reducer.reduce(&s, .exchangeLoaded(record))
         #expect(s.screen == .pager && s.pager.scroll == 0)
@@ -108,12 +115,7 @@ import Testing
     /// `r` pressed while a large request is still loading is not lost: the
     /// pager goes to the response when it arrives.
     @Test func rPressedWhileTheRequestLoadsJumpsWhenItArrives() {
-        var s = state(.batch)
-        let summary = BatchSummary(id: "B1", target: "omnia", dialect: .omnia, createdAt: "t", finishedAt: "t", orderCount: 1, counts: [.accepted: 1])
-        let record = RequestRecord(sequence: 2, attempt: 1, method: "PUT", url: "http://x/y", requestBody: Array((#"{"orders":["# + String(repeating: "1,", count: 300) + "1]}").utf8),
-                                   status: 200, responseBody: Array(#"{"ok":true}"#.utf8), error: nil, startedAt: "t", milliseconds: 1, orderIds: ["A"])
-        _ = Reducer.reduce(&s, .batchLoaded(BatchReport(summary: summary, outcomes: [OrderOutcome(externalId: "A", outcome: .accepted)]), [record]))
-        _ = Reducer.reduce(&s, .key(.tab))
+        var (s, record) = batchWithOneLargeRequest()
         _ = Reducer.reduce(&s, .key(.enter))
         #expect(s.screen == .pager && s.pager.loading)
         _ = Reducer.reduce(&s, .key(.char("r")))
