@@ -82,7 +82,7 @@ struct SubmitBenchmark {
             // `docket submit` checks it.
             let pages = StoredOrderPages(store: store, ids: claimed, versions: versions)
             _ = try await BatchRunner.run(engine: engine, journal: store, id: "bench", total: claimed.count,
-                                          pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: owner)
+                                          pages: pages, owner: owner)
             let counts = try store.batch("bench", failedOnly: true, limit: 0)?.summary.counts ?? [:]
             taken = counts.filter { $0.key.isTaken }.values.reduce(0, +)
         }

@@ -87,7 +87,7 @@ struct Resume: AsyncParsableCommand {
         let pages = StoredOrderPages(store: store, ids: pending.map(\.externalId),
                                      versions: pending.map { $0.attempts > 0 ? nil : $0.version })
         let failures = try await BatchRunner.run(engine: engine, journal: store, id: id, total: pending.count,
-                                                 pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: owner) { bar.show($0) }
+                                                 pages: pages, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         return try Submit.printFinished(id, store: store, json: json)

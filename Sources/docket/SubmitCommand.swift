@@ -117,7 +117,7 @@ struct Submit: AsyncParsableCommand {
         let bar = ProgressBar(enabled: !json)
         let pages = StoredOrderPages(store: store, ids: claim.claimed, versions: versions)
         let failures = try await BatchRunner.run(engine: engine, journal: store, id: batchId, total: claim.claimed.count,
-                                                 pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: owner) { bar.show($0) }
+                                                 pages: pages, owner: owner) { bar.show($0) }
         bar.finish()
         for f in failures { printError("could not record in the store: \(f)") }
         return try Self.printFinished(batchId, store: store, json: json) {

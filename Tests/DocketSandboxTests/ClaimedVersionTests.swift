@@ -27,7 +27,7 @@ import Testing
         let pages = StoredOrderPages(store: store, ids: claim.claimed, versions: claim.versions(from: keys), size: 10)
         let engine = try rig.engine(.cropster) { $0.batchSize = 5 }
         _ = try await BatchRunner.run(engine: engine, journal: store, id: "B-CV", total: 30,
-                                      pages: { try await pages.next() }, leftOut: pages.takeLeftOut, owner: .current())
+                                      pages: pages, owner: .current())
 
         let report = try #require(try store.batch("B-CV"))
         let outcomes = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.externalId, $0) })

@@ -143,7 +143,7 @@ public final class BatchComposer: Composer, @unchecked Sendable {
                     do {
                         let pages = StoredOrderPages(store: store, ids: claimed, versions: versions)
                         _ = try await BatchRunner.run(engine: engine, journal: store, id: id, total: claimed.count,
-                                                      pages: { try await pages.next() }, leftOut: pages.takeLeftOut,
+                                                      pages: pages,
                                                       owner: owner) { [self] progress in
                             if let pace = progress.pace { setPace(id, pace) }
                         }

@@ -100,6 +100,15 @@ public enum BatchRunner {
                              owner: owner, progress: progress)
     }
 
+    /// A claimed batch read from the store a page at a time: what a page
+    /// leaves out (changed or gone since the claim) is recorded with it.
+    public static func run(engine: SubmissionEngine, journal: any BatchJournal, id: String, total: Int,
+                           pages: StoredOrderPages, owner: BatchOwner,
+                           progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) async throws -> [String] {
+        try await run(engine: engine, journal: journal, id: id, total: total, pages: { try await pages.next() },
+                      leftOut: pages.takeLeftOut, owner: owner, progress: progress)
+    }
+
     /// Sends the `total` orders `pages` reads a page at a time (nil at the
     /// end), as `run` does, holding only the requests in flight. A page
     /// that cannot be read ends the batch after what is out was answered;
