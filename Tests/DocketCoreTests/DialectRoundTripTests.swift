@@ -40,6 +40,23 @@ import Testing
         #expect(again == body)
     }
 
+    /// Checks encode each order alone through `encodeRequest(one:)`; it
+    /// must write what a request of that one order holds.
+    @Test(arguments: Dialect.allCases)
+    func oneOrderBodyIsTheBodyOfAListOfOne(dialect: Dialect) throws {
+        var lean = OrderGenerator(seed: 3, lean: true), full = OrderGenerator(seed: 3, lean: false)
+        var orders = (0..<10).map { lean.order($0) } + (0..<10).map { full.order($0) }
+        for (file, from) in Self.fixtures { orders += try from.codec.decodeRequest(try Fixtures.json(file)) }
+        let origin = Origin(channelId: "web", channelStoreId: "1")
+        for mode in [EncodeOptions.Mode.faithful, .complete] {
+            let options = EncodeOptions(mode: mode, defaultOrigin: origin)
+            for order in orders {
+                let one = try dialect.codec.encodeRequest(one: order, options: options)
+                #expect(one == (try dialect.codec.encodeRequest([order], options: options)), "\(order.externalId) \(mode)")
+            }
+        }
+    }
+
     @Test func moneyAndEANsKeepTheirDigits() throws {
         let centra = try CentraCodec().decodeRequest(try Fixtures.json("centra-seed.json"))
         let x123 = try #require(centra.first { $0.externalId == "x123" })

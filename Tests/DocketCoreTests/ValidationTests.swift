@@ -131,4 +131,57 @@ import Testing
         #expect(FieldPaths.of(.omnia).canonical("items[3].itemId") == "items[3].productId")
         #expect(FieldPaths.of(.cropster).canonical("orderItems[4].sku") == "items[4].sku")
     }
+
+    /// The number rules read plain numbers from their text; each must
+    /// agree with the same rules read through `Decimal`.
+    @Test(arguments: ["0", "-0", "0.0", "-0.00", "7", "-7", "1.5", "-1.5", "2.000", "0.25", "00012", "2147483647", "2147483648",
+                      "-2147483648", "-2147483647", "21474836470", "2147483647.0", "2147483647.5", "99999999999999999999.1",
+                      "12345678901234567890123456789012345678"])
+    func numberShapeFromTextAgreesWithDecimal(text: String) throws {
+        let fast = try #require(NumberShape(text: text))
+        let slow = NumberShape(try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))))
+        #expect(fast.negative == slow.negative)
+        #expect(fast.zero == slow.zero)
+        #expect(fast.whole == slow.whole)
+        #expect(fast.beyondInt32 == slow.beyondInt32)
+    }
+
+    /// Texts the quick reading leaves to `Decimal`, or that are no number.
+    @Test(arguments: ["1e5", "1E-2", "", "-", ".5", "-.5", "5.", "1.2.3", "--1", "+1", "1-", " 1", "0x10",
+                      "123456789012345678901234567890123456789"])
+    func numberShapeLeavesOtherTextsAlone(text: String) {
+        #expect(NumberShape(text: text) == nil)
+    }
+
+    @Test func numberRulesNameTheirProblem() throws {
+        func codes(_ n: String, _ rule: RuleChecker.NumberRule) -> [String] {
+            var c = RuleChecker(dialect: .cropster, paths: FieldPaths.of(.cropster))
+            c.number(JSONObject([.init("n", .number(n))]), "n", at: "", rule)
+            return c.vendorIssues.map(\.text)
+        }
+        #expect(codes("-1", .nonNegative) == ["must be 0 or more, not -1"])
+        #expect(codes("-0", .nonNegative).isEmpty)
+        #expect(codes("0", .positiveInteger) == ["must be a whole number above 0, not 0"])
+        #expect(codes("1.5", .positiveInteger) == ["must be a whole number above 0, not 1.5"])
+        #expect(codes("2.0", .positiveInteger).isEmpty)
+        #expect(codes("2147483648", .positiveInteger) == ["2147483648 is more than the target's whole numbers hold (at most 2147483647)"])
+        #expect(codes("-2147483648", .integer) == ["-2147483648 is more than the target's whole numbers hold (at most 2147483647)"])
+        #expect(codes("1e3", .integer).isEmpty)
+        #expect(codes("1e-3", .integer) == ["must be a whole number, not 1e-3"])
+        #expect(codes("1e999", .any) == ["must be a number, not a number"])
+    }
+
+    @Test func letterCodesHoldExactlyTheirCodes() {
+        #expect(ISOCodes.currencies.contains("EUR"))
+        #expect(ISOCodes.alpha2.contains("NL"))
+        #expect(ISOCodes.alpha3.contains("NLD"))
+        #expect(ISOCodes.alpha3.contains("ZWE"))
+        #expect(!ISOCodes.alpha2.contains("NLD"))
+        #expect(!ISOCodes.alpha3.contains("NL"))
+        #expect(!ISOCodes.alpha2.contains("nl"))
+        #expect(!ISOCodes.currencies.contains("EURO"))
+        #expect(!ISOCodes.currencies.contains(""))
+        #expect(!ISOCodes.alpha2.contains("ZZ"))
+        #expect(!ISOCodes.alpha3.contains("É"))
+    }
 }

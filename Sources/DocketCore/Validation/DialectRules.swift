@@ -111,9 +111,9 @@ enum DialectRules {
         }
     }
 
-    static let omniaRequestKeys: Set<String> = ["version", "orders"]
-    static let omniaOrderKeys: Set<String> = ["orderId", "shippingCosts", "origin", "creationDate", "items", "totalPrice", "currency", "referrer"]
-    static let omniaItemKeys: Set<String> = ["itemId", "unitPrice", "quantity", "taxPercentage"]
+    static let omniaRequestKeys = ["version", "orders"]
+    static let omniaOrderKeys = ["orderId", "shippingCosts", "origin", "creationDate", "items", "totalPrice", "currency", "referrer"]
+    static let omniaItemKeys = ["itemId", "unitPrice", "quantity", "taxPercentage"]
 
     /// Omnia's published OpenAPI (`putOrdersV3`) allows no other members on
     /// the request, an order or an item.

@@ -31,7 +31,7 @@ public struct OrderValidator: Sendable {
         var checker = RuleChecker(dialect: dialect, paths: FieldPaths.of(dialect))
         let body: JSONValue
         do {
-            body = try dialect.codec.encodeRequest([order], options: options)
+            body = try dialect.codec.encodeRequest(one: order, options: options)
         } catch {
             return [OrderIssue(code: "encode", message: error.message)]
         }

@@ -129,68 +129,41 @@ struct RuleChecker {
 
     enum NumberRule { case any, nonNegative, positiveInteger, integer }
 
-    @discardableResult
     mutating func number(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false,
-                         _ rule: NumberRule = .any) -> Decimal? {
-        guard let v = value(o, key, at: base, required: required) else { return nil }
+                         _ rule: NumberRule = .any) {
+        guard let v = value(o, key, at: base, required: required) else { return }
         var path: String { Self.join(base, key) }
-        guard case .number(let n) = v, let d = DecimalText.parse(n) else {
+        guard case .number(let n) = v, let shape = NumberShape(text: n) ?? DecimalText.parse(n).map(NumberShape.init) else {
             add(path, "type", "must be a number, not \(v.kindName)")
-            return nil
-        }
-        if rule != .any, let whole = Self.smallWhole(n) {
-            // Most numbers are small whole ones (quantities, ids): their
-            // text answers the rule without Decimal's slower arithmetic.
-            switch rule {
-            case .nonNegative where whole < 0: add(path, "range", "must be 0 or more, not \(n)")
-            case .positiveInteger where whole <= 0: add(path, "range", "must be a whole number above 0, not \(n)")
-            default: break
-            }
-            return d
+            return
         }
         switch rule {
         case .any: break
-        case .nonNegative where d < 0: add(path, "range", "must be 0 or more, not \(n)")
-        case .positiveInteger where d <= 0 || !Self.isWhole(d): add(path, "range", "must be a whole number above 0, not \(n)")
-        case .integer where !Self.isWhole(d): add(path, "range", "must be a whole number, not \(n)")
-        case .positiveInteger where d > Self.largestInteger, .integer where d > Self.largestInteger || d < -Self.largestInteger:
-            add(path, "range", "\(n) is more than the target's whole numbers hold (at most \(Self.largestInteger))")
+        case .nonNegative where shape.negative: add(path, "range", "must be 0 or more, not \(n)")
+        case .positiveInteger where shape.negative || shape.zero || !shape.whole:
+            add(path, "range", "must be a whole number above 0, not \(n)")
+        case .integer where !shape.whole: add(path, "range", "must be a whole number, not \(n)")
+        case .positiveInteger where shape.beyondInt32, .integer where shape.beyondInt32:
+            add(path, "range", "\(n) is more than the target's whole numbers hold (at most \(Int32.max))")
         default: break
         }
-        return d
-    }
-
-    /// The largest whole number the targets' integer fields are safe to
-    /// take (a 32-bit integer, the narrowest their documents allow).
-    static let largestInteger = Decimal(Int32.max)
-
-    /// The value of a JSON number written as at most nine digits, with
-    /// no fraction or exponent (so well within the targets' 32-bit range).
-    static func smallWhole(_ text: String) -> Int? {
-        var value = 0, digits = 0, negative = false
-        for c in text.utf8 {
-            if c == UInt8(ascii: "-") && digits == 0 && !negative { negative = true; continue }
-            guard c >= 0x30 && c <= 0x39, digits < 9 else { return nil }
-            value = value * 10 + Int(c - 0x30)
-            digits += 1
-        }
-        guard digits > 0 else { return nil }
-        return negative ? -value : value
-    }
-
-    static func isWhole(_ d: Decimal) -> Bool {
-        var value = d, rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 0, .plain)
-        return rounded == d
     }
 
     /// Reports every member not in `allowed`: for APIs that refuse fields
     /// they do not know (Omnia's `additionalProperties: false`).
-    mutating func only(_ o: JSONObject?, _ allowed: Set<String>, at base: String) {
+    mutating func only(_ o: JSONObject?, _ allowed: [String], at base: String) {
         guard let o else { return }
-        for m in o where !allowed.contains(m.key) {
+        for m in o where !Self.isOne(of: allowed, m.key) {
             add(Self.join(base, m.key), "unknown_field", "is not a field \(dialect.displayName) knows; it refuses the whole request for it")
         }
+    }
+
+    /// A handful of keys: comparing lengths first answers faster than
+    /// hashing each key.
+    static func isOne(of list: [String], _ key: String) -> Bool {
+        let length = key.utf8.count
+        for k in list where k.utf8.count == length && k == key { return true }
+        return false
     }
 
     mutating func bool(_ o: JSONObject?, _ key: String, at base: String, required: Bool = false) {
@@ -234,6 +207,60 @@ struct RuleChecker {
         guard let m = object(o, key, at: base, required: required) else { return }
         number(m, "amount", at: path, required: true)
         text(m, "currency", at: path, required: true, format: .currency)
+    }
+}
+
+/// What the number rules ask of a JSON number: its sign, whether it is
+/// whole, whether it fits the targets' 32-bit whole numbers.
+struct NumberShape {
+    var negative = false
+    var zero = true
+    var whole = true
+    var beyondInt32 = false
+
+    /// Read from the text alone, for the usual plain numbers (every
+    /// order's quantities and amounts): `Decimal` was most of their check.
+    /// Nil for an exponent or more digits than `Decimal` keeps.
+    init?(text: String) {
+        var minus = false, integerDigits = 0, fractionDigits = 0, inFraction = false
+        var integer = 0  // the integer part while it has at most ten digits
+        var start = true, anyDigit = false, endsInDigit = false
+        for b in text.utf8 {
+            defer { start = false }
+            endsInDigit = false
+            switch b {
+            case UInt8(ascii: "-") where start: minus = true
+            case UInt8(ascii: "."):
+                guard !inFraction, anyDigit else { return nil }
+                inFraction = true
+            case 0x30...0x39:
+                anyDigit = true
+                endsInDigit = true
+                if inFraction {
+                    fractionDigits += 1
+                    if b != 0x30 { zero = false; whole = false }
+                } else if b != 0x30 || integerDigits > 0 {
+                    zero = false
+                    if integerDigits < 10 { integer = integer * 10 + Int(b - 0x30) }
+                    integerDigits += 1
+                }
+            default: return nil
+            }
+            guard integerDigits + fractionDigits <= 38 else { return nil }
+        }
+        guard endsInDigit else { return nil }
+        negative = minus && !zero
+        beyondInt32 = integerDigits > 10 || integer > Int(Int32.max) || (integer == Int(Int32.max) && !whole)
+    }
+
+    init(_ d: Decimal) {
+        var value = d, rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .plain)
+        negative = d < 0
+        zero = d.isZero
+        whole = rounded == d
+        let largest = Decimal(Int32.max)
+        beyondInt32 = d > largest || d < -largest
     }
 }
 

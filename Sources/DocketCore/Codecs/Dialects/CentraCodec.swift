@@ -132,6 +132,11 @@ public struct CentraCodec: DialectCodec {
         return .object(JSONObject(members))
     }
 
+    public func encodeRequest(one order: Order, options: EncodeOptions) -> JSONValue {
+        let e = EncodingOrder(order, dialect: .centra, options: options)
+        return .object(JSONObject([.init(Self.key(order, options: options), encode(order, e, options: options).value)]))
+    }
+
     /// The integer order number Centra compares to refuse a repeat (-5), or
     /// nil when the order goes without one. Centra has no other key: an
     /// order sent without one and left unanswered may exist there, and
@@ -150,19 +155,21 @@ public struct CentraCodec: DialectCodec {
     /// to one order: faithful bodies keep their own names, submissions use
     /// the external id, and a clash (orders from two files) gets a suffix.
     public static func keys(for orders: [Order], options: EncodeOptions) -> [String] {
-        func base(_ order: borrowing Order) -> String {
-            let fill = options.mode == .complete || order.importedFrom != .centra
-            return (fill ? nil : order.centra?.key) ?? order.externalId
-        }
-        if orders.count == 1 { return [base(orders[0])] }
+        if orders.count == 1 { return [key(orders[0], options: options)] }
         var used: Set<String> = []
         return orders.map { order in
-            let base = base(order)
+            let base = key(order, options: options)
             var key = base
             var n = 2
             while !used.insert(key).inserted { key = "\(base)#\(n)"; n += 1 }
             return key
         }
+    }
+
+    /// An order's own key, before repeats in one request are told apart.
+    static func key(_ order: borrowing Order, options: EncodeOptions) -> String {
+        let fill = options.mode == .complete || order.importedFrom != .centra
+        return (fill ? nil : order.centra?.key) ?? order.externalId
     }
 
     /// Centra takes money with two decimals.

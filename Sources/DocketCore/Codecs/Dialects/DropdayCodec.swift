@@ -81,6 +81,10 @@ public struct DropdayCodec: DialectCodec {
         return bodies.count == 1 ? bodies[0] : .array(bodies)
     }
 
+    public func encodeRequest(one order: Order, options: EncodeOptions) -> JSONValue {
+        encodeOrder(order, options: options)
+    }
+
     public func encodeOrder(_ o: Order, options: EncodeOptions) -> JSONValue {
         let e = EncodingOrder(o, dialect: .dropday, options: options)
         var w = FieldWriter()

@@ -122,9 +122,20 @@ public struct MiraklCodec: DialectCodec {
             let origins = Set(orders.map { $0.origin ?? options.defaultOrigin })
             throw DocketError("these orders come from \(origins.count) different Mirakl origins (channel_id, channel_store_id); one request carries one origin, so send or export them separately")
         }
+        return body(orders.map { encode($0, EncodingOrder($0, dialect: .mirakl, options: options)) }, origin: origin,
+                    first: orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .mirakl, options: options))
+    }
+
+    public func encodeRequest(one order: Order, options: EncodeOptions) -> JSONValue {
+        let e = EncodingOrder(order, dialect: .mirakl, options: options)
+        return body([encode(order, e)], origin: order.origin ?? options.defaultOrigin, first: e)
+    }
+
+    /// The request around its orders: their one origin, and members beside
+    /// the list back from the first order.
+    private func body(_ orders: [FieldWriter], origin: Origin?, first: EncodingOrder?) -> JSONValue {
         var body = FieldWriter()
-        body.set("orders", orders.map { encode($0, EncodingOrder($0, dialect: .mirakl, options: options)) })
-        let first = orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .mirakl, options: options)
+        body.set("orders", orders)
         if let origin {
             var o = FieldWriter()
             o.set("channel_id", origin.channelId)

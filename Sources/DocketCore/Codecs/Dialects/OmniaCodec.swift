@@ -26,10 +26,21 @@ public struct OmniaCodec: DialectCodec {
     }
 
     public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
-        let first = orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .omnia, options: options)
+        body(orders.map { encode($0, EncodingOrder($0, dialect: .omnia, options: options)) },
+             first: orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .omnia, options: options))
+    }
+
+    public func encodeRequest(one order: Order, options: EncodeOptions) -> JSONValue {
+        let e = EncodingOrder(order, dialect: .omnia, options: options)
+        return body([encode(order, e)], first: e)
+    }
+
+    /// The request around its orders; members beside the list come back
+    /// from the first order.
+    private func body(_ orders: [FieldWriter], first: EncodingOrder?) -> JSONValue {
         var body = FieldWriter()
         if first?.unknown(requestUnknownKey)?["version"] == nil { body.set("version", "3") }
-        body.set("orders", orders.map { encode($0, EncodingOrder($0, dialect: .omnia, options: options)) })
+        body.set("orders", orders)
         body.merge(first?.unknown(requestUnknownKey))
         return body.value
     }
