@@ -184,4 +184,18 @@ import Testing
         #expect(!ISOCodes.alpha2.contains("ZZ"))
         #expect(!ISOCodes.alpha3.contains("É"))
     }
+
+    /// Ids and line ids across a selection: every repeat is found with what
+    /// its text was first seen with, through many growths of the table.
+    @Test func seenTextsFindEveryRepeatAndNothingElse() {
+        var seen = SeenTexts<Int>()
+        for i in 0..<20_000 { #expect(seen.insert("line-\(i)", i) == nil) }
+        #expect(seen.insert("", -1) == nil)
+        #expect(seen.insert("", -2) == -1)
+        var found = 0
+        for i in stride(from: 0, to: 20_000, by: 7) where seen.insert("line-\(i)", -1) == i { found += 1 }
+        #expect(found == (20_000 + 6) / 7)
+        #expect(seen.insert("line-20000", 0) == nil)
+        #expect(seen.insert("Line-1", 0) == nil)
+    }
 }

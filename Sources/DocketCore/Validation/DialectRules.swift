@@ -22,7 +22,11 @@ enum DialectRules {
         }
     }
 
+    // The key lists are kept here rather than written in the loops: a list
+    // written in a function is built again for every order checked.
     static let centraAddressKeys = ["firstName", "lastName", "attn", "address", "coaddress", "zipcode", "city", "state"]
+    static let centraPhoneKeys = ["tele", "cell"]
+    static let centraFlags = ["createOnly", "sendEmail", "adjustStock"]
 
     /// Centra's Create Order (its fuller reference, TARGETS.md): email and
     /// country live in the addresses; the invoice address (or `address`,
@@ -34,14 +38,17 @@ enum DialectRules {
         if single == nil && invoice == nil && o["accountId"] == nil {
             c.add("invoiceAddress", "required", "is required, or address when invoice and delivery are the same (B2B orders give accountId instead)")
         }
-        for (key, a) in [("address", single), ("invoiceAddress", invoice), ("deliveryAddress", c.object(o, "deliveryAddress", at: ""))] {
-            guard let a else { continue }
+        func address(_ a: JSONObject?, _ key: String) {
+            guard let a else { return }
             c.text(a, "email", at: key, required: key != "deliveryAddress", format: .email)
             c.text(a, "country", at: key, required: true, format: .alpha2)
             for k in centraAddressKeys { c.text(a, k, at: key) }
-            for k in ["tele", "cell"] where a[k]?.stringValue == nil { c.number(a, k, at: key) }
+            for k in centraPhoneKeys where a[k]?.stringValue == nil { c.number(a, k, at: key) }
         }
-        for key in ["createOnly", "sendEmail", "adjustStock"] { c.bool(o, key, at: "") }
+        address(single, "address")
+        address(invoice, "invoiceAddress")
+        address(c.object(o, "deliveryAddress", at: ""), "deliveryAddress")
+        for key in centraFlags { c.bool(o, key, at: "") }
         c.number(o, "shippingValue", at: "", .nonNegative)
         for (p, path) in c.list(o, "products", at: "", required: true, nonEmpty: true) {
             c.number(p, "qty", at: path, required: true, .positiveInteger)
@@ -62,6 +69,10 @@ enum DialectRules {
     static let adjustmentReasons = ["CUSTOMER_CANCELATION", "OUT_OF_STOCK", "RETURN", "ITEM_NOT_RECEIVED", "AGREEMENT",
                                     "DEFECT", "UNABLE_TO_DELIVER", "CHANNEL_SPECIFIC"]
 
+    static let miraklAddressKeys = ["city", "last_name", "street"]
+    static let miraklAttributeTypes = ["STRING", "NUMERIC", "BOOLEAN", "DATE", "LIST"]
+    static let miraklFulfillmentTypes = ["FULFILLED_BY_SELLER", "FULFILLED_BY_PARTNER"]
+
     static func mirakl(_ o: JSONObject, request: JSONObject?, _ c: inout RuleChecker) {
         c.text(o, "channel_order_id", at: "", required: true)
         c.text(o, "channel_updated_at", at: "", required: true, format: .iso8601)
@@ -69,15 +80,15 @@ enum DialectRules {
         c.bool(o, "has_incident", at: "")
         if let info = c.object(o, "billing_info", at: ""), let a = c.object(info, "address", at: "billing_info") {
             let path = "billing_info.address"
-            for key in ["city", "last_name", "street"] { c.text(a, key, at: path, required: true) }
+            for key in miraklAddressKeys { c.text(a, key, at: path, required: true) }
             c.text(a, "country_iso_code", at: path, format: .alpha3)
         }
         for (a, path) in c.list(o, "custom_attributes", at: "") {
             c.text(a, "id", at: path, required: true)
-            c.text(a, "type", at: path, required: true, oneOf: ["STRING", "NUMERIC", "BOOLEAN", "DATE", "LIST"])
+            c.text(a, "type", at: path, required: true, oneOf: miraklAttributeTypes)
         }
         if let f = c.object(o, "fulfillment", at: "", required: true) {
-            c.text(f, "type", at: "fulfillment", required: true, oneOf: ["FULFILLED_BY_SELLER", "FULFILLED_BY_PARTNER"])
+            c.text(f, "type", at: "fulfillment", required: true, oneOf: miraklFulfillmentTypes)
             c.text(f, "code", at: "fulfillment")
         }
         for (line, path) in c.list(o, "order_lines", at: "", required: true, nonEmpty: true) {
@@ -140,6 +151,10 @@ enum DialectRules {
         c.only(request, omniaRequestKeys, at: "")
     }
 
+    static let dropdayShippingKeys = ["name", "description", "note"]
+    static let dropdayAddressKeys = ["first_name", "last_name", "address1", "postcode", "city", "country"]
+    static let dropdayOptionalAddressKeys = ["company_name", "address2", "state"]
+
     static func dropday(_ o: JSONObject, _ c: inout RuleChecker) {
         c.text(o, "external_id", at: "", required: true)
         c.text(o, "source", at: "", required: true)
@@ -149,16 +164,16 @@ enum DialectRules {
         // neither is required on its own.
         c.number(o, "shipping_cost", at: "", .nonNegative)
         if let shipping = c.object(o, "shipping", at: "") {
-            for key in ["name", "description", "note"] { c.text(shipping, key, at: "shipping") }
+            for key in dropdayShippingKeys { c.text(shipping, key, at: "shipping") }
             c.number(shipping, "cost", at: "shipping", .nonNegative)
             c.text(shipping, "delivery_date", at: "shipping", format: .dayMonthYear)
         }
         if let email = o["email"]?.stringValue, !email.isEmpty { c.text(o, "email", at: "", format: .email) }
         if let a = c.object(o, "shipping_address", at: "", required: true) {
-            for key in ["first_name", "last_name", "address1", "postcode", "city", "country"] {
+            for key in dropdayAddressKeys {
                 c.text(a, key, at: "shipping_address", required: true)
             }
-            for key in ["company_name", "address2", "state"] { c.text(a, key, at: "shipping_address") }
+            for key in dropdayOptionalAddressKeys { c.text(a, key, at: "shipping_address") }
         }
         for (p, path) in c.list(o, "products", at: "", required: true, nonEmpty: true) {
             c.text(p, "external_id", at: path, required: true)

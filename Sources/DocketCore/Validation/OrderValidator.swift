@@ -80,26 +80,25 @@ public struct OrderValidator: Sendable {
     /// selection of any size is checked without holding it in memory.
     public struct Selection: Sendable {
         let validator: OrderValidator
-        var seenIds: Set<String> = []
-        var lineOwners: [String: String] = [:]
+        var seenIds = SeenTexts<Void>()
+        /// Each Mirakl line id with the order that first used it.
+        var lineOwners = SeenTexts<String>()
 
         public init(validator: OrderValidator) { self.validator = validator }
 
         public mutating func check(_ order: Order) -> [OrderIssue] {
             var issues = validator.validate(order)
-            if !seenIds.insert(order.externalId).inserted {
+            if seenIds.insert(order.externalId, ()) != nil {
                 issues.append(OrderIssue(code: "duplicate", message: "this order appears twice in the selection", field: "externalId"))
             }
             if validator.dialect == .mirakl {
                 for (i, item) in order.items.enumerated() {
                     guard let line = item.lineId, !line.isEmpty else { continue }
-                    if let owner = lineOwners[line] {
+                    if let owner = lineOwners.insert(line, order.externalId) {
                         let other = owner == order.externalId ? "another line of this order" : "order \(owner)"
                         issues.append(OrderIssue(code: "duplicate_line",
                                                  message: "line id \(line) is also used by \(other); Mirakl needs it unique across the channel",
                                                  field: "items[\(i)].lineId"))
-                    } else {
-                        lineOwners[line] = order.externalId
                     }
                 }
             }

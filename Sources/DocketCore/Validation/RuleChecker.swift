@@ -193,7 +193,7 @@ struct RuleChecker {
         }
         if a.isEmpty && nonEmpty { add(path, "empty", "must not be empty") }
         return a.enumerated().map { (i, e) in
-            let p = "\(path)[\(i)]"
+            let p = path + Self.index(i)
             guard case .object(let obj) = e else {
                 add(p, "type", "must be an object, not \(e.kindName)")
                 return (nil, p)
@@ -201,6 +201,11 @@ struct RuleChecker {
             return (obj, p)
         }
     }
+
+    /// `[i]`, kept for the first lines: every line of every order checked
+    /// has its path built, and interpolating it cost more than its checks.
+    static func index(_ i: Int) -> String { i < indices.count ? indices[i] : "[\(i)]" }
+    static let indices = (0..<64).map { "[\($0)]" }
 
     mutating func money(_ o: JSONObject?, _ key: String, at base: String, required: Bool) {
         let path = Self.join(base, key)
