@@ -92,6 +92,18 @@ import Testing
         #expect(DecimalText.format(DecimalText.parse("14.11")!) == "14.11")
         #expect(DecimalText.format(DecimalText.parse("0.1")! + DecimalText.parse("0.2")!) == "0.3")
     }
+
+    /// Amounts with no more decimals than asked for come back as they are;
+    /// the others are rounded half away from zero, as Foundation rounds.
+    @Test(arguments: [("29.995", "30"), ("1.005", "1.01"), ("-1.005", "-1.01"), ("12.3", "12.3"), ("14.11", "14.11"),
+                      ("1e2", "100"), ("-0.004", "0"), ("7", "7"), ("2.50", "2.5"), ("0.125", "0.13")])
+    func roundsMoneyToTwoDecimals(text: String, rounded: String) throws {
+        let d = try #require(DecimalText.parse(text))
+        #expect(DecimalText.rounded(d, places: 2) == Decimal(string: rounded)!)
+        var value = d, slow = Decimal()
+        NSDecimalRound(&slow, &value, 2, .plain)
+        #expect(DecimalText.rounded(d, places: 2) == slow)
+    }
 }
 
 @Suite struct DecimalFormatTests {

@@ -284,6 +284,9 @@ extension DecimalText {
     /// Rounded to `places` decimals, half away from zero (29.995 → 30.00),
     /// the way shop systems round money for display and invoices.
     public static func rounded(_ d: Decimal, places: Int) -> Decimal {
+        // Most amounts already have no more decimals than asked for: every
+        // Centra price of every order checked passes here.
+        if d.exponent >= -places { return d }
         var value = d
         var result = Decimal()
         NSDecimalRound(&result, &value, places, .plain)
