@@ -29,7 +29,7 @@ struct ValidateBenchmark {
             }
             let options = EncodeOptions(mode: .complete)
             let encoded = seconds {
-                for order in batch { _ = try? dialect.codec.encodeRequest([order], options: options) }
+                for order in batch { _ = try? dialect.codec.encodeRequest(one: order, options: options) }
             }
             report("validate.\(dialect.rawValue).orders_per_second", Double(orders) / checked, "orders/s")
             report("validate.\(dialect.rawValue).encode_only_orders_per_second", Double(orders) / encoded, "orders/s")
