@@ -150,7 +150,7 @@ struct Submit: AsyncParsableCommand {
         // The JSON lists every order; the text the first 20 requests.
         var tally = PlanTally(keepRequests: json ? .max : 20, keepSkipped: .max)
         while let page = try await pages.next() {
-            for order in page { planner.add(order) }
+            planner.add(page)
             tally.take(from: &planner)
         }
         planner.finish()

@@ -177,6 +177,26 @@ func orders(_ n: Int, seed: UInt64 = 1, prefix: String = "T-") -> [Order] {
         await rig.stop()
     }
 
+    /// Pages are taken whole, single orders one by one, and more may come
+    /// while some are still waiting: every order goes out once, in the
+    /// order given, in full requests.
+    @Test func pagesTakenWholeKeepTheirOrder() async throws {
+        let rig = try await Rig.start()
+        var planner = try rig.engine(.cropster).planner()
+        let all = orders(230)
+        planner.add(Array(all[0..<120]))
+        let first = planner.next()
+        var requests = [try #require(first)]
+        planner.add(Array(all[120..<200]))
+        planner.add(all[200])
+        planner.add(Array(all[201...]))
+        planner.finish()
+        while let r = planner.next() { requests.append(r) }
+        #expect(requests.map(\.count) == [50, 50, 50, 50, 30])
+        #expect(requests.joined().map(\.externalId) == all.map(\.externalId))
+        await rig.stop()
+    }
+
     /// A batch reads its orders a page at a time as requests free up: the
     /// first answer comes before most pages were read, every order is
     /// settled once, and a page that cannot be read ends the run with the

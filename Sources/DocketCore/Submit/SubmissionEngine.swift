@@ -168,7 +168,7 @@ public struct SubmissionEngine: Sendable {
     public func plan(_ orders: [Order]) -> (skipped: [OrderOutcome], requests: [[Order]]) {
         var planner = planner()
         var requests: [[Order]] = []
-        for order in orders { planner.add(order) }
+        planner.add(orders)
         planner.finish()
         while let r = planner.next() { requests.append(r) }
         return (planner.takeSkipped(), requests)
@@ -217,11 +217,15 @@ public struct SubmissionEngine: Sendable {
                         // What an earlier run may have created and cannot
                         // be sent again safely is settled as unknown, not sent.
                         var held: [OrderOutcome] = []
-                        for order in page {
-                            if !possiblySent.isEmpty && possiblySent.contains(order.externalId) && !canResend(order) {
-                                held.append(mayExist(order))
-                            } else {
-                                planner.add(order)
+                        if possiblySent.isEmpty {
+                            planner.add(page)
+                        } else {
+                            for order in page {
+                                if possiblySent.contains(order.externalId) && !canResend(order) {
+                                    held.append(mayExist(order))
+                                } else {
+                                    planner.add(order)
+                                }
                             }
                         }
                         if !held.isEmpty { settled += held.count; await report(.outcomes(held)) }
