@@ -48,7 +48,8 @@ public struct OrderValidator: Sendable {
             }
         }
         // Centra's one `address` is the order's only address, whichever it is.
-        if dialect == .centra, order.billingAddress == nil, order.shippingAddress != nil {
+        // (Matched as cases: comparing with nil copied both addresses.)
+        if dialect == .centra, case .none = order.billingAddress, case .some = order.shippingAddress {
             return checker.issues.map { issue in
                 var issue = issue
                 if let f = issue.field, f.hasPrefix("billingAddress") { issue.field = "shippingAddress" + f.dropFirst("billingAddress".count) }
