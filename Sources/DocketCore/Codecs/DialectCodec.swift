@@ -93,6 +93,27 @@ extension Dialect {
     }
 }
 
+/// A dialect whose request is one object around a list of orders, each
+/// encoded on its own (Cropster, Omnia).
+protocol OrderListCodec: DialectCodec {
+    func encode(_ o: Order, _ e: EncodingOrder) -> FieldWriter
+    /// The request around its orders; members beside the list come back
+    /// from the first order.
+    func body(_ orders: [FieldWriter], first: EncodingOrder?) -> JSONValue
+}
+
+extension OrderListCodec {
+    public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
+        body(orders.map { encode($0, EncodingOrder($0, dialect: dialect, options: options)) },
+             first: orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: dialect, options: options))
+    }
+
+    public func encodeRequest(one order: Order, options: EncodeOptions) -> JSONValue {
+        let e = EncodingOrder(order, dialect: dialect, options: options)
+        return body([encode(order, e)], first: e)
+    }
+}
+
 /// One order being encoded: whether its unknown fields belong here, and
 /// whether to fill fields from their equivalents.
 struct EncodingOrder {

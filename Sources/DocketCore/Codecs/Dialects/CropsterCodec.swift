@@ -1,6 +1,6 @@
 /// Cropster Set Orders: `{"data":[{externalId, orderDate, customer,
 /// customerType, orderItems:[{sku, quantity}]}]}`.
-public struct CropsterCodec: DialectCodec {
+public struct CropsterCodec: OrderListCodec {
     public var dialect: Dialect { .cropster }
     public init() {}
 
@@ -25,19 +25,7 @@ public struct CropsterCodec: DialectCodec {
         }
     }
 
-    public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
-        body(orders.map { encode($0, EncodingOrder($0, dialect: .cropster, options: options)) },
-             first: orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .cropster, options: options))
-    }
-
-    public func encodeRequest(one order: Order, options: EncodeOptions) -> JSONValue {
-        let e = EncodingOrder(order, dialect: .cropster, options: options)
-        return body([encode(order, e)], first: e)
-    }
-
-    /// The request around its orders; members beside the list come back
-    /// from the first order.
-    private func body(_ data: [FieldWriter], first: EncodingOrder?) -> JSONValue {
+    func body(_ data: [FieldWriter], first: EncodingOrder?) -> JSONValue {
         var body = FieldWriter()
         body.set("data", data)
         body.merge(first?.unknown(requestUnknownKey))

@@ -1,5 +1,5 @@
 /// Omnia Retail PUT orders in bulk: `{"version":"3","orders":[...]}`.
-public struct OmniaCodec: DialectCodec {
+public struct OmniaCodec: OrderListCodec {
     public var dialect: Dialect { .omnia }
     public init() {}
 
@@ -25,19 +25,7 @@ public struct OmniaCodec: DialectCodec {
         }
     }
 
-    public func encodeRequest(_ orders: [Order], options: EncodeOptions) throws(DocketError) -> JSONValue {
-        body(orders.map { encode($0, EncodingOrder($0, dialect: .omnia, options: options)) },
-             first: orders.isEmpty ? nil : EncodingOrder(orders[0], dialect: .omnia, options: options))
-    }
-
-    public func encodeRequest(one order: Order, options: EncodeOptions) -> JSONValue {
-        let e = EncodingOrder(order, dialect: .omnia, options: options)
-        return body([encode(order, e)], first: e)
-    }
-
-    /// The request around its orders; members beside the list come back
-    /// from the first order.
-    private func body(_ orders: [FieldWriter], first: EncodingOrder?) -> JSONValue {
+    func body(_ orders: [FieldWriter], first: EncodingOrder?) -> JSONValue {
         var body = FieldWriter()
         if first?.unknown(requestUnknownKey)?["version"] == nil { body.set("version", "3") }
         body.set("orders", orders)
