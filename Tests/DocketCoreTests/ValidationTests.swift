@@ -168,7 +168,7 @@ import Testing
         #expect(codes("-2147483648", .integer) == ["-2147483648 is more than the target's whole numbers hold (at most 2147483647)"])
         #expect(codes("1e3", .integer).isEmpty)
         #expect(codes("1e-3", .integer) == ["must be a whole number, not 1e-3"])
-        #expect(codes("1e999", .any) == ["must be a number, not a number"])
+        #expect(codes("1e999", .any) == ["1e999 is beyond the numbers the target holds"])
     }
 
     @Test func letterCodesHoldExactlyTheirCodes() {

@@ -133,8 +133,12 @@ struct RuleChecker {
                          _ rule: NumberRule = .any) {
         guard let v = value(o, key, at: base, required: required) else { return }
         var path: String { Self.join(base, key) }
-        guard case .number(let n) = v, let shape = NumberShape(text: n) ?? DecimalText.parse(n).map(NumberShape.init) else {
+        guard case .number(let n) = v else {
             add(path, "type", "must be a number, not \(v.kindName)")
+            return
+        }
+        guard let shape = NumberShape(text: n) ?? DecimalText.parse(n).map(NumberShape.init) else {
+            add(path, "range", "\(n) is beyond the numbers the target holds")
             return
         }
         switch rule {
@@ -216,7 +220,8 @@ struct RuleChecker {
 }
 
 /// What the number rules ask of a JSON number: its sign, whether it is
-/// whole, whether it fits the targets' 32-bit whole numbers.
+/// whole, whether it fits a 32-bit whole number (the narrowest the targets'
+/// documents allow for their integer fields).
 struct NumberShape {
     var negative = false
     var zero = true
