@@ -150,7 +150,9 @@ struct EncodingOrder {
 
     /// An item line lent to a codec, read field by field in place. Passed
     /// as an `OrderItem`, the optimiser copied each line (a dozen fields)
-    /// into the codec's closure: 5–10% of each dialect's checks.
+    /// into the codec's closure: 5–10% of each dialect's checks. It points
+    /// into the order's items only while `lines` runs: a codec reads it
+    /// there and keeps none of it.
     @dynamicMemberLookup
     struct Line {
         private let item: UnsafePointer<OrderItem>
