@@ -160,12 +160,12 @@ struct EncodingOrder {
         subscript<T>(dynamicMember field: KeyPath<OrderItem, T>) -> T { item.pointee[keyPath: field] }
     }
 
-    /// `value` itself, or when filling, the first equivalent that is there.
-    func pick<T>(_ value: T?, _ fallbacks: @autoclosure () -> [T?]) -> T? {
+    /// `value` itself, or when filling, the first equivalent that is there
+    /// (`a ?? b ?? c`, read only as far as needed: a list of them was built
+    /// whole, copying whole addresses, for every field of every order).
+    func pick<T>(_ value: T?, _ fallback: @autoclosure () -> T?) -> T? {
         if let value { return value }
-        guard fill else { return nil }
-        for f in fallbacks() { if let f { return f } }
-        return nil
+        return fill ? fallback() : nil
     }
 }
 

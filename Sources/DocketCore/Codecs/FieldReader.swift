@@ -247,35 +247,31 @@ public enum DecimalText {
     static func fastFormat(_ d: Decimal) -> String? {
         let parts: (exponent: Int, length: Int, negative: Bool, value: UInt64) = withUnsafeBytes(of: d) { b in
             guard b.count == 20 else { return (0, 99, false, 0) }
-            var value: UInt64 = 0
-            for i in stride(from: 10, through: 4, by: -2) { value = value << 16 | UInt64(b[i]) | UInt64(b[i + 1]) << 8 }
+            // The first four 16-bit words of the mantissa, least significant
+            // first: one little-endian load (the layout check covers it).
+            let value = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
             return (Int(Int8(bitPattern: b[0])), Int(b[1] >> 4), b[1] & 0x08 != 0, value)
         }
         guard parts.length <= 4 else { return nil }
         if parts.value == 0 { return "0" }
-        // Written straight into the string's bytes: building it with
-        // inserts and suffix checks cost more than all else in encoding
-        // an amount.
         var value = parts.value, exponent = parts.exponent
         while exponent < 0 && value % 10 == 0 { value /= 10; exponent += 1 }
-        var count = 0
-        var rest = value
-        while rest > 0 { count += 1; rest /= 10 }
-        let scale = max(0, -exponent)
-        let whole = max(count - scale, 1)
-        let capacity = (parts.negative ? 1 : 0) + whole + max(0, exponent) + (scale > 0 ? 1 + scale : 0)
-        return String(unsafeUninitializedCapacity: capacity) { out in
-            var i = capacity
+        // Longer runs of zeros (1e40, 1e-30) are Foundation's to write.
+        guard exponent <= 20, exponent >= -20 else { return nil }
+        // Written back to front in one pass into a stack buffer: building
+        // the text with inserts and suffix checks, or counting its digits
+        // first, cost more than all else in encoding an amount.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { out in
+            var i = out.count
             var v = value
             for _ in 0..<max(0, exponent) { i -= 1; out[i] = 0x30 }
-            for written in 0..<max(count, scale + 1) {
-                if scale > 0 && written == scale { i -= 1; out[i] = 0x2E }
-                i -= 1
-                out[i] = 0x30 + UInt8(v % 10)
-                v /= 10
+            if exponent < 0 {
+                for _ in 0 ..< -exponent { i -= 1; out[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 }
+                i -= 1; out[i] = 0x2E
             }
+            repeat { i -= 1; out[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 } while v > 0
             if parts.negative { i -= 1; out[i] = 0x2D }
-            return capacity
+            return String(decoding: UnsafeBufferPointer(rebasing: out[i...]), as: UTF8.self)
         }
     }
 }

@@ -105,9 +105,10 @@ public struct CentraCodec: DialectCodec {
     func writeAddress(_ a: Address, _ o: Order, _ e: EncodingOrder, rel: String, withContact: Bool) -> FieldWriter {
         var w = FieldWriter()
         let contact = withContact && e.fill
-        w.set("email", contact ? e.pick(a.email, [o.customer?.email, o.billingAddress?.email, o.shippingAddress?.email, o.shipping?.email]) : a.email)
-        w.set("firstName", e.fill ? e.pick(a.firstName, [o.customer?.firstName]) : a.firstName)
-        w.set("lastName", e.fill ? e.pick(a.lastName, [o.customer?.lastName]) : a.lastName)
+        w.set("email", contact ? e.pick(a.email, o.customer?.email ?? o.billingAddress?.email
+                                                   ?? o.shippingAddress?.email ?? o.shipping?.email) : a.email)
+        w.set("firstName", e.fill ? e.pick(a.firstName, o.customer?.firstName) : a.firstName)
+        w.set("lastName", e.fill ? e.pick(a.lastName, o.customer?.lastName) : a.lastName)
         w.set("tele", a.phone)
         w.set("cell", a.cell)
         w.set("attn", a.attn)
@@ -116,7 +117,7 @@ public struct CentraCodec: DialectCodec {
         w.set("zipcode", a.zip)
         w.set("city", a.city)
         w.set("state", a.state)
-        w.set("country", e.fill ? e.pick(a.country, [o.customer?.country, o.billingAddress?.country, o.shippingAddress?.country]) : a.country)
+        w.set("country", e.fill ? e.pick(a.country, o.customer?.country ?? o.billingAddress?.country ?? o.shippingAddress?.country) : a.country)
         w.merge(e.unknown(rel))
         return w
     }
@@ -219,10 +220,17 @@ public struct CentraCodec: DialectCodec {
             } else if let ean = item.ean {
                 p.set("ean", ean)
             } else {
-                p.set("sku", e.pick(nil, [item.productId, item.itemText?.sku]))
+                p.set("sku", e.pick(nil, item.productId ?? item.itemText?.sku))
             }
-            p.set("unitPrice", Self.money(item.unitPrice))
-            p.set("originalPrice", Self.money(e.pick(item.originalPrice, [item.unitPrice])))
+            // The unit price is most often the original price too: written
+            // once and shared (formatting amounts is a fifth of the checks).
+            let unitPrice = Self.money(item.unitPrice).map { JSONValue.number(DecimalText.format($0)) }
+            p.set("unitPrice", unitPrice)
+            if let original = item.originalPrice {
+                p.set("originalPrice", Self.money(original))
+            } else if e.fill {
+                p.set("originalPrice", unitPrice)
+            }
             if let t = item.itemText {
                 var text = FieldWriter()
                 text.set("sku", t.sku)

@@ -43,12 +43,12 @@ public struct CropsterCodec: OrderListCodec {
         // Cropster takes only UTC whole seconds; a date with an offset or
         // fractions is moved there rather than refused.
         w.set("orderDate", e.fill ? o.orderDate.map { UTCTimestamp.normalized($0) ?? $0 } : o.orderDate)
-        w.set("customer", e.pick(o.customer?.name, [o.customer?.displayName, o.billingAddress?.company,
-                                                     o.billingAddress?.fullName, o.shippingAddress?.fullName]))
+        w.set("customer", e.pick(o.customer?.name, o.customer?.displayName ?? o.billingAddress?.company
+                                                     ?? o.billingAddress?.fullName ?? o.shippingAddress?.fullName))
         w.set("customerType", o.customer?.type)
         w.set("orderItems", e.lines { (i, item) in
             var line = FieldWriter()
-            line.set("sku", e.pick(item.sku, [item.productId, item.itemText?.sku]))
+            line.set("sku", e.pick(item.sku, item.productId ?? item.itemText?.sku))
             line.set("quantity", item.quantity)
             line.merge(e.unknown("orderItems[\(i)]"))
             return line

@@ -89,7 +89,7 @@ public struct DropdayCodec: DialectCodec {
         let e = EncodingOrder(o, dialect: .dropday, options: options)
         var w = FieldWriter()
         w.set("external_id", o.externalId)
-        w.set("source", e.pick(o.source, [o.origin?.channelStoreId]))
+        w.set("source", e.pick(o.source, o.origin?.channelStoreId))
         // The target's test switch makes every order a test order; it never
         // turns an order imported as a test into a live one.
         w.set("test", options.dropdayTest == true ? true : o.test)
@@ -99,8 +99,8 @@ public struct DropdayCodec: DialectCodec {
         w.set("shipping_cost", e.fill ? o.shippingDue : o.shippingCost)
         if let s = o.shipping, e.fill || s.name != nil || s.description != nil || s.cost != nil || s.note != nil || s.deliveryDay != nil {
             var sw = FieldWriter()
-            sw.set("name", e.pick(s.name, [s.carrier]))
-            sw.set("description", e.pick(s.description, [s.method]))
+            sw.set("name", e.pick(s.name, s.carrier))
+            sw.set("description", e.pick(s.description, s.method))
             sw.set("cost", e.fill ? o.shippingDue : s.cost)
             sw.set("note", s.note)
             sw.set("delivery_date", s.deliveryDay)
@@ -111,11 +111,11 @@ public struct DropdayCodec: DialectCodec {
             sw.set("cost", cost)
             w.set("shipping", sw)
         }
-        w.set("email", e.pick(o.customer?.email, [o.shippingAddress?.email, o.billingAddress?.email, o.shipping?.email]))
-        if let a = e.pick(o.shippingAddress, [o.billingAddress]) {
+        w.set("email", e.pick(o.customer?.email, o.shippingAddress?.email ?? o.billingAddress?.email ?? o.shipping?.email))
+        if let a = e.pick(o.shippingAddress, o.billingAddress) {
             var s = FieldWriter()
-            s.set("first_name", e.pick(a.firstName, [o.customer?.firstName]))
-            s.set("last_name", e.pick(a.lastName, [o.customer?.lastName]))
+            s.set("first_name", e.pick(a.firstName, o.customer?.firstName))
+            s.set("last_name", e.pick(a.lastName, o.customer?.lastName))
             s.set("company_name", a.company)
             s.set("address1", a.street)
             s.set("address2", a.street2)
@@ -129,9 +129,9 @@ public struct DropdayCodec: DialectCodec {
         }
         w.set("products", e.lines { (i, item) in
             var p = FieldWriter()
-            p.set("external_id", e.pick(item.productId, [item.sku]))
+            p.set("external_id", e.pick(item.productId, item.sku))
             p.set("ean13", item.ean)
-            p.set("name", e.pick(item.name, [item.itemText?.product, item.sku]))
+            p.set("name", e.pick(item.name, item.itemText?.product ?? item.sku))
             p.set("reference", item.sku)
             p.set("quantity", item.quantity)
             p.set("stock_quantity", item.stockQuantity)

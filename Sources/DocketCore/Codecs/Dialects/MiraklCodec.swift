@@ -158,7 +158,7 @@ public struct MiraklCodec: DialectCodec {
             w.set("billing_info", info)
         }
         w.set("channel_order_id", o.externalId)
-        w.set("channel_updated_at", e.pick(o.updatedAt, [o.orderDate]))
+        w.set("channel_updated_at", e.pick(o.updatedAt, o.orderDate))
         w.set("created_at", o.orderDate)
         w.set("custom_attributes", o.customAttributes.map { list in
             list.enumerated().map { (i, a) in
@@ -183,8 +183,8 @@ public struct MiraklCodec: DialectCodec {
             var line = FieldWriter()
             line.set("channel_order_line_id", item.lineId)
             var product = FieldWriter()
-            product.set("id", e.pick(item.productId, [item.sku]))
-            product.set("title", e.pick(item.name, [item.itemText?.product]))
+            product.set("id", e.pick(item.productId, item.sku))
+            product.set("title", e.pick(item.name, item.itemText?.product))
             product.set("thumbnail_url", item.imageUrl)
             product.merge(e.unknown(rel + ".product"))
             if !product.isEmpty { line.set("product", product) }
@@ -196,7 +196,7 @@ public struct MiraklCodec: DialectCodec {
             if let m = item.totalShippingPrice {
                 line.set("total_shipping_price", writeMoney(m, unknown: e.unknown(rel + ".total_shipping_price")))
             }
-            line.set("updated_at", e.pick(item.updatedAt, [o.updatedAt]))
+            line.set("updated_at", e.pick(item.updatedAt, o.updatedAt))
             line.set("adjustments", item.adjustments.map { JSONValue.array($0) })
             line.merge(e.unknown(rel))
             return line
@@ -212,7 +212,7 @@ public struct MiraklCodec: DialectCodec {
                 date.merge(e.unknown("shipping_info.delivery_date"))
                 info.set("delivery_date", date)
             }
-            info.set("email", e.pick(s.email, [o.customer?.email]))
+            info.set("email", e.pick(s.email, o.customer?.email))
             info.set("method", s.method)
             info.set("pudo_id", s.pudoId)
             info.set("shipping_deadline", s.deadline)
