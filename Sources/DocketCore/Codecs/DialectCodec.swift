@@ -138,12 +138,12 @@ struct EncodingOrder {
 
     /// The item lines; an order with none writes no list when faithful (a
     /// body that had none goes back without one).
-    func lines(_ body: (Int, Line) -> FieldWriter) -> [FieldWriter]? {
+    func lines(_ body: (Int, Line) -> FieldWriter) -> [JSONValue]? {
         if items.isEmpty && !fill { return nil }
         return items.withUnsafeBufferPointer { lines in
-            var out: [FieldWriter] = []
+            var out: [JSONValue] = []
             out.reserveCapacity(lines.count)
-            for i in lines.indices { out.append(body(i, Line(lines.baseAddress! + i))) }
+            for i in lines.indices { out.append(body(i, Line(lines.baseAddress! + i)).value) }
             return out
         }
     }

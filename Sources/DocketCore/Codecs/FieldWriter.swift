@@ -20,6 +20,7 @@ struct FieldWriter {
         }
     }
     mutating func set(_ key: String, _ v: FieldWriter?) { if let v { members.append(.init(key, v.value)) } }
+    mutating func set(_ key: String, _ v: [JSONValue]?) { if let v { members.append(.init(key, .array(v))) } }
     mutating func set(_ key: String, _ v: [FieldWriter]?) { if let v { members.append(.init(key, .array(v.map(\.value)))) } }
 
     /// Adds members not already written (unknown fields never override known ones).
