@@ -20,25 +20,69 @@ let names = arguments.enumerated().filter { i, a in
     !a.hasPrefix("--") && Int(a) == nil && (i == 0 || !["--store", "--dialect"].contains(arguments[i - 1]))
 }.map(\.element)
 
-let benchmarks: [String: () async throws -> Void] = [
-    "import": { try ImportBenchmark(orders: ordersFlag ?? 1_000_000).run() },
-    "import-wide": { try WideOrderBenchmark(items: ordersFlag ?? 300_000).run() },
-    "import-phases": { try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run() },
-    "validate": {
+/// Each benchmark with what it measures (its line in `--help`).
+struct Benchmark {
+    var summary: String
+    var run: () async throws -> Void
+}
+
+let benchmarks: [String: Benchmark] = [
+    "import": Benchmark(summary: "docket import of 1,000,000 orders x 3 items, against sqlite3 writing the same rows") {
+        try ImportBenchmark(orders: ordersFlag ?? 1_000_000).run()
+    },
+    "import-wide": Benchmark(summary: "one order of 300,000 item lines, distinct SKUs against one repeated SKU") {
+        try WideOrderBenchmark(items: ordersFlag ?? 300_000).run()
+    },
+    "import-phases": Benchmark(summary: "the import's reader stages one by one (scan, parse, decode, re-encode, store)") {
+        try ImportPhasesBenchmark(orders: ordersFlag ?? 100_000).run()
+    },
+    "validate": Benchmark(summary: "local validation per dialect on one core, against encoding alone") {
         let dialects = try dialectFlag.map { name in
             guard let d = Dialect(rawValue: name) else { throw DocketError("--dialect: no dialect \"\(name)\" (have: \(Dialect.allCases.map(\.rawValue).joined(separator: ", ")))") }
             return [d]
         } ?? Dialect.allCases
         try ValidateBenchmark(orders: ordersFlag ?? 100_000, dialects: dialects).run()
     },
-    "submit": { try await SubmitBenchmark(orders: ordersFlag ?? 100_000).run() },
-    "pace": { try await PaceBenchmark(orders: ordersFlag ?? 20_000).run() },
-    "console": { try ConsoleBenchmark(orders: ordersFlag ?? 1_000_000, storePath: storeFlag).run() },
-    "pgbench": {
+    "submit": Benchmark(summary: "docket submit of 100,000 orders to the sandbox, against wrk on the same endpoint") {
+        try await SubmitBenchmark(orders: ordersFlag ?? 100_000).run()
+    },
+    "pace": Benchmark(summary: "sending against a slow and a rate-limiting sandbox, against the ideal pace") {
+        try await PaceBenchmark(orders: ordersFlag ?? 20_000).run()
+    },
+    "console": Benchmark(summary: "first frame (warm and cold) and key latencies on a 1,000,000-order store, against sqlite3 and tmux") {
+        try ConsoleBenchmark(orders: ordersFlag ?? 1_000_000, storePath: storeFlag).run()
+    },
+    "pgbench": Benchmark(summary: "what the PostgreSQL server given with --store can do on its own") {
         guard let server = PostgresBench.server else { throw DocketError("pgbench needs --store postgresql://USER@HOST:PORT/DB") }
         try PostgresBench.pgbenchBaseline(server)
     },
 ]
+
+let knownFlags: Set<String> = ["--orders", "--store", "--dialect"]
+if arguments.contains(where: { $0 == "--help" || $0 == "-h" || $0 == "help" }) {
+    print("""
+    USAGE: docket-bench [NAME ...] [--orders N] [--dialect NAME] [--store postgresql://USER@HOST:PORT/DB]
+
+    Runs Docket's benchmarks and prints one JSON object per line: {"name", "value", "unit"}.
+    Each measures its baseline in the same run, so compare ratios across changes.
+    Build it in release: swift run -c release docket-bench NAME. With no NAME, runs all of them (long).
+
+    BENCHMARKS:
+    \(benchmarks.sorted { $0.key < $1.key }.map { name, bench in
+        "  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + bench.summary
+    }.joined(separator: "\n"))
+
+    OPTIONS:
+      --orders N        how many orders (each benchmark has its own default)
+      --dialect NAME    validate: one dialect only (\(Dialect.allCases.map(\.rawValue).joined(separator: ", ")))
+      --store URL       also measure a PostgreSQL store (import, submit, console) and run pgbench
+    """)
+    exit(0)
+}
+if let unknown = arguments.first(where: { $0.hasPrefix("-") && !knownFlags.contains($0) }) {
+    FileHandle.standardError.write(Data("docket-bench: unknown option \(unknown) (see docket-bench --help)\n".utf8))
+    exit(1)
+}
 
 let selected = names.isEmpty ? benchmarks.keys.sorted() : names
 for name in selected {
@@ -46,7 +90,7 @@ for name in selected {
         FileHandle.standardError.write(Data("docket-bench: no benchmark \"\(name)\" (have: \(benchmarks.keys.sorted().joined(separator: ", ")))\n".utf8))
         exit(1)
     }
-    do { try await bench() } catch {
+    do { try await bench.run() } catch {
         FileHandle.standardError.write(Data("docket-bench: \(name) failed: \(error)\n".utf8))
         exit(1)
     }
