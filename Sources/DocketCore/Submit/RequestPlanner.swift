@@ -46,6 +46,10 @@ public struct RequestPlanner: Sendable {
             pending = orders
             pendingStart = 0
         } else {
+            // Orders already placed are let go first, not kept until the
+            // list drains.
+            pending.removeFirst(pendingStart)
+            pendingStart = 0
             pending += orders
         }
     }
