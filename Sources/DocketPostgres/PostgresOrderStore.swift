@@ -40,12 +40,16 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
             try link.transaction(retry: false) {
                 try link.query("LOCK TABLE orders IN EXCLUSIVE MODE")
                 let deferred = try deferIndexes()
-                var inFlight: PostgresLink.Pending?
+                var inFlight: (PostgresLink.Pending, ArraySlice<PreparedOrder>)?
+                func settle(_ sent: (PostgresLink.Pending, ArraySlice<PreparedOrder>)) throws {
+                    let replaced = try Self.count(try link.collect(sent.0), into: &summary)
+                    try recordReplaced(replaced, from: sent.1, now: now)
+                }
                 func flush(_ block: ArraySlice<PreparedOrder>) throws {
                     guard !block.isEmpty else { return }
                     let sent = try send(block, now: now)
-                    if let inFlight { try Self.count(try link.collect(inFlight), into: &summary) }
-                    inFlight = sent
+                    if let inFlight { try settle(inFlight) }
+                    inFlight = (sent, block)
                 }
                 while let batch = try channel.receive() {
                     // The same order twice in one statement would be one
@@ -59,7 +63,7 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
                     }
                     try flush(batch[start...])
                 }
-                if let inFlight { try Self.count(try link.collect(inFlight), into: &summary) }
+                if let inFlight { try settle(inFlight) }
                 try build(deferred)
             }
             return summary
@@ -67,8 +71,11 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
     }
 
     /// One block's upsert. It answers with one row: how many orders were
-    /// added, how many replaced, and (in the file's order) the ids kept as
-    /// they were because they are no longer OPEN.
+    /// added, how many replaced, (in the file's order) the ids kept as
+    /// they were because they are no longer OPEN, and the replaced orders
+    /// with their new versions and the bodies they had (every part of one
+    /// statement reads the table as it was before it, so the lookup in the
+    /// last part still finds the old body).
     func send(_ block: ArraySlice<PreparedOrder>, now: String) throws -> PostgresLink.Pending {
         var args = SQLArgs()
         let columns: [[String]] = [
@@ -92,11 +99,34 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
                     item_count = EXCLUDED.item_count, skus = EXCLUDED.skus, updated_at = EXCLUDED.updated_at, body = EXCLUDED.body,
                     search = EXCLUDED.search
                 WHERE orders.status = 'OPEN'
-                RETURNING external_id, (xmax = 0) AS added)
+                RETURNING external_id, (xmax = 0) AS added, version)
             SELECT (SELECT count(*) FILTER (WHERE added) FROM done)::int, (SELECT count(*) FILTER (WHERE NOT added) FROM done)::int,
                    coalesce((SELECT array_agg(e ORDER BY p) FROM unnest($1::text[]) WITH ORDINALITY AS k(e, p)
-                             WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.external_id = k.e)), '{}')
+                             WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.external_id = k.e)), '{}'),
+                   coalesce(r.ids, '{}'), coalesce(r.versions, '{}'), coalesce(r.bodies, '{}')
+            FROM (SELECT array_agg(d.external_id ORDER BY d.external_id) AS ids,
+                         array_agg(d.version::text ORDER BY d.external_id) AS versions,
+                         array_agg((SELECT o.body FROM orders o WHERE o.external_id = d.external_id) ORDER BY d.external_id) AS bodies
+                  FROM done d WHERE NOT d.added) r
             """, args)
+    }
+
+    /// Each replaced order's history entry: the import's changes to it.
+    func recordReplaced(_ replaced: [(id: String, version: String, stored: String)], from block: ArraySlice<PreparedOrder>,
+                        now: String) throws {
+        guard !replaced.isEmpty else { return }
+        let imported = Dictionary(block.map { ($0.externalId, $0.columns.body) }, uniquingKeysWith: { _, last in last })
+        var a = SQLArgs()
+        let ids = a.add(replaced.map(\.id)), versions = a.add(replaced.map(\.version))
+        let changes = a.add(replaced.map { r in
+            OrderChange.encode(OrderChange.importChanges(stored: r.stored.utf8, imported: imported[r.id] ?? []))
+        })
+        try link.query("""
+            INSERT INTO order_versions (external_id, version, at, store_user, os_user, source, changes)
+            SELECT e, v::int, \(a.add(now)), current_user, \(a.add(OrderChange.currentOSUser)), \(a.add(OrderChange.importSource)), c
+            FROM unnest(\(ids)::text[], \(versions)::text[], \(changes)::text[]) AS u(e, v, c)
+            ON CONFLICT (external_id, version) DO NOTHING
+            """, a)
     }
 
     /// Into an empty store, by the role that owns it (the move to a team
@@ -130,14 +160,21 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         try link.query("ANALYZE orders")
     }
 
-    static func count(_ rows: [PostgresRandomAccessRow], into summary: inout ImportSummary) throws {
-        guard let r = rows.first else { return }
+    /// Adds a block's answer to the summary; the replaced orders, for
+    /// their history.
+    static func count(_ rows: [PostgresRandomAccessRow], into summary: inout ImportSummary) throws
+        -> [(id: String, version: String, stored: String)] {
+        guard let r = rows.first else { return [] }
         summary.added += try r.int(0)
         summary.replaced += try r.int(1)
         for id in try r[2].decode([String].self, context: .default) {
             summary.keptNotOpenCount += 1
             if summary.keptNotOpen.count < 100 { summary.keptNotOpen.append(id) }
         }
+        let ids = try r[3].decode([String].self, context: .default)
+        let versions = try r[4].decode([String].self, context: .default)
+        let bodies = try r[5].decode([String].self, context: .default)
+        return ids.indices.map { (ids[$0], versions[$0], bodies[$0]) }
     }
 
     // MARK: Reading

@@ -45,6 +45,13 @@ extension SQLiteOrderStore {
             INSERT OR IGNORE INTO temp.import_replaced SELECT id, external_id, customer, skus FROM orders
             WHERE external_id = ? AND status = 'OPEN' AND id < ?
             """)
+        // The version and body an import replaces, for its history entry.
+        let current = try db.makeStatement(sql: "SELECT version, body FROM orders WHERE external_id = ? AND status = 'OPEN'")
+        let history = try db.makeStatement(sql: """
+            INSERT OR REPLACE INTO order_versions (external_id, version, at, store_user, os_user, source, changes)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let user = OrderChange.currentOSUser
         // Bound through SQLite's own API: GRDB's arguments box every value,
         // which cost more than SQLite's insert itself at a million orders.
         let db3 = db.sqliteConnection
@@ -88,10 +95,16 @@ extension SQLiteOrderStore {
                 }
                 guard code & 0xFF == SQLITE_CONSTRAINT else { throw failure(code) }
                 try old.execute(arguments: [p.externalId, indexedUpTo])
+                let replacing = try Row.fetchOne(current, arguments: [p.externalId])
                 let updated = run(update.sqliteStatement, p)
                 guard updated == SQLITE_DONE else { throw failure(updated) }
                 if sqlite3_changes(db3) > 0 {
                     summary.replaced += 1
+                    guard let replacing else { continue }
+                    let stored: String = replacing[1]
+                    let version: Int = replacing[0]
+                    try history.execute(arguments: [p.externalId, version + 1, now, user, user, OrderChange.importSource,
+                                                    OrderChange.encode(OrderChange.importChanges(stored: stored.utf8, imported: p.columns.body))])
                 } else {
                     summary.keptNotOpenCount += 1
                     if summary.keptNotOpen.count < 100 { summary.keptNotOpen.append(p.externalId) }

@@ -21,7 +21,7 @@ struct OrderCommand: ParsableCommand {
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Who changed an order, when, and which fields from what to what.",
-            discussion: "One entry per saved version after its import: the store's user, the OS user, what saved it (edit, fix) and each field's old and new value.")
+            discussion: "One entry per saved version after its import: the store's user, the OS user, what saved it (edit, fix, or an import that replaced it) and each field's old and new value.")
 
         @OptionGroup var common: CommonOptions
 
@@ -40,7 +40,7 @@ struct OrderCommand: ParsableCommand {
                     out.write(JSONWriter.string(.array(history.map(\.json)), pretty: true) + "\n")
                 } else {
                     out.write("Order \(externalId), version \(stored.version) now (imported \(stored.createdAt))\n")
-                    if history.isEmpty { out.write("No saved edits since it was imported.\n") }
+                    if history.isEmpty { out.write("No changes since it was first imported.\n") }
                     for change in history { out.write(HistoryText.lines(change).joined(separator: "\n") + "\n") }
                 }
                 out.flush()

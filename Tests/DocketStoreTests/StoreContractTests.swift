@@ -143,6 +143,38 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try store.history(of: "C-0000002").isEmpty)
     }
 
+    /// An import that replaces an order makes a version like a save does,
+    /// and says so in the history: a support person whose fix a re-import
+    /// undid sees which import did it and what it changed back.
+    @Test(arguments: StoreKind.allCases)
+    func anImportThatReplacesAnOrderIsInItsHistory(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make(inMemory: true) else { return }
+        defer { drop() }
+        let original = orders(3)
+        _ = try store.importOrders(original)
+        var fixed = try #require(try store.order(externalId: "C-0000001")).order
+        fixed.items[0].sku = "FIXED-SKU"
+        _ = try store.save(fixed, expectedVersion: 1, source: "edit")
+        // The shop's file again, with one order's currency changed too.
+        var again = original
+        again[1].currency = "SEK"
+        #expect(try store.importOrders(again).replaced == 3)
+        let history = try store.history(of: "C-0000001")
+        #expect(history.map(\.version) == [2, 3])
+        #expect(history.map(\.source) == ["edit", OrderChange.importSource])
+        #expect(history[1].fields.contains { $0.path == "items[0].sku" && $0.old == "FIXED-SKU" && $0.new == original[1].items[0].sku })
+        #expect(history[1].fields.contains { $0.path == "currency" && $0.old == original[1].currency && $0.new == "SEK" })
+        #expect(!history[1].osUser.isEmpty && !history[1].storeUser.isEmpty)
+        #expect(try store.order(externalId: "C-0000001")?.version == 3)
+        // An order imported as it was still makes a version, with no field changed.
+        let same = try store.history(of: "C-0000000")
+        #expect(same.map(\.version) == [2] && same[0].source == OrderChange.importSource && same[0].fields.isEmpty)
+        #expect(HistoryText.lines(same[0]).last == "    no field changed")
+        // Orders added by an import start at version 1, with no entry.
+        _ = try store.importOrders(orders(1, prefix: "N-"))
+        #expect(try store.history(of: "N-0000000").isEmpty)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func batchesClaimJournalAndReport(kind: StoreKind) throws {
         guard let (store, drop) = try kind.make(inMemory: true) else { return }

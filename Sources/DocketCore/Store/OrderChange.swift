@@ -30,6 +30,19 @@ public struct OrderChange: Sendable, Equatable {
         return "uid \(getuid())"
     }
 
+    /// What an import that replaced an order is recorded as.
+    public static let importSource = "import"
+
+    /// The fields an import changed in an order it replaced: the stored
+    /// body against the imported one, told as an edit's changes are. A
+    /// body that cannot be read back tells no fields rather than stop the
+    /// import.
+    public static func importChanges(stored: some Collection<UInt8>, imported: some Collection<UInt8>) -> [OrderFields.Difference] {
+        guard let before = try? CanonicalCodec.decode(JSONParser.parse(stored)),
+              let after = try? CanonicalCodec.decode(JSONParser.parse(imported)) else { return [] }
+        return OrderFields.diff(from: before, to: after)
+    }
+
     /// The fields as JSON, as the stores keep them.
     public static func encode(_ fields: [OrderFields.Difference]) -> String {
         JSONWriter.string(.array(fields.map { d in
@@ -61,6 +74,8 @@ public enum HistoryText {
         let who = c.storeUser == c.osUser ? c.osUser : "\(c.storeUser) (OS user \(c.osUser))"
         var out = ["Version \(c.version)  \(c.at)  by \(who)  (\(c.source))"]
         out += c.fields.map { d in "    \(d.path): \(d.old.map { "\"\($0)\"" } ?? "(absent)") → \(d.new.map { "\"\($0)\"" } ?? "(absent)")" }
+        // An import of the same order again still makes a version.
+        if c.fields.isEmpty { out.append("    no field changed") }
         return out
     }
 }

@@ -120,7 +120,7 @@ public enum Reducer {
         case .failuresLoaded(let groups): ErrorsKeys.loaded(&s, groups)
         case .historyLoaded(let id, let changes):
             guard s.screen == .order else { return [] }
-            var lines: [(String, Role)] = changes.isEmpty ? [("No saved edits since \(id) was imported.", .dim)] : []
+            var lines: [(String, Role)] = changes.isEmpty ? [("No changes since \(id) was first imported.", .dim)] : []
             for c in changes.reversed() {
                 let text = HistoryText.lines(c)
                 lines.append((text[0], .header))
