@@ -119,7 +119,7 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         var a = SQLArgs()
         let ids = a.add(replaced.map(\.id)), versions = a.add(replaced.map(\.version))
         let changes = a.add(replaced.map { r in
-            OrderChange.encode(OrderChange.importChanges(stored: r.stored.utf8, imported: imported[r.id] ?? []))
+            OrderChange.encode(OrderChange.importChanges(stored: r.stored, imported: imported[r.id] ?? []))
         })
         try link.query("""
             INSERT INTO order_versions (external_id, version, at, store_user, os_user, source, changes)

@@ -104,7 +104,7 @@ extension SQLiteOrderStore {
                     let stored: String = replacing[1]
                     let version: Int = replacing[0]
                     try history.execute(arguments: [p.externalId, version + 1, now, user, user, OrderChange.importSource,
-                                                    OrderChange.encode(OrderChange.importChanges(stored: stored.utf8, imported: p.columns.body))])
+                                                    OrderChange.encode(OrderChange.importChanges(stored: stored, imported: p.columns.body))])
                 } else {
                     summary.keptNotOpenCount += 1
                     if summary.keptNotOpen.count < 100 { summary.keptNotOpen.append(p.externalId) }

@@ -59,3 +59,58 @@ import Testing
         #expect(edit.changes.map(\.path) == ["b"])
     }
 }
+
+/// The diff walks two orders side by side; here it is held to what it
+/// means: every flattened field whose value differs, in the newer order's
+/// order, then every field only the older one has.
+@Suite struct OrderDiffTests {
+    static func reference(from old: Order, to new: Order) -> [OrderFields.Difference] {
+        let before = OrderFields.flatten(old), after = OrderFields.flatten(new)
+        let oldValues = Dictionary(before.map { ($0.path, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let newPaths = Set(after.map(\.path))
+        return after.filter { oldValues[$0.path] != $0.value }.map { OrderFields.Difference(path: $0.path, old: oldValues[$0.path], new: $0.value) }
+            + before.filter { !newPaths.contains($0.path) }.map { OrderFields.Difference(path: $0.path, old: $0.value, new: nil) }
+    }
+
+    /// Changes of every shape: values, fields and whole objects added and
+    /// removed, lines added and removed, an empty list, unknown fields
+    /// (quoted keys, an object where a value was).
+    static func mutate(_ o: inout Order, _ k: Int) {
+        switch k % 12 {
+        case 0: o.currency = "SEK"
+        case 1: o.customer = nil
+        case 2: o.billingAddress = o.shippingAddress
+        case 3: if !o.items.isEmpty { o.items.removeLast() }
+        case 4: o.items.append(o.items.first ?? OrderItem())
+        case 5: o.items = []
+        case 6: if !o.items.isEmpty { o.items[0].quantity = 9; o.items[0].sku = nil }
+        case 7: o.unknownFields["shipping"] = JSONObject([.init("odd key", .string("x")), .init("n", .object(JSONObject([.init("a", .number("1"))])))])
+        case 8: o.unknownFields[""] = JSONObject([.init("extra", .array([]))])
+        case 9: o.shippingAddress?.street = nil; o.shippingAddress?.company = "Ünïcode Ltd"
+        case 10: o.total = nil; o.shippingCost = 0
+        default:
+            var gift = CustomAttribute()
+            gift.id = "gift"
+            gift.value = .object(JSONObject())
+            o.customAttributes = [gift]
+        }
+    }
+
+    @Test func theWalkFindsWhatFlatteningBothFinds() {
+        var g = OrderGenerator(seed: 77)
+        var checked = 0, nonEmpty = 0
+        for i in 0..<400 {
+            let base = g.order(i)
+            var a = base, b = base
+            for k in 0..<(i % 4) { Self.mutate(&a, i * 7 + k) }
+            for k in 0..<(i % 3 + 1) { Self.mutate(&b, i * 5 + k * 3) }
+            for (x, y) in [(a, b), (b, a), (base, b), (a, base), (a, a)] {
+                let got = OrderFields.diff(from: x, to: y)
+                #expect(got == Self.reference(from: x, to: y), "order \(i)")
+                checked += 1
+                if !got.isEmpty { nonEmpty += 1 }
+            }
+        }
+        #expect(checked == 2000 && nonEmpty > 1000)
+    }
+}

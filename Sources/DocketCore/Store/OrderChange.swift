@@ -37,7 +37,11 @@ public struct OrderChange: Sendable, Equatable {
     /// body against the imported one, told as an edit's changes are. A
     /// body that cannot be read back tells no fields rather than stop the
     /// import.
-    public static func importChanges(stored: some Collection<UInt8>, imported: some Collection<UInt8>) -> [OrderFields.Difference] {
+    public static func importChanges(stored: String, imported: [UInt8]) -> [OrderFields.Difference] {
+        // The same bytes again (a file imported twice) change nothing, and
+        // reading both orders back would cost more than the import itself.
+        var stored = stored
+        if stored.withUTF8({ $0.elementsEqual(imported) }) { return [] }
         guard let before = try? CanonicalCodec.decode(JSONParser.parse(stored)),
               let after = try? CanonicalCodec.decode(JSONParser.parse(imported)) else { return [] }
         return OrderFields.diff(from: before, to: after)

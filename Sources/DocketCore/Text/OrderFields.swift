@@ -14,22 +14,24 @@ public enum OrderFields {
     }
 
     static func walk(_ v: JSONValue, path: String, into out: inout [Field]) {
-        switch v {
-        case .object(let o):
-            if o.isEmpty { out.append(Field(path: path, value: "{}")); return }
-            for m in o {
-                let isPlain = m.key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !m.key.isEmpty
-                let child = isPlain ? (path.isEmpty ? m.key : path + "." + m.key) : path + "[" + quoted(m.key) + "]"
-                walk(m.value, path: child, into: &out)
+        if let value = leaf(v) { out.append(Field(path: path, value: value)); return }
+        forEachMember(v, path: path) { _, _, child, value in walk(value, path: child(), into: &out) }
+    }
+
+    /// Letters, digits and `_` only: written `a.b` rather than `a["b"]`.
+    /// ASCII keys (nearly all) are read by their bytes: Unicode's letter
+    /// table for every character was most of an import's diff of an order.
+    static func isPlainKey(_ key: String) -> Bool {
+        var ascii = true
+        for b in key.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "_"): continue
+            case 0x80...: ascii = false
+            default: return false
             }
-        case .array(let a):
-            if a.isEmpty { out.append(Field(path: path, value: "[]")); return }
-            for (i, e) in a.enumerated() { walk(e, path: "\(path)[\(i)]", into: &out) }
-        case .string(let s): out.append(Field(path: path, value: s))
-        case .number(let n): out.append(Field(path: path, value: n))
-        case .bool(let b): out.append(Field(path: path, value: b ? "true" : "false"))
-        case .null: out.append(Field(path: path, value: "null"))
         }
+        return ascii || key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 }
 
@@ -49,18 +51,84 @@ extension OrderFields {
     }
 
     /// Every field that differs, in the newer version's order, then those
-    /// only the older one has.
+    /// only the older one has. The two orders are walked side by side and a
+    /// field's path is written only when it differs: flattening both, every
+    /// path of both built as text, was most of what an import that
+    /// replaces orders spends recording their history.
     public static func diff(from old: Order, to new: Order) -> [Difference] {
-        let before = flatten(old), after = flatten(new)
-        let oldValues = Dictionary(before.map { ($0.path, $0.value) }, uniquingKeysWith: { a, _ in a })
-        let newPaths = Set(after.map(\.path))
+        let before = CanonicalCodec.encode(old), after = CanonicalCodec.encode(new)
         var out: [Difference] = []
-        for f in after where oldValues[f.path] != f.value {
-            out.append(Difference(path: f.path, old: oldValues[f.path], new: f.value))
-        }
-        for f in before where !newPaths.contains(f.path) {
-            out.append(Difference(path: f.path, old: f.value, new: nil))
-        }
+        changes(after, before, path: { "" }, into: &out)
+        removals(before, after, path: { "" }, into: &out)
         return out
+    }
+
+    /// A value as `flatten` tells it when it has no fields inside (a scalar,
+    /// `{}` or `[]`); nil for an object or list with fields inside.
+    static func leaf(_ v: JSONValue) -> String? {
+        switch v {
+        case .object(let o): o.isEmpty ? "{}" : nil
+        case .array(let a): a.isEmpty ? "[]" : nil
+        case .string(let s): s
+        case .number(let n): n
+        case .bool(let b): b ? "true" : "false"
+        case .null: "null"
+        }
+    }
+
+    /// `old`'s member that stands where `new`'s does (same key, or same
+    /// place in a list of the same kind).
+    static func counterpart(in old: JSONValue?, key: String, index: Int) -> JSONValue? {
+        switch old {
+        case .object(let o): o[key]
+        case .array(let a): index < a.count ? a[index] : nil
+        default: nil
+        }
+    }
+
+    static func memberPath(_ path: String, _ key: String) -> String {
+        !key.isEmpty && isPlainKey(key) ? (path.isEmpty ? key : path + "." + key) : path + "[" + quoted(key) + "]"
+    }
+
+    /// Calls `body` for each member of an object or list with its key (or
+    /// place) and its path, which is built only if asked for.
+    static func forEachMember(_ v: JSONValue, path: String, _ body: (String, Int, () -> String, JSONValue) -> Void) {
+        switch v {
+        case .object(let o): for (i, m) in o.members.enumerated() { body(m.key, i, { memberPath(path, m.key) }, m.value) }
+        case .array(let a): for (i, e) in a.enumerated() { body("", i, { "\(path)[\(i)]" }, e) }
+        default: break
+        }
+    }
+
+    static func sameKind(_ a: JSONValue?, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.object?, .object), (.array?, .array): true
+        default: false
+        }
+    }
+
+    /// The fields of `new` that `old` does not have with the same value.
+    static func changes(_ new: JSONValue, _ old: JSONValue?, path: () -> String, into out: inout [Difference]) {
+        if let value = leaf(new) {
+            let was = old.flatMap(leaf)
+            if was != value { out.append(Difference(path: path(), old: was, new: value)) }
+            return
+        }
+        let inside = sameKind(old, new) && old.flatMap(leaf) == nil ? old : nil
+        forEachMember(new, path: path()) { key, index, child, value in
+            changes(value, counterpart(in: inside, key: key, index: index), path: child, into: &out)
+        }
+    }
+
+    /// The fields only `old` has.
+    static func removals(_ old: JSONValue, _ new: JSONValue?, path: () -> String, into out: inout [Difference]) {
+        if let value = leaf(old) {
+            if new.flatMap(leaf) == nil { out.append(Difference(path: path(), old: value, new: nil)) }
+            return
+        }
+        let inside = sameKind(new, old) && new.flatMap(leaf) == nil ? new : nil
+        forEachMember(old, path: path()) { key, index, child, value in
+            removals(value, counterpart(in: inside, key: key, index: index), path: child, into: &out)
+        }
     }
 }
