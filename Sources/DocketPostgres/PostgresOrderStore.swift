@@ -76,9 +76,10 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
     /// One block's upsert. It answers with one row: how many orders were
     /// added, how many replaced, (in the file's order) the ids kept as
     /// they were because they are no longer OPEN, and the replaced orders
-    /// with their new versions and the bodies they had, empty where the new
-    /// body is the same (every part of one statement reads the table as it
-    /// was before it, so the join in the last part finds the old body).
+    /// with their new versions and the bodies they had (every part of one
+    /// statement reads the table as it was before it, so the lookup in the
+    /// last part still finds the old body; comparing the bodies there cost
+    /// every block a join of its new bodies, added orders too).
     func send(_ block: ArraySlice<PreparedOrder>, now: String) throws -> PostgresLink.Pending {
         var args = SQLArgs()
         let columns: [[String]] = [
@@ -109,22 +110,20 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
                    coalesce(r.ids, '{}'), coalesce(r.versions, '{}'), coalesce(r.bodies, '{}')
             FROM (SELECT array_agg(d.external_id ORDER BY d.external_id) AS ids,
                          array_agg(d.version::text ORDER BY d.external_id) AS versions,
-                         array_agg(CASE WHEN o.body = n.b THEN '' ELSE o.body END ORDER BY d.external_id) AS bodies
-                  FROM done d JOIN orders o ON o.external_id = d.external_id
-                  JOIN unnest($1::text[], $12::text[]) AS n(e, b) ON n.e = d.external_id
-                  WHERE NOT d.added) r
+                         array_agg((SELECT o.body FROM orders o WHERE o.external_id = d.external_id) ORDER BY d.external_id) AS bodies
+                  FROM done d WHERE NOT d.added) r
             """, args)
     }
 
     /// Each replaced order's history entry: the import's changes to it.
-    func recordReplaced(_ replaced: [(id: String, version: String, stored: String?)], from block: ArraySlice<PreparedOrder>,
+    func recordReplaced(_ replaced: [(id: String, version: String, stored: String)], from block: ArraySlice<PreparedOrder>,
                         now: String) throws -> PostgresLink.Pending? {
         guard !replaced.isEmpty else { return nil }
         let imported = Dictionary(block.map { ($0.externalId, $0.columns.body) }, uniquingKeysWith: { _, last in last })
         var a = SQLArgs()
         let ids = a.add(replaced.map(\.id)), versions = a.add(replaced.map(\.version))
         let changes = a.add(replaced.map { r in
-            OrderChange.encode(r.stored.map { OrderChange.importChanges(stored: $0, imported: imported[r.id] ?? []) } ?? [])
+            OrderChange.encode(OrderChange.importChanges(stored: r.stored, imported: imported[r.id] ?? []))
         })
         return try link.send("""
             INSERT INTO order_versions (external_id, version, at, store_user, os_user, source, changes)
@@ -168,7 +167,7 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
     /// Adds a block's answer to the summary; the replaced orders, for
     /// their history.
     static func count(_ rows: [PostgresRandomAccessRow], into summary: inout ImportSummary) throws
-        -> [(id: String, version: String, stored: String?)] {
+        -> [(id: String, version: String, stored: String)] {
         guard let r = rows.first else { return [] }
         summary.added += try r.int(0)
         summary.replaced += try r.int(1)
@@ -179,7 +178,7 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         let ids = try r[3].decode([String].self, context: .default)
         let versions = try r[4].decode([String].self, context: .default)
         let bodies = try r[5].decode([String].self, context: .default)
-        return ids.indices.map { (ids[$0], versions[$0], bodies[$0].isEmpty ? nil : bodies[$0]) }
+        return ids.indices.map { (ids[$0], versions[$0], bodies[$0]) }
     }
 
     // MARK: Reading
