@@ -122,9 +122,7 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
         let imported = Dictionary(block.map { ($0.externalId, $0.columns.body) }, uniquingKeysWith: { _, last in last })
         var a = SQLArgs()
         let ids = a.add(replaced.map(\.id)), versions = a.add(replaced.map(\.version))
-        let changes = a.add(replaced.map { r in
-            OrderChange.encode(OrderChange.importChanges(stored: r.stored, imported: imported[r.id] ?? []))
-        })
+        let changes = a.add(OrderChange.importChanges(replaced.map { ($0.stored, imported[$0.id] ?? []) }).map(OrderChange.encode))
         return try link.send("""
             INSERT INTO order_versions (external_id, version, at, store_user, os_user, source, changes)
             SELECT e, v::int, \(a.add(now)), current_user, \(a.add(OrderChange.currentOSUser)), \(a.add(OrderChange.importSource)), c

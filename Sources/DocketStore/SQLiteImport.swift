@@ -52,6 +52,15 @@ extension SQLiteOrderStore {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let user = OrderChange.currentOSUser
+        // Replaced orders of a block, written once their changes are told.
+        var replaced: [(id: String, version: Int, stored: String, imported: [UInt8])] = []
+        func recordReplaced() throws {
+            let changes = OrderChange.importChanges(replaced.map { ($0.stored, $0.imported) })
+            for (r, fields) in zip(replaced, changes) {
+                try history.execute(arguments: [r.id, r.version, now, user, user, OrderChange.importSource, OrderChange.encode(fields)])
+            }
+            replaced.removeAll(keepingCapacity: true)
+        }
         // Bound through SQLite's own API: GRDB's arguments box every value,
         // which cost more than SQLite's insert itself at a million orders.
         let db3 = db.sqliteConnection
@@ -101,15 +110,13 @@ extension SQLiteOrderStore {
                 if sqlite3_changes(db3) > 0 {
                     summary.replaced += 1
                     guard let replacing else { continue }
-                    let stored: String = replacing[1]
-                    let version: Int = replacing[0]
-                    try history.execute(arguments: [p.externalId, version + 1, now, user, user, OrderChange.importSource,
-                                                    OrderChange.encode(OrderChange.importChanges(stored: stored, imported: p.columns.body))])
+                    replaced.append((p.externalId, replacing[0] + 1, replacing[1], p.columns.body))
                 } else {
                     summary.keptNotOpenCount += 1
                     if summary.keptNotOpen.count < 100 { summary.keptNotOpen.append(p.externalId) }
                 }
             }
+            try recordReplaced()
         }
         sqlite3_clear_bindings(insert.sqliteStatement)
         sqlite3_clear_bindings(update.sqliteStatement)

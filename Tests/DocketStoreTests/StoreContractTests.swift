@@ -171,8 +171,19 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(same.map(\.version) == [2] && same[0].source == OrderChange.importSource && same[0].fields.isEmpty)
         #expect(HistoryText.lines(same[0]).last == "    no field changed")
         // Orders added by an import start at version 1, with no entry.
-        _ = try store.importOrders(orders(1, prefix: "N-"))
+        let first = orders(40, prefix: "N-")
+        var many = first
+        _ = try store.importOrders(many)
         #expect(try store.history(of: "N-0000000").isEmpty)
+        // Many replaced at once (their changes are told in parallel), each
+        // with its own change.
+        for i in many.indices { many[i].source = "shop-\(i)" }
+        _ = try store.importOrders(many)
+        for (i, order) in many.enumerated() {
+            let entries = try store.history(of: order.externalId)
+            #expect(entries.map(\.version) == [2])
+            #expect(entries.first?.fields == [OrderFields.Difference(path: "source", old: first[i].source, new: "shop-\(i)")])
+        }
     }
 
     @Test(arguments: StoreKind.allCases)

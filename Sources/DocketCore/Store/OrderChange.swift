@@ -47,6 +47,21 @@ public struct OrderChange: Sendable, Equatable {
         return OrderFields.diff(from: before, to: after)
     }
 
+    /// The changes of many replaced orders at once, in their order. Each
+    /// reads two orders back, and an import's writer is the busier of its
+    /// two threads, so a block of them is spread over every core.
+    public static func importChanges(_ pairs: [(stored: String, imported: [UInt8])]) -> [[OrderFields.Difference]] {
+        guard pairs.count > 16 else { return pairs.map { importChanges(stored: $0.stored, imported: $0.imported) } }
+        var out = [[OrderFields.Difference]](repeating: [], count: pairs.count)
+        out.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: pairs.count) { i in
+                slots[i] = importChanges(stored: pairs[i].stored, imported: pairs[i].imported)
+            }
+        }
+        return out
+    }
+
     /// The fields as JSON, as the stores keep them.
     public static func encode(_ fields: [OrderFields.Difference]) -> String {
         JSONWriter.string(.array(fields.map { d in
