@@ -54,6 +54,7 @@ public struct OrderChange: Sendable, Equatable {
         guard pairs.count > 16 else { return pairs.map { importChanges(stored: $0.stored, imported: $0.imported) } }
         var out = [[OrderFields.Difference]](repeating: [], count: pairs.count)
         out.withUnsafeMutableBufferPointer { slots in
+            // Each iteration writes its own slot and no other.
             nonisolated(unsafe) let slots = slots
             DispatchQueue.concurrentPerform(iterations: pairs.count) { i in
                 slots[i] = importChanges(stored: pairs[i].stored, imported: pairs[i].imported)
