@@ -45,7 +45,9 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
                 var entries: [PostgresLink.Pending] = []
                 func settle(_ sent: (PostgresLink.Pending, ArraySlice<PreparedOrder>)) throws {
                     let replaced = try Self.count(try link.collect(sent.0), into: &summary)
-                    if let recorded = try recordReplaced(replaced, from: sent.1, now: now) { entries.append(recorded) }
+                    if let recorded = try recordReplaced(replaced, from: sent.1, now: now, unchanged: &summary.replacedUnchanged) {
+                        entries.append(recorded)
+                    }
                 }
                 func flush(_ block: ArraySlice<PreparedOrder>) throws {
                     guard !block.isEmpty else { return }
@@ -117,12 +119,14 @@ public final class PostgresOrderStore: OrderStoring, @unchecked Sendable {
 
     /// Each replaced order's history entry: the import's changes to it.
     func recordReplaced(_ replaced: [(id: String, version: String, stored: String)], from block: ArraySlice<PreparedOrder>,
-                        now: String) throws -> PostgresLink.Pending? {
+                        now: String, unchanged: inout Int) throws -> PostgresLink.Pending? {
         guard !replaced.isEmpty else { return nil }
         let imported = Dictionary(block.map { ($0.externalId, $0.columns.body) }, uniquingKeysWith: { _, last in last })
         var a = SQLArgs()
         let ids = a.add(replaced.map(\.id)), versions = a.add(replaced.map(\.version))
-        let changes = a.add(OrderChange.importChanges(replaced.map { ($0.stored, imported[$0.id] ?? []) }).map(OrderChange.encode))
+        let told = OrderChange.importChanges(replaced.map { ($0.stored, imported[$0.id] ?? []) })
+        unchanged += told.filter(\.isEmpty).count
+        let changes = a.add(told.map(OrderChange.encode))
         return try link.send("""
             INSERT INTO order_versions (external_id, version, at, store_user, os_user, source, changes)
             SELECT e, v::int, \(a.add(now)), current_user, \(a.add(OrderChange.currentOSUser)), \(a.add(OrderChange.importSource)), c

@@ -56,6 +56,7 @@ extension SQLiteOrderStore {
         var replaced: [(id: String, version: Int, stored: String, imported: [UInt8])] = []
         func recordReplaced() throws {
             let changes = OrderChange.importChanges(replaced.map { ($0.stored, $0.imported) })
+            summary.replacedUnchanged += changes.filter(\.isEmpty).count
             for (r, fields) in zip(replaced, changes) {
                 try history.execute(arguments: [r.id, r.version, now, user, user, OrderChange.importSource, OrderChange.encode(fields)])
             }

@@ -59,7 +59,11 @@ struct Import: ParsableCommand {
         var line = "\(file == "-" ? "standard input" : SafeText.escape(file)) (\(format.rawValue)): \(s.total) order\(s.total == 1 ? "" : "s")"
         var parts: [String] = []
         if s.added > 0 { parts.append("\(s.added) added") }
-        if s.replaced > 0 { parts.append("\(s.replaced) replaced") }
+        if s.replaced > 0 {
+            let same = s.replacedUnchanged == 0 ? "" : s.replacedUnchanged == s.replaced ? " (no field changed)"
+                : " (\(s.replacedUnchanged) with no field changed)"
+            parts.append("\(s.replaced) replaced\(same)")
+        }
         if s.keptNotOpenCount > 0 { parts.append("\(s.keptNotOpenCount) kept as they were (not OPEN)") }
         if !parts.isEmpty { line += ", " + parts.joined(separator: ", ") }
         print(line)

@@ -75,6 +75,18 @@ import Testing
         #expect(try docket.run("order", "show", "PRC-ORD-101").stdout.contains("CLOSED"))
     }
 
+    /// The same file again replaces its orders (each gets a version) and
+    /// says that nothing in them changed, so nobody goes looking.
+    @Test func theSameFileAgainSaysNoFieldChanged() throws {
+        let docket = try DocketBinary()
+        let seed = DocketBinary.fixture("cropster-seed.json")
+        try docket.run("import", seed)
+        let again = try docket.run("import", seed)
+        #expect(again.stdout.contains("1 replaced (no field changed)"), "\(again.stdout)")
+        let history = try docket.run("order", "history", "PRC-ORD-101")
+        #expect(history.stdout.contains("(import)") && history.stdout.contains("no field changed"), "\(history.stdout)")
+    }
+
     @Test func twoImportProcessesAtOnceBothFinish() throws {
         let docket = try DocketBinary()
         var g = OrderGenerator(seed: 9)

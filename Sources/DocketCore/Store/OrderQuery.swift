@@ -240,6 +240,9 @@ public struct TargetOutcome: Sendable, Equatable {
 public struct ImportSummary: Sendable, Equatable {
     public var added = 0
     public var replaced = 0
+    /// Of those replaced, the ones whose fields all stayed as they were (a
+    /// file imported again): each still makes a version.
+    public var replacedUnchanged = 0
     /// Orders already in the store and not `OPEN`: left as they were.
     public var keptNotOpen: [String] = []
     public var keptNotOpenCount = 0
