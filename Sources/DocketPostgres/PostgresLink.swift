@@ -217,16 +217,67 @@ final class PostgresLink: @unchecked Sendable {
         do {
             _ = try raw("BEGIN", SQLArgs())
             let value = try body()
-            _ = try raw("COMMIT", SQLArgs())
+            // Asked before the commit, so that a connection lost while the
+            // commit is on its way can be settled by asking the server.
+            let row = try raw("SELECT txid_current_if_assigned(), pg_backend_pid()", SQLArgs()).first
+            let xid = try row?[0].decode(Int64?.self, context: .default)
+            let backend = try row?[1].decode(Int32.self, context: .default)
+            do {
+                _ = try raw("COMMIT", SQLArgs())
+            } catch where Self.isConnectionLoss(error) {
+                discard()
+                // Nothing written: running it again loses and repeats nothing.
+                guard let xid, let backend else { throw ConnectionLost(error: error) }
+                switch try settle(xid, backend: backend) {
+                case .committed: return value
+                case .abortedOrUnknown(let known) where known: throw ConnectionLost(error: error)
+                case .abortedOrUnknown:
+                    throw DocketError("lost touch with the database while it saved (\((error as? PSQLError)?.serverInfo?[.message] ?? "the connection closed")), and the database can no longer tell whether it kept the change: look before doing it again")
+                }
+            }
             return value
         } catch {
             if connection != nil { _ = try? raw("ROLLBACK", SQLArgs()) }
-            if error is Conflict { throw error }
+            if error is Conflict || error is ConnectionLost { throw error }
             if Self.isConflict(error) { throw Conflict(error: error) }
             if Self.isConnectionLoss(error) { throw ConnectionLost(error: error) }
             if let e = error as? DocketError, e.message.hasPrefix(Self.lostPrefix) { throw ConnectionLost(error: error) }
             throw (error as? DocketError) ?? DocketError(Self.explain(error))
         }
+    }
+
+    enum Settled { case committed, abortedOrUnknown(known: Bool) }
+
+    /// Whether a transaction whose COMMIT went out on a connection since
+    /// lost was kept. Running it again without asking would do twice what
+    /// was done once (a request line twice in the journal, an attempt
+    /// counted twice, a save refused as stale against itself). The old
+    /// session may not have seen its socket close yet: while the
+    /// transaction is still in progress it is given a moment, then ended,
+    /// which settles it one way or the other.
+    private func settle(_ xid: Int64, backend: Int32) throws -> Settled {
+        func status() throws -> String? {
+            var a = SQLArgs()
+            return try raw("SELECT txid_status(\(a.add(Int(xid))))", a).first?[0].decode(String?.self, context: .default)
+        }
+        do {
+            for attempt in 0..<40 {
+                switch try status() {
+                case "committed": return .committed
+                case "aborted": return .abortedOrUnknown(known: true)
+                case "in progress":
+                    if attempt == 20 {
+                        var a = SQLArgs()
+                        _ = try raw("SELECT pg_terminate_backend(\(a.add(Int(backend)))::int)", a)
+                    }
+                    Thread.sleep(forTimeInterval: 0.05)
+                default: return .abortedOrUnknown(known: false)
+                }
+            }
+        } catch {
+            if Self.isConnectionLoss(error) { discard() }
+        }
+        return .abortedOrUnknown(known: false)
     }
 
     /// Deadlock detected, or a serialization failure: the server undid the
