@@ -228,10 +228,10 @@ final class PostgresLink: @unchecked Sendable {
                 discard()
                 // Nothing written: running it again loses and repeats nothing.
                 guard let xid, let backend else { throw ConnectionLost(error: error) }
-                switch try settle(xid, backend: backend) {
+                switch settle(xid, backend: backend) {
                 case .committed: return value
-                case .abortedOrUnknown(let known) where known: throw ConnectionLost(error: error)
-                case .abortedOrUnknown:
+                case .aborted: throw ConnectionLost(error: error)
+                case .unknown:
                     throw DocketError("lost touch with the database while it saved (\((error as? PSQLError)?.serverInfo?[.message] ?? "the connection closed")), and the database can no longer tell whether it kept the change: look before doing it again")
                 }
             }
@@ -246,7 +246,7 @@ final class PostgresLink: @unchecked Sendable {
         }
     }
 
-    enum Settled { case committed, abortedOrUnknown(known: Bool) }
+    enum Settled { case committed, aborted, unknown }
 
     /// Whether a transaction whose COMMIT went out on a connection since
     /// lost was kept. Running it again without asking would do twice what
@@ -255,7 +255,7 @@ final class PostgresLink: @unchecked Sendable {
     /// session may not have seen its socket close yet: while the
     /// transaction is still in progress it is given a moment, then ended,
     /// which settles it one way or the other.
-    private func settle(_ xid: Int64, backend: Int32) throws -> Settled {
+    private func settle(_ xid: Int64, backend: Int32) -> Settled {
         func status() throws -> String? {
             var a = SQLArgs()
             return try raw("SELECT txid_status(\(a.add(Int(xid))))", a).first?[0].decode(String?.self, context: .default)
@@ -264,20 +264,20 @@ final class PostgresLink: @unchecked Sendable {
             for attempt in 0..<40 {
                 switch try status() {
                 case "committed": return .committed
-                case "aborted": return .abortedOrUnknown(known: true)
+                case "aborted": return .aborted
                 case "in progress":
                     if attempt == 20 {
                         var a = SQLArgs()
                         _ = try raw("SELECT pg_terminate_backend(\(a.add(Int(backend)))::int)", a)
                     }
                     Thread.sleep(forTimeInterval: 0.05)
-                default: return .abortedOrUnknown(known: false)
+                default: return .unknown
                 }
             }
         } catch {
             if Self.isConnectionLoss(error) { discard() }
         }
-        return .abortedOrUnknown(known: false)
+        return .unknown
     }
 
     /// Deadlock detected, or a serialization failure: the server undid the
