@@ -21,7 +21,7 @@ extension PostgresOrderStore: DocketStore {
             try link.query("""
                 INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
                 VALUES (\(b.add(id)), \(b.add(target)), \(b.add(dialect.rawValue)), \(b.add(stamp)), 0,
-                        \(b.add(owner.host)), \(b.add(Int(owner.pid))), \(b.add(owner.heartbeat)))
+                        \(b.add(owner.host)), \(b.add(Int(owner.pid))), \(Self.clock))
                 """, b)
             // Lock the candidates a slice at a time, in byte order across
             // all slices, so that two processes claiming overlapping orders
@@ -99,17 +99,27 @@ extension PostgresOrderStore: DocketStore {
     public func heartbeat(batch: String, owner: BatchOwner) throws {
         var a = SQLArgs()
         try link.query("""
-            UPDATE batches SET heartbeat = \(a.add(owner.heartbeat)) WHERE id = \(a.add(batch)) AND owner_host = \(a.add(owner.host))
+            UPDATE batches SET heartbeat = \(Self.clock) WHERE id = \(a.add(batch)) AND owner_host = \(a.add(owner.host))
             AND owner_pid = \(a.add(Int(owner.pid))) AND finished_at IS NULL
             """, a)
     }
 
+    /// The server's clock, in seconds since 1970. Heartbeats are stamped
+    /// and aged by it: the machines of a team do not share a clock, and one
+    /// a minute behind would otherwise look dead to the others while it
+    /// still sends (and `resume` would send its orders a second time).
+    static let clock = "extract(epoch from clock_timestamp())::double precision"
+
+    /// The heartbeat comes back on this machine's clock: now, less its age
+    /// by the server's.
     public func owner(of batch: String) throws -> BatchOwner? {
         var a = SQLArgs()
-        guard let r = try link.query("SELECT owner_host, owner_pid, heartbeat FROM batches WHERE id = \(a.add(batch)) AND finished_at IS NULL", a).first,
+        guard let r = try link.query("""
+                SELECT owner_host, owner_pid, \(Self.clock) - heartbeat FROM batches WHERE id = \(a.add(batch)) AND finished_at IS NULL
+                """, a).first,
               let host = try r.optionalText(0), let pid = try r.optionalInt(1),
-              let beat = try r[2].decode(Double?.self, context: .default) else { return nil }
-        return BatchOwner(host: host, pid: Int32(pid), heartbeat: beat)
+              let age = try r[2].decode(Double?.self, context: .default) else { return nil }
+        return BatchOwner(host: host, pid: Int32(pid), heartbeat: Date().timeIntervalSince1970 - age)
     }
 
     public func takeOver(batch: String, owner: BatchOwner, force: Bool) throws -> BatchOwner? {
@@ -130,7 +140,7 @@ extension PostgresOrderStore: DocketStore {
                     """)
             }
             var u = SQLArgs()
-            try link.query("UPDATE batches SET owner_host = \(u.add(owner.host)), owner_pid = \(u.add(Int(owner.pid))), heartbeat = \(u.add(owner.heartbeat)) WHERE id = \(u.add(batch))", u)
+            try link.query("UPDATE batches SET owner_host = \(u.add(owner.host)), owner_pid = \(u.add(Int(owner.pid))), heartbeat = \(Self.clock) WHERE id = \(u.add(batch))", u)
             return before
         }
     }

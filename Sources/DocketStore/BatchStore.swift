@@ -25,8 +25,8 @@ extension SQLiteOrderStore: DocketStore {
             let stamp = Self.now()
             try db.execute(sql: """
                 INSERT INTO batches (id, target, dialect, created_at, order_count, owner_host, owner_pid, heartbeat)
-                VALUES (?, ?, ?, ?, 0, ?, ?, ?)
-                """, arguments: [id, target, dialect.rawValue, stamp, owner.host, owner.pid, owner.heartbeat])
+                VALUES (?, ?, ?, ?, 0, ?, ?, \(Self.clock))
+                """, arguments: [id, target, dialect.rawValue, stamp, owner.host, owner.pid])
             let (filterSQL, args) = recheck.map(Self.filter) ?? ("1", StatementArguments())
             // A slice at a time, in the one transaction: what each statement
             // reads and builds stays small for a selection of any size.
@@ -89,10 +89,15 @@ extension SQLiteOrderStore: DocketStore {
 
     public func heartbeat(batch: String, owner: BatchOwner) throws {
         try write { db in
-            try db.execute(sql: "UPDATE batches SET heartbeat = ? WHERE id = ? AND owner_host = ? AND owner_pid = ? AND finished_at IS NULL",
-                           arguments: [owner.heartbeat, batch, owner.host, owner.pid])
+            try db.execute(sql: "UPDATE batches SET heartbeat = \(Self.clock) WHERE id = ? AND owner_host = ? AND owner_pid = ? AND finished_at IS NULL",
+                           arguments: [batch, owner.host, owner.pid])
         }
     }
+
+    /// This machine's clock as SQLite reads it, in seconds since 1970: a
+    /// heartbeat is stamped by the store, as on PostgreSQL, whatever time
+    /// the owner passed.
+    static let clock = "((julianday('now') - 2440587.5) * 86400.0)"
 
     public func owner(of batch: String) throws -> BatchOwner? {
         try read { db in try Self.owner(batch, db) }
@@ -121,8 +126,8 @@ extension SQLiteOrderStore: DocketStore {
                     (resume --force takes it over anyway).
                     """)
             }
-            try db.execute(sql: "UPDATE batches SET owner_host = ?, owner_pid = ?, heartbeat = ? WHERE id = ?",
-                           arguments: [owner.host, owner.pid, owner.heartbeat, batch])
+            try db.execute(sql: "UPDATE batches SET owner_host = ?, owner_pid = ?, heartbeat = \(Self.clock) WHERE id = ?",
+                           arguments: [owner.host, owner.pid, batch])
             return before
         }
     }

@@ -1,6 +1,7 @@
 import DocketCore
 import DocketStore
 import Foundation
+import GRDB
 import Testing
 
 /// Sends `outcomes` to `target` as one finished batch.
@@ -162,7 +163,7 @@ func ids(_ store: SQLiteOrderStore, _ q: OrderQuery) throws -> [String] {
         // A live owner (this process) is not taken over...
         #expect(throws: DocketError.self) { try store.takeOver(batch: "B1", owner: me, force: false) }
         // ...unless forced.
-        #expect(try store.takeOver(batch: "B1", owner: me, force: true) == me)
+        #expect(try store.takeOver(batch: "B1", owner: me, force: true).map { [$0.host, String($0.pid)] } == [me.host, String(me.pid)])
         // A process that exited is gone.
         let exited = Process()
         exited.executableURL = URL(fileURLWithPath: "/bin/true")
@@ -177,8 +178,9 @@ func ids(_ store: SQLiteOrderStore, _ q: OrderQuery) throws -> [String] {
         // So is one not heard from for longer than staleAfter, wherever it runs.
         var stale = me
         stale.host = "elsewhere"
-        stale.heartbeat -= BatchOwner.staleAfter + 1
         _ = try store.takeOver(batch: "B1", owner: stale, force: true)
+        #expect(throws: DocketError.self) { try store.takeOver(batch: "B1", owner: me, force: false) }
+        try DatabaseQueue(path: store.path).write { try $0.execute(sql: "UPDATE batches SET heartbeat = heartbeat - \(BatchOwner.staleAfter + 1)") }
         #expect(try store.takeOver(batch: "B1", owner: me, force: false)?.host == "elsewhere")
         try store.finishBatch("B1")
         #expect(throws: DocketError.self) { try store.takeOver(batch: "B1", owner: me, force: true) }

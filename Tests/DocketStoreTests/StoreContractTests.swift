@@ -2,6 +2,7 @@ import DocketCore
 import DocketPostgres
 import DocketStore
 import Foundation
+import GRDB
 import Testing
 import DocketTestSupport
 
@@ -42,6 +43,24 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 store.close()
                 try? PostgresOrderStore.dropDatabase(server: server, name: name)
             })
+        }
+    }
+
+    /// Runs one statement on the store's database from outside Docket, as
+    /// an administrator would (sqlite3's library on the file, psql on the
+    /// server): to make time pass for a test.
+    func execute(_ sql: String, on store: any Store) throws {
+        if let sqlite = store as? SQLiteOrderStore {
+            try DatabaseQueue(path: sqlite.path).write { try $0.execute(sql: sql) }
+        } else if let pg = store as? PostgresOrderStore {
+            let url = pg.url
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            p.arguments = ["-q", "-v", "ON_ERROR_STOP=1", "-h", url.host, "-p", String(url.port), "-U", url.user, "-d", url.database, "-c", sql]
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw DocketError("psql failed on: \(sql)") }
         }
     }
 }
@@ -424,6 +443,34 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// The server drops the store's connection (a restart, a failover, an
     /// administrator): the next statement, or the journal's next
     /// transaction, runs on a new connection and nothing is lost.
+    /// Heartbeats are timed by the store's clock, not by the clock of the
+    /// machine that sends: on a team's server, a sender whose clock is an
+    /// hour behind must not look gone (another machine's `resume` would
+    /// send its orders again), nor one an hour ahead look alive for an hour
+    /// after it stopped.
+    @Test(arguments: StoreKind.allCases)
+    func aHeartbeatIsTimedByTheStoreNotByTheSender(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make() else { return }
+        defer { drop() }
+        _ = try store.importOrders(orders(2))
+        let now = Date().timeIntervalSince1970
+        let behind = BatchOwner(host: "machine-behind", pid: 4242, heartbeat: now - 3600)
+        _ = try store.createBatch(id: "BH", target: "omnia", dialect: .omnia, orders: [("C-0000000", 1)], owner: behind, recheck: nil)
+        #expect(try store.owner(of: "BH")?.isAlive == true)
+        #expect(throws: DocketError.self) { try store.takeOver(batch: "BH", owner: .current(), force: false) }
+        try store.heartbeat(batch: "BH", owner: behind)
+        #expect(try store.owner(of: "BH")?.isAlive == true)
+        // Not heard from for longer than staleAfter, by the store's clock.
+        try kind.execute("UPDATE batches SET heartbeat = heartbeat - \(Int(BatchOwner.staleAfter) + 5)", on: store)
+        #expect(try store.owner(of: "BH")?.isAlive == false)
+        let ahead = BatchOwner(host: "machine-ahead", pid: 4343, heartbeat: now + 3600)
+        #expect(try store.takeOver(batch: "BH", owner: ahead, force: false)?.host == "machine-behind")
+        #expect(try store.owner(of: "BH")?.isAlive == true)
+        try kind.execute("UPDATE batches SET heartbeat = heartbeat - \(Int(BatchOwner.staleAfter) + 5)", on: store)
+        #expect(try store.owner(of: "BH")?.isAlive == false)
+        #expect(try store.takeOver(batch: "BH", owner: .current(), force: false)?.host == "machine-ahead")
+    }
+
     @Test func aLostConnectionIsMadeAgainAndTheJournalStaysWhole() throws {
         guard let (store, drop) = try StoreKind.postgres.make(), let pg = store as? PostgresOrderStore else { return }
         defer { drop() }

@@ -13,7 +13,10 @@ public protocol BatchJournal: Sendable {
     /// claimed.
     func createBatch(id: String, target: String, dialect: Dialect, orders: [(externalId: String, version: Int)],
                      owner: BatchOwner, recheck: OrderQuery?) throws -> BatchClaim
-    /// The owner of an unfinished batch says it is still at work.
+    /// The owner of an unfinished batch says it is still at work. The
+    /// store stamps the time with its own clock (a shared server's, not the
+    /// owner's), and `owner(of:)` gives it back on the reader's clock, so
+    /// machines whose clocks differ judge a heartbeat's age alike.
     func heartbeat(batch: String, owner: BatchOwner) throws
     /// Makes `owner` the owner of an unfinished batch, refused while the
     /// one before is alive unless `force`. Returns the one before.
