@@ -185,4 +185,34 @@ func ids(_ store: SQLiteOrderStore, _ q: OrderQuery) throws -> [String] {
         try store.finishBatch("B1")
         #expect(throws: DocketError.self) { try store.takeOver(batch: "B1", owner: me, force: true) }
     }
+
+    /// Many machines share a name (`ubuntu`, `localhost`), and containers
+    /// on one machine share its name but not their pids. A batch sent from
+    /// such a twin is alive while its heartbeat is fresh, whatever its pid
+    /// means here: looking the pid up on this machine would take it for
+    /// dead, and `resume` would send its orders a second time.
+    @Test func anOwnerOnAMachineOfTheSameNameIsJudgedByItsHeartbeat() throws {
+        let store = try temporaryStore()
+        _ = try store.importOrders(generated(1))
+        let me = BatchOwner.current()
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        // The name alone (as older versions wrote it), and the name with
+        // another boot and process namespace.
+        for host in [me.machineName, "\(me.machineName) [00000000 1]"] {
+            let twin = BatchOwner(host: host, pid: exited.processIdentifier, heartbeat: Date().timeIntervalSince1970)
+            _ = try store.createBatch(id: "BT", target: "t", dialect: .cropster, orders: [("ORD-0000000", 1)], owner: twin, recheck: nil)
+            #expect(try store.owner(of: "BT")?.isAlive == true, "\(host)")
+            #expect(throws: DocketError.self) { try store.takeOver(batch: "BT", owner: me, force: false) }
+            try store.finishBatch("BT")
+            try DatabaseQueue(path: store.path).write { try $0.execute(sql: "DELETE FROM batch_orders; DELETE FROM batches") }
+        }
+        // This machine's own dead process is still told at once.
+        var dead = me
+        dead.pid = exited.processIdentifier
+        #expect(!dead.isAlive)
+        #expect(dead.description.hasPrefix("process \(exited.processIdentifier) on \(me.machineName), last heard"))
+    }
 }

@@ -21,13 +21,28 @@ public struct BatchOwner: Sendable, Equatable {
         BatchOwner(host: thisHost, pid: ProcessInfo.processInfo.processIdentifier, heartbeat: Date().timeIntervalSince1970)
     }
 
-    /// The machine's own name, as `hostname` prints it: no DNS lookup
-    /// (Foundation's hostName may make one, and wait on it).
+    /// The machine's name, as `hostname` prints it (no DNS lookup:
+    /// Foundation's hostName may make one, and wait on it), then in
+    /// brackets the kernel boot and the process namespace this runs in.
+    /// Only a process in the same ones can be looked up by its pid: many
+    /// machines share a name (`ubuntu`, `localhost`), and containers on one
+    /// machine share its kernel and often its name but not their pids. Two
+    /// owners with the same name and different brackets are told apart by
+    /// their heartbeats alone.
     static let thisHost: String = {
         var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let name = gethostname(&buffer, buffer.count - 1) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
+        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?.prefix(8) ?? ""
+        let pids = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid"))?.filter(\.isNumber) ?? ""
+        return boot.isEmpty && pids.isEmpty ? name : "\(name) [\(boot) \(pids)]"
     }()
+
+    /// The host's name without the brackets: what a person calls it.
+    public var machineName: String {
+        guard let bracket = host.range(of: " [") else { return host }
+        return String(host[..<bracket.lowerBound])
+    }
 
     /// How often a running batch beats, and how long without a beat makes
     /// its owner count as gone.
@@ -47,7 +62,7 @@ public struct BatchOwner: Sendable, Equatable {
 
     /// "pid 4711 on build-1, last heard from 3 s ago".
     public var description: String {
-        "process \(pid) on \(host), last heard from \(Int(secondsSinceHeartbeat)) s ago"
+        "process \(pid) on \(machineName), last heard from \(Int(secondsSinceHeartbeat)) s ago"
     }
 }
 
