@@ -136,7 +136,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DocketCLITests",
-            dependencies: ["DocketTestSupport", "DocketCore", "DocketStore", "DocketPostgres"],
+            dependencies: ["DocketTestSupport", "DocketCore", "DocketStore", "DocketPostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import DocketCore
 import Foundation
+import GRDB
 import Testing
 
 /// `docket sandbox` as a separate process on a free loopback port.
@@ -218,6 +219,50 @@ final class SandboxProcess {
         curl.waitUntilExit()
         #expect(try JSONParser.parse(data).objectValue?["orders"]?.arrayValue?.count == 200)
         #expect(try docket.run("resume").stdout.contains("No unfinished batches"))
+    }
+}
+
+extension SubmitCommandTests {
+    /// Dropday cannot recognise an order sent twice, so an order's "about to
+    /// be sent" must be in the store before it goes. When the store refuses
+    /// that entry (here a trigger stands for a full disk or a lost server),
+    /// nothing is sent: the orders end not_saved, saying why, and the next
+    /// submit sends them once and sees them accepted, not "already there".
+    @Test func anOrderWhoseSendingCannotBeJournaledIsNotSent() throws {
+        var docket = try DocketBinary()
+        let sandbox = try SandboxProcess(docket)
+        try sandbox.configure(&docket)
+        var g = OrderGenerator(seed: 41)
+        let lines = (0..<3).map { JSONWriter.string(CanonicalCodec.encode(g.order($0, prefix: "J-"))) }
+        try docket.run("import", try docket.write("orders.jsonl", lines.joined(separator: "\n")))
+        try DatabaseQueue(path: docket.storePath).write {
+            try $0.execute(sql: "CREATE TRIGGER refuse_sending BEFORE UPDATE OF attempts ON batch_orders BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        }
+        let refused = try docket.run("submit", "--target", "dropday", "--json")
+        #expect(refused.status == 2, "\(refused.stdout.prefix(1500))\(refused.stderr)")
+        let report = try JSONParser.parse(refused.stdout).objectValue
+        #expect(report?["counts"]?.objectValue?["not_saved"] == .number("3"), "\(refused.stdout.prefix(3000))")
+        let message = report?["orders"]?.arrayValue?.first?.objectValue?["errors"]?.arrayValue?.first?.objectValue?["message"]?.stringValue ?? ""
+        #expect(message.contains("were not sent") && message.contains("disk is full"), "\(message)")
+        #expect(try sandboxOrders(sandbox.port, "dropday") == 0)
+        try DatabaseQueue(path: docket.storePath).write { try $0.execute(sql: "DROP TRIGGER refuse_sending") }
+        let sent = try docket.run("submit", "--target", "dropday", "--json")
+        #expect(sent.status == 0, "\(sent.stdout.prefix(1500))\(sent.stderr)")
+        #expect(try JSONParser.parse(sent.stdout).objectValue?["counts"]?.objectValue?["accepted"] == .number("3"))
+        #expect(try sandboxOrders(sandbox.port, "dropday") == 3)
+    }
+
+    /// How many orders the sandbox holds for a dialect.
+    func sandboxOrders(_ port: Int, _ dialect: String) throws -> Int {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "http://127.0.0.1:\(port)/_sandbox/orders/\(dialect)"]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        return try JSONParser.parse(data).objectValue?["orders"]?.arrayValue?.count ?? -1
     }
 }
 

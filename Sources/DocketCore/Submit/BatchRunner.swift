@@ -149,10 +149,15 @@ public enum BatchRunner {
             return page
         }
         try await engine.run(pages: page) { event in
+            // Must be in the store before the orders go; if it cannot be,
+            // the engine does not send them.
+            if case .sending(_, _, let ids) = event {
+                if createOnly { try await writer.write(.sending(ids)) }
+                return
+            }
             do {
                 switch event {
-                case .sending(_, _, let ids):
-                    if createOnly { try await writer.write(.sending(ids)) }
+                case .sending: break
                 case .response(let record, let settled):
                     // Off the request path: the next request need not wait
                     // for this answer's commit. Were the process to die
@@ -265,10 +270,19 @@ final class JournalWriter: @unchecked Sendable {
                 try journal.record(batch: batch, target: target, group.map(\.0))
                 for (_, c) in group { c?.resume() }
             } catch {
-                lock.lock()
-                if group.contains(where: { $0.1 == nil }) { postFailures.append("\(error)") }
-                lock.unlock()
-                for (_, c) in group { c?.resume(throwing: error) }
+                // One entry's failure undoes the whole transaction: each
+                // goes again alone, so that an answer is not lost for the
+                // fault of another entry that shared its commit.
+                for (entry, c) in group {
+                    do {
+                        guard group.count > 1 else { throw error }
+                        try journal.record(batch: batch, target: target, [entry])
+                        c?.resume()
+                    } catch {
+                        if c == nil { lock.withLock { postFailures.append("\(error)") } }
+                        c?.resume(throwing: error)
+                    }
+                }
             }
         }
     }

@@ -18,6 +18,9 @@ public enum ResponseVerdict: Sendable, Equatable {
     case unauthorized(status: Int, message: String)
     /// Refused for a reason that is not about the orders.
     case failed(status: Int, message: String)
+    /// Docket stopped before the request went out (its journal could not
+    /// record the send): not an answer, and nothing reached the target.
+    case notSent(String)
 }
 
 /// Reads one dialect's answers.

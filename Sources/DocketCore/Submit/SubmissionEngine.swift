@@ -179,7 +179,7 @@ public struct SubmissionEngine: Sendable {
 
     /// Runs the submission; `report` hears of every request and outcome as
     /// they happen. Returns every order's outcome.
-    public func run(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
+    public func run(_ orders: [Order], report: @escaping @Sendable (SubmissionEvent) async throws -> Void) async -> [OrderOutcome] {
         let collected = OutcomeCollector()
         var pages = [orders][...]
         _ = try? await run(pages: { pages.popFirst() }) { event in
@@ -187,7 +187,7 @@ public struct SubmissionEngine: Sendable {
             case .sending: break
             case .response(_, let settled), .outcomes(let settled): await collected.add(settled)
             }
-            await report(event)
+            try await report(event)
         }
         return await collected.all
     }
@@ -199,7 +199,7 @@ public struct SubmissionEngine: Sendable {
     /// settled; throws what `pages` throws, after the requests already
     /// out have been answered.
     @discardableResult
-    public func run(pages: () async throws -> [Order]?, report: @escaping @Sendable (SubmissionEvent) async -> Void) async throws -> Int {
+    public func run(pages: () async throws -> [Order]?, report: @escaping @Sendable (SubmissionEvent) async throws -> Void) async throws -> Int {
         var planner = planner()
         var settled = 0
         var pageError: (any Error)?
@@ -209,7 +209,7 @@ public struct SubmissionEngine: Sendable {
             while true {
                 let request = planner.next()
                 let skipped = planner.takeSkipped()
-                if !skipped.isEmpty { settled += skipped.count; await report(.outcomes(skipped)) }
+                if !skipped.isEmpty { settled += skipped.count; try? await report(.outcomes(skipped)) }
                 if let request { return request }
                 if exhausted { return nil }
                 do {
@@ -228,7 +228,7 @@ public struct SubmissionEngine: Sendable {
                                 }
                             }
                         }
-                        if !held.isEmpty { settled += held.count; await report(.outcomes(held)) }
+                        if !held.isEmpty { settled += held.count; try? await report(.outcomes(held)) }
                         continue
                     }
                 } catch {
@@ -290,7 +290,7 @@ public struct SubmissionEngine: Sendable {
     /// `resent`: these orders went out before, unanswered, so an "already
     /// exists" for them is that send's success.
     func send(_ orders: [Order], body: [UInt8]? = nil, depth: Int, resent: Bool = false,
-              report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> [OrderOutcome] {
+              report: @escaping @Sendable (SubmissionEvent) async throws -> Void) async -> [OrderOutcome] {
         guard !orders.isEmpty else { return [] }
         // An order that cannot safely go twice stops at its first
         // unanswered send.
@@ -339,6 +339,8 @@ public struct SubmissionEngine: Sendable {
             } else {
                 settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [issue]) }
             }
+        case .notSent(let reason):
+            settled = orders.map { OrderOutcome(externalId: $0.externalId, outcome: .notSaved, errors: [OrderIssue(code: "not_sent", message: reason)]) }
         case .undocumented(let reason):
             // Not the documented success: the body is kept with the request,
             // and nobody can say whether the orders are in.
@@ -361,7 +363,7 @@ public struct SubmissionEngine: Sendable {
                 settled[i].errors.append(mayExistIssue)
             }
         }
-        if let record { await report(.response(record, settled: settled)) } else if !settled.isEmpty { await report(.outcomes(settled)) }
+        if let record { try? await report(.response(record, settled: settled)) } else if !settled.isEmpty { try? await report(.outcomes(settled)) }
         var out = settled
         let resendingUnanswered = resent || (careful && delivered)
         for part in again { out += await send(part, depth: depth + 1, resent: resendingUnanswered, report: report) }
@@ -376,7 +378,7 @@ public struct SubmissionEngine: Sendable {
     /// One request, with its retries and re-authentications.
     /// `stopWhenDelivered`: no retry once the request may have arrived.
     func exchange(_ orders: [Order], body prepared: [UInt8]? = nil, stopWhenDelivered: Bool = false,
-                  report: @escaping @Sendable (SubmissionEvent) async -> Void) async -> (ResponseVerdict, RequestRecord?, Bool) {
+                  report: @escaping @Sendable (SubmissionEvent) async throws -> Void) async -> (ResponseVerdict, RequestRecord?, Bool) {
         let body: [UInt8]
         let endpoint: (method: String, url: String)
         do {
@@ -424,7 +426,16 @@ public struct SubmissionEngine: Sendable {
             // for a place is not the target being slow).
             let ticket = await pacer.start()
             var answer = Pacer.Answer.none
-            await report(.sending(sequence: sequence, attempt: attempt, orderIds: ids))
+            do {
+                try await report(.sending(sequence: sequence, attempt: attempt, orderIds: ids))
+            } catch {
+                // Nothing goes out whose going out could not be recorded: a
+                // process that died after such a send would later read these
+                // orders as never sent, and send them again.
+                await pacer.finish(ticket, .none)
+                let why = "the journal could not record that these orders were going out, so they were not sent (\(error))"
+                return delivered ? (.retry(reason: why, retryAfter: nil), nil, true) : (.notSent(why), nil, false)
+            }
             let started = Date()
             let clock = ContinuousClock.now
             var record = RequestRecord(sequence: sequence, attempt: attempt, method: endpoint.method, url: endpoint.url,
@@ -471,7 +482,7 @@ public struct SubmissionEngine: Sendable {
                 // out: the target may have saved it.
                 if record.status != 429 && !(record.error != nil && neverSent) { delivered = true }
                 if delivered && stopWhenDelivered { return (verdict, record, true) }
-                await report(.response(record, settled: []))
+                try? await report(.response(record, settled: []))
                 // After a 429 with Retry-After the pacer holds every request
                 // until then, this one included.
                 let wait = record.status == 429 && retryAfter != nil ? 0 : delay(attempt: max(1, counted), retryAfter: retryAfter)
@@ -481,7 +492,7 @@ public struct SubmissionEngine: Sendable {
                 // A revoked or expired token: fetch a newer one and try again.
                 reauthentications += 1
                 if let token = auth.first(where: { $0.name == "Authorization" })?.value { refused.insert(token) }
-                await report(.response(record, settled: []))
+                try? await report(.response(record, settled: []))
                 await authenticator.invalidate(auth)
                 counted -= 1
             default:
