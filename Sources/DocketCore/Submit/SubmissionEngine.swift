@@ -197,7 +197,10 @@ public struct SubmissionEngine: Sendable {
     /// free up, so memory holds the requests in flight rather than the
     /// batch. Outcomes go only to `report`. Returns how many orders it
     /// settled; throws what `pages` throws, after the requests already
-    /// out have been answered.
+    /// out have been answered. A `report` that throws for `.sending`
+    /// keeps that request from going out (its orders end `not_saved`,
+    /// with the reason); what it throws for the other events is its own
+    /// to keep.
     @discardableResult
     public func run(pages: () async throws -> [Order]?, report: @escaping @Sendable (SubmissionEvent) async throws -> Void) async throws -> Int {
         var planner = planner()
