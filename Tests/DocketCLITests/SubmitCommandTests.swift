@@ -33,6 +33,19 @@ final class SandboxProcess {
         docket.environment["DOCKET_CONFIG"] = path
     }
 
+    /// How many orders the sandbox holds for a dialect.
+    func orders(_ dialect: String) throws -> Int {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "http://127.0.0.1:\(port)/_sandbox/orders/\(dialect)"]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        return try JSONParser.parse(data).objectValue?["orders"]?.arrayValue?.count ?? -1
+    }
+
     deinit {
         process.interrupt()
         process.waitUntilExit()
@@ -209,15 +222,7 @@ final class SandboxProcess {
             [.string("accepted"), .string("exists")].contains($0.objectValue?["outcome"] ?? .null)
         }
         #expect(taken.count == 200)
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "http://127.0.0.1:\(sandbox.port)/_sandbox/orders/dropday"]
-        let out = Pipe()
-        curl.standardOutput = out
-        try curl.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
-        #expect(try JSONParser.parse(data).objectValue?["orders"]?.arrayValue?.count == 200)
+        #expect(try sandbox.orders("dropday") == 200)
         #expect(try docket.run("resume").stdout.contains("No unfinished batches"))
     }
 }
@@ -244,25 +249,12 @@ extension SubmitCommandTests {
         #expect(report?["counts"]?.objectValue?["not_saved"] == .number("3"), "\(refused.stdout.prefix(3000))")
         let message = report?["orders"]?.arrayValue?.first?.objectValue?["errors"]?.arrayValue?.first?.objectValue?["message"]?.stringValue ?? ""
         #expect(message.contains("were not sent") && message.contains("disk is full"), "\(message)")
-        #expect(try sandboxOrders(sandbox.port, "dropday") == 0)
+        #expect(try sandbox.orders("dropday") == 0)
         try DatabaseQueue(path: docket.storePath).write { try $0.execute(sql: "DROP TRIGGER refuse_sending") }
         let sent = try docket.run("submit", "--target", "dropday", "--json")
         #expect(sent.status == 0, "\(sent.stdout.prefix(1500))\(sent.stderr)")
         #expect(try JSONParser.parse(sent.stdout).objectValue?["counts"]?.objectValue?["accepted"] == .number("3"))
-        #expect(try sandboxOrders(sandbox.port, "dropday") == 3)
-    }
-
-    /// How many orders the sandbox holds for a dialect.
-    func sandboxOrders(_ port: Int, _ dialect: String) throws -> Int {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "http://127.0.0.1:\(port)/_sandbox/orders/\(dialect)"]
-        let out = Pipe()
-        curl.standardOutput = out
-        try curl.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
-        return try JSONParser.parse(data).objectValue?["orders"]?.arrayValue?.count ?? -1
+        #expect(try sandbox.orders("dropday") == 3)
     }
 }
 

@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -20,23 +21,7 @@ final class DripServer: @unchecked Sendable {
 
     init(byteEvery interval: Double = 0.25, canned: [UInt8]? = nil) throws {
         self.canned = canned
-        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(sock, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &len) }
-        }
-        fd = sock
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        (fd, port) = try Loopback.listen()
         let thread = Thread { [self] in acceptLoop(interval) }
         thread.start()
     }

@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,25 +15,14 @@ final class CommitCuttingProxy: @unchecked Sendable {
 
     let port: Int
     private let listener: Int32
-    private let upstreamPort: UInt16
+    private let upstreamPort: Int
     private let lock = NSLock()
     private var armed: Cut?
     private(set) var cuts = 0
 
     init(upstreamPort: Int) throws {
-        self.upstreamPort = UInt16(upstreamPort)
-        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(sock, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &len) }
-        }
-        listener = sock
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        self.upstreamPort = upstreamPort
+        (listener, port) = try Loopback.listen()
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -42,25 +32,12 @@ final class CommitCuttingProxy: @unchecked Sendable {
     /// Stops accepting; connections already made end with their peers.
     func stop() { shutdown(listener, Int32(SHUT_RDWR)) }
 
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return addr
-    }
-
     private func acceptLoop() {
         defer { close(listener) }
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
-            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = Self.loopback(port: upstreamPort)
-            let connected = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { close(client); close(server); continue }
+            guard let server = Loopback.connect(port: upstreamPort) else { close(client); continue }
             let pair = Pair(client: client, server: server)
             Thread { [self] in clientToServer(pair) }.start()
             Thread { [self] in serverToClient(pair) }.start()

@@ -38,14 +38,10 @@ struct PostgresLinkTests {
     /// as if nothing happened. The same for saving an edit.
     @Test(arguments: [CommitCuttingProxy.Cut.afterTheServerAnswered, .beforeTheServerSees])
     func aCommitCutOnItsWayIsDoneOnce(cut: CommitCuttingProxy.Cut) throws {
-        guard let server = StoreKind.postgresServer else {
-            print("note: DOCKET_TEST_POSTGRES_URL is not set, so the PostgreSQL link test is skipped")
-            return
-        }
-        let name = "docket_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let direct = try PostgresOrderStore.createDatabase(server: server, name: name)
-        defer { try? PostgresOrderStore.dropDatabase(server: server, name: name) }
-        let url = try PostgresURL(direct)
+        // The store made for the test is the reader, straight to the server.
+        guard let (made, drop) = try StoreKind.postgres.make(), let reader = made as? PostgresOrderStore else { return }
+        defer { drop() }
+        let url = reader.url
         let proxy = try CommitCuttingProxy(upstreamPort: url.port)
         defer { proxy.stop() }
         let store = try PostgresOrderStore(url: "postgresql://\(url.user)@127.0.0.1:\(proxy.port)/\(url.database)?sslmode=disable")
@@ -62,8 +58,6 @@ struct PostgresLinkTests {
             OrderOutcome(externalId: ids[0], outcome: .accepted),
         ])])
         #expect(proxy.cuts == 1, "the proxy saw no COMMIT to cut")
-        let reader = try PostgresOrderStore(url: direct)
-        defer { reader.close() }
         #expect(try reader.requests(batch: "BK", withBodies: false).count == 1)
         // The order still waiting was counted as sent once, not twice.
         let pending = try reader.pendingOrders(batch: "BK")
