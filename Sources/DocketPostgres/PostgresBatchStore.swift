@@ -156,8 +156,9 @@ extension PostgresOrderStore: DocketStore {
 
     /// Several entries in one transaction: an answer and the outcomes it
     /// settled are kept together or not at all.
-    public func record(batch: String, target: String, _ entries: [JournalEntry]) throws {
+    public func record(batch: String, target: String, _ entries: [JournalEntry], owner: BatchOwner?) throws {
         try link.transaction {
+            if let lost = owner?.lost(batch, to: try self.owner(of: batch)) { throw lost }
             for entry in entries {
                 switch entry {
                 case .sending(let ids):
@@ -237,8 +238,9 @@ extension PostgresOrderStore: DocketStore {
             """, a)
     }
 
-    public func finishBatch(_ id: String) throws {
+    public func finishBatch(_ id: String, owner: BatchOwner?) throws {
         try link.transaction {
+            if let lost = owner?.lost(id, to: try self.owner(of: id)) { throw lost }
             let json = JSONWriter.string(BatchSummary.countsJSON(try counts(id)))
             var a = SQLArgs()
             try link.query("UPDATE batches SET finished_at = \(a.add(Self.now())), final_counts = \(a.add(json)) WHERE id = \(a.add(id))", a)

@@ -138,8 +138,9 @@ extension SQLiteOrderStore: DocketStore {
         try record(batch: batch, target: target, [.response(r, settled: settled)])
     }
 
-    public func record(batch: String, target: String, _ entries: [JournalEntry]) throws {
+    public func record(batch: String, target: String, _ entries: [JournalEntry], owner: BatchOwner?) throws {
         try write { db in
+            if let lost = owner?.lost(batch, to: try Self.owner(batch, db)) { throw lost }
             for entry in entries {
                 switch entry {
                 case .sending(let ids): try Self.incrementAttempts(db, batch: batch, ids)
@@ -251,8 +252,9 @@ extension SQLiteOrderStore: DocketStore {
         }
     }
 
-    public func finishBatch(_ id: String) throws {
+    public func finishBatch(_ id: String, owner: BatchOwner?) throws {
         try write { db in
+            if let lost = owner?.lost(id, to: try Self.owner(id, db)) { throw lost }
             let json = JSONWriter.string(BatchSummary.countsJSON(try Self.counts(id, db)))
             try db.execute(sql: "UPDATE batches SET finished_at = ?, final_counts = ? WHERE id = ?", arguments: [Self.now(), json, id])
             try Self.updateTargets(db, batch: id)

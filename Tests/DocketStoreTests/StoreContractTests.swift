@@ -471,6 +471,34 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try store.takeOver(batch: "BH", owner: .current(), force: false)?.host == "machine-ahead")
     }
 
+    /// A process taken over while it went unheard (asleep, paused) may
+    /// wake and carry on: its journal writes are refused, so it neither
+    /// sends (a refused `.sending` keeps the request back) nor writes over
+    /// the new owner's record, nor finishes the batch under it.
+    @Test(arguments: StoreKind.allCases)
+    func aProcessTakenOverWritesNothingMoreToTheBatch(kind: StoreKind) throws {
+        guard let (store, drop) = try kind.make() else { return }
+        defer { drop() }
+        _ = try store.importOrders(orders(2))
+        let ids = ["C-0000000", "C-0000001"]
+        let first = BatchOwner.current()
+        _ = try store.createBatch(id: "BO", target: "dropday", dialect: .dropday, orders: ids.map { ($0, 1) }, owner: first, recheck: nil)
+        try store.record(batch: "BO", target: "dropday", [.sending([ids[0]])], owner: first)
+        let second = BatchOwner(host: "machine-b", pid: 77, heartbeat: 0)
+        _ = try store.takeOver(batch: "BO", owner: second, force: true)
+        for entries: [JournalEntry] in [[.sending([ids[0]])], [.outcomes([OrderOutcome(externalId: ids[0], outcome: .notSaved)])]] {
+            let refused = try #require(throws: DocketError.self) { try store.record(batch: "BO", target: "dropday", entries, owner: first) }
+            #expect(refused.message.contains("taken over by process 77 on machine-b"), "\(refused.message)")
+        }
+        #expect(throws: DocketError.self) { try store.finishBatch("BO", owner: first) }
+        #expect(try store.pendingOrders(batch: "BO").map(\.attempts) == [1, 0])
+        #expect(try store.owner(of: "BO")?.host == "machine-b")
+        // The new owner carries on.
+        try store.record(batch: "BO", target: "dropday", [.outcomes(ids.map { OrderOutcome(externalId: $0, outcome: .accepted) })], owner: second)
+        try store.finishBatch("BO", owner: second)
+        #expect(try store.batch("BO")?.summary.counts == [.accepted: 2])
+    }
+
     @Test func aLostConnectionIsMadeAgainAndTheJournalStaysWhole() throws {
         guard let (store, drop) = try StoreKind.postgres.make(), let pg = store as? PostgresOrderStore else { return }
         defer { drop() }

@@ -60,6 +60,16 @@ public struct BatchOwner: Sendable, Equatable {
         return kill(pid, 0) == 0 || errno == EPERM
     }
 
+    /// Why this owner no longer holds `batch`, whose owner the store has as
+    /// `holder` (nil once it finished); nil while it does.
+    public func lost(_ batch: String, to holder: BatchOwner?) -> DocketError? {
+        guard let holder else {
+            return DocketError("batch \(batch) was finished by another process; this one stops sending it and writes nothing more to it")
+        }
+        guard holder.host != host || holder.pid != pid else { return nil }
+        return DocketError("batch \(batch) was taken over by \(holder.description) while this process went unheard; this one stops sending it and writes nothing more to it")
+    }
+
     /// "pid 4711 on build-1, last heard from 3 s ago".
     public var description: String {
         "process \(pid) on \(machineName), last heard from \(Int(secondsSinceHeartbeat)) s ago"

@@ -24,16 +24,27 @@ public protocol BatchJournal: Sendable {
     /// Who is sending a batch (nil once it finished, or for one from
     /// before owners were kept).
     func owner(of batch: String) throws -> BatchOwner?
-    /// Ends the batch and lets its claims go.
-    func finishBatch(_ id: String) throws
+    /// Ends the batch and lets its claims go; with `owner`, only while that
+    /// owner holds it.
+    func finishBatch(_ id: String, owner: BatchOwner?) throws
     /// Orders of a batch still without an outcome, with how often they went
     /// out and the version claimed (nil for batches from before versions).
     func pendingOrders(batch: String) throws -> [(externalId: String, attempts: Int, version: Int?)]
-    /// Several entries in one transaction, in order.
-    func record(batch: String, target: String, _ entries: [JournalEntry]) throws
+    /// Several entries in one transaction, in order. With `owner`, only
+    /// while that owner still holds the batch: a process that went unheard
+    /// long enough to be taken over (a laptop asleep, a paused machine) must
+    /// neither send (a refused `.sending` keeps its request from going) nor
+    /// write over what the new owner records.
+    func record(batch: String, target: String, _ entries: [JournalEntry], owner: BatchOwner?) throws
 }
 
 extension BatchJournal {
+    public func record(batch: String, target: String, _ entries: [JournalEntry]) throws {
+        try record(batch: batch, target: target, entries, owner: nil)
+    }
+
+    public func finishBatch(_ id: String) throws { try finishBatch(id, owner: nil) }
+
     /// The owners of these batches, for saying who holds a claim.
     public func owners(_ batches: some Sequence<String>) throws -> [String: BatchOwner?] {
         var result: [String: BatchOwner?] = [:]
@@ -138,8 +149,14 @@ public enum BatchRunner {
         // Only create-only targets need to know what may have gone out: an
         // upsert is simply sent again.
         let createOnly = !engine.target.dialect.updatesOrders
-        let writer = JournalWriter(journal: journal, batch: id, target: target)
+        let writer = JournalWriter(journal: journal, batch: id, target: target, owner: owner)
         func page() async throws -> [Order]? {
+            // Taken over meanwhile: the rest is the new owner's to send.
+            let holder = try journal.owner(of: id)
+            if let lost = owner.lost(id, to: holder) {
+                await tracker.fail(lost.message)
+                return nil
+            }
             let page = try await pages()
             let out = leftOut()
             if !out.isEmpty {
@@ -176,7 +193,7 @@ public enum BatchRunner {
             }
         }
         for failure in await writer.flush() { await tracker.fail(failure) }
-        try journal.finishBatch(id)
+        try journal.finishBatch(id, owner: owner)
         return await tracker.failures
     }
 }
@@ -190,6 +207,7 @@ final class JournalWriter: @unchecked Sendable {
     let journal: any BatchJournal
     let batch: String
     let target: String
+    let owner: BatchOwner?
     let queue = DispatchQueue(label: "docket.journal")
     private let lock = NSLock()
     private var waiting: [(JournalEntry, CheckedContinuation<Void, any Error>?)] = []
@@ -201,10 +219,11 @@ final class JournalWriter: @unchecked Sendable {
     /// slow disk holds back the sending instead of filling memory.
     static let postLimit = 64
 
-    init(journal: any BatchJournal, batch: String, target: String) {
+    init(journal: any BatchJournal, batch: String, target: String, owner: BatchOwner?) {
         self.journal = journal
         self.batch = batch
         self.target = target
+        self.owner = owner
     }
 
     func write(_ entry: JournalEntry) async throws {
@@ -267,7 +286,7 @@ final class JournalWriter: @unchecked Sendable {
                 return
             }
             do {
-                try journal.record(batch: batch, target: target, group.map(\.0))
+                try journal.record(batch: batch, target: target, group.map(\.0), owner: owner)
                 for (_, c) in group { c?.resume() }
             } catch {
                 // One entry's failure undoes the whole transaction: each
@@ -276,7 +295,7 @@ final class JournalWriter: @unchecked Sendable {
                 for (entry, c) in group {
                     do {
                         guard group.count > 1 else { throw error }
-                        try journal.record(batch: batch, target: target, [entry])
+                        try journal.record(batch: batch, target: target, [entry], owner: owner)
                         c?.resume()
                     } catch {
                         if c == nil { lock.withLock { postFailures.append("\(error)") } }
