@@ -165,31 +165,27 @@ public enum BatchRunner {
             }
             return page
         }
-        try await engine.run(pages: page) { event in
-            // Must be in the store before the orders go; if it cannot be,
-            // the engine does not send them.
-            if case .sending(_, _, let ids) = event {
-                if createOnly { try await writer.write(.sending(ids)) }
-                return
-            }
+        /// An answer or outcomes, posted off the request path: the next
+        /// request need not wait for their commit. Were the process to die
+        /// first, their orders read as pending and go again, as for an
+        /// answer lost on the wire. What the store refuses is reported.
+        @Sendable func post(_ entry: JournalEntry, _ settled: [OrderOutcome], request: Bool) async {
             do {
-                switch event {
-                case .sending: break
-                case .response(let record, let settled):
-                    // Off the request path: the next request need not wait
-                    // for this answer's commit. Were the process to die
-                    // first, its orders read as pending and go again, as
-                    // for an answer lost on the wire; a `.sending` entry,
-                    // which must be in the store before anything goes,
-                    // is still awaited, and commits after this one.
-                    try await writer.post(.response(record, settled: settled))
-                    progress(await tracker.add(settled, request: true, pace: await engine.pacer.pace))
-                case .outcomes(let settled):
-                    try await writer.post(.outcomes(settled))
-                    progress(await tracker.add(settled, request: false, pace: await engine.pacer.pace))
-                }
+                try await writer.post(entry)
+                progress(await tracker.add(settled, request: request, pace: await engine.pacer.pace))
             } catch {
                 await tracker.fail("\(error)")
+            }
+        }
+        try await engine.run(pages: page) { event in
+            switch event {
+            case .sending(_, _, let ids):
+                // Awaited: it must be in the store before the orders go (it
+                // commits after any answer posted before it). If it cannot
+                // be, this throws and the engine does not send them.
+                if createOnly { try await writer.write(.sending(ids)) }
+            case .response(let record, let settled): await post(.response(record, settled: settled), settled, request: true)
+            case .outcomes(let settled): await post(.outcomes(settled), settled, request: false)
             }
         }
         for failure in await writer.flush() { await tracker.fail(failure) }
@@ -207,7 +203,7 @@ final class JournalWriter: @unchecked Sendable {
     let journal: any BatchJournal
     let batch: String
     let target: String
-    let owner: BatchOwner?
+    let owner: BatchOwner
     let queue = DispatchQueue(label: "docket.journal")
     private let lock = NSLock()
     private var waiting: [(JournalEntry, CheckedContinuation<Void, any Error>?)] = []
@@ -219,7 +215,7 @@ final class JournalWriter: @unchecked Sendable {
     /// slow disk holds back the sending instead of filling memory.
     static let postLimit = 64
 
-    init(journal: any BatchJournal, batch: String, target: String, owner: BatchOwner?) {
+    init(journal: any BatchJournal, batch: String, target: String, owner: BatchOwner) {
         self.journal = journal
         self.batch = batch
         self.target = target
